@@ -1,0 +1,88 @@
+package beifen
+
+import (
+	"sort"
+	"strings"
+)
+
+// Contact is one address-book card. Props keeps every property of the card, X- properties
+// included, in the order the phone wrote them, already decoded: quoted-printable and legacy
+// charsets (GBK, GB2312, Shift_JIS, ...) become UTF-8, folded lines are joined, and 2.1's bare
+// parameters become TYPE= parameters. Value is in vCard 3.0 escaped form (\n, \, and \; escapes,
+// ";" between the components of N and ADR), so a card can be written back as vCard 3.0 exactly.
+// A PHOTO's value is its base64 with ENCODING=b, or a URI.
+type Contact struct {
+	Props []ContactProp `json:"p"`
+}
+
+// ContactProp is one property of a card, such as item1.TEL;TYPE=CELL:+86 138 0013 8000.
+type ContactProp struct {
+	Group  string  `json:"g,omitempty"` // Apple's "item1" label group
+	Name   string  `json:"n"`           // upper case: FN, N, TEL, EMAIL, X-QQ, ...
+	Params []Param `json:"r,omitempty"`
+	Value  string  `json:"v"`
+}
+
+// Param is one property parameter; a parameter with several values (TYPE=CELL,VOICE) keeps them
+// comma-joined in Value.
+type Param struct {
+	Name  string `json:"n"`
+	Value string `json:"v"`
+}
+
+// Prop returns the value of the first property called name, or "".
+func (c *Contact) Prop(name string) string {
+	for _, p := range c.Props {
+		if p.Name == name {
+			return p.Value
+		}
+	}
+	return ""
+}
+
+// PropValues returns the values of every property called name, in order.
+func (c *Contact) PropValues(name string) []string {
+	var vs []string
+	for _, p := range c.Props {
+		if p.Name == name {
+			vs = append(vs, p.Value)
+		}
+	}
+	return vs
+}
+
+// contactVolatile lists properties that change without the person changing.
+var contactVolatile = map[string]bool{"VERSION": true, "PRODID": true, "REV": true}
+
+// Identity returns what makes two copies of a card the same contact: its UID when it has one,
+// else its normalised content (every property but VERSION, PRODID and REV, sorted).
+func (c *Contact) Identity() []byte {
+	if uid := c.Prop("UID"); uid != "" {
+		return identity("contact", "uid", uid)
+	}
+	return identity("contact", "content", c.normalized())
+}
+
+// Fingerprint returns the card's normalised content; two cards with the same fingerprint hold
+// the same data whatever the version or order they were written in.
+func (c *Contact) Fingerprint() []byte { return identity("contact-v", c.normalized()) }
+
+func (c *Contact) normalized() string {
+	lines := make([]string, 0, len(c.Props))
+	for _, p := range c.Props {
+		if contactVolatile[p.Name] {
+			continue
+		}
+		var b strings.Builder
+		b.WriteString(p.Name)
+		params := append([]Param(nil), p.Params...)
+		sort.Slice(params, func(i, j int) bool { return params[i].Name < params[j].Name })
+		for _, pr := range params {
+			b.WriteString(";" + strings.ToUpper(pr.Name) + "=" + strings.ToUpper(pr.Value))
+		}
+		b.WriteString(":" + strings.TrimSpace(p.Value))
+		lines = append(lines, b.String())
+	}
+	sort.Strings(lines)
+	return strings.Join(lines, "\n")
+}

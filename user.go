@@ -1,0 +1,52 @@
+package beifen
+
+import (
+	"context"
+	"time"
+)
+
+// User is an account, identified by its phone number in E.164 form.
+type User struct {
+	ID        int64     `json:"id"`
+	Phone     string    `json:"phone"`
+	Name      string    `json:"name,omitempty"`
+	CreatedAt time.Time `json:"created_at"`
+	UpdatedAt time.Time `json:"updated_at"`
+
+	// PasswordHash is the optional argon2id password hash in PHC form; never sent to clients.
+	PasswordHash string `json:"-"`
+	// WrappedKey is the account's data key sealed under the server's master key; never sent to
+	// clients. Destroying it makes everything the account backed up unreadable.
+	WrappedKey []byte `json:"-"`
+}
+
+// Validate returns EINVALID if a required field is missing.
+func (u *User) Validate() error {
+	if u.Phone == "" {
+		return Errorf(EINVALID, "Phone number required.")
+	}
+	return nil
+}
+
+// UserService stores accounts.
+type UserService interface {
+	// FindUserByID returns ENOTFOUND if the user does not exist.
+	FindUserByID(ctx context.Context, id int64) (*User, error)
+
+	// FindUserByPhone looks a user up by E.164 number. Returns ENOTFOUND if there is none.
+	FindUserByPhone(ctx context.Context, phone string) (*User, error)
+
+	// CreateUser creates a user and sets its ID and times. Returns ECONFLICT if the phone
+	// number is taken.
+	CreateUser(ctx context.Context, u *User) error
+
+	// UpdateUser changes the set fields of upd. Returns ENOTFOUND if the user does not exist.
+	UpdateUser(ctx context.Context, id int64, upd UserUpdate) (*User, error)
+}
+
+// UserUpdate holds the fields to change on a user.
+type UserUpdate struct {
+	Name         *string
+	PasswordHash *string
+	WrappedKey   *[]byte
+}
