@@ -5,13 +5,18 @@ import (
 	"time"
 )
 
-// User is an account, identified by its phone number in E.164 form.
+// User is an account, identified by its phone number in E.164 form. The store keeps the number
+// only as a keyed hash (PhoneHash, for look-ups) and sealed with the profile (Sealed); Phone and
+// Name are filled in once the profile is opened.
 type User struct {
 	ID        int64     `json:"id"`
 	Phone     string    `json:"phone"`
 	Name      string    `json:"name,omitempty"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
+
+	PhoneHash []byte `json:"-"`
+	Sealed    []byte `json:"-"` // the profile (phone, name), sealed under the server's profile key
 
 	// PasswordHash is the optional argon2id password hash in PHC form; never sent to clients.
 	PasswordHash string `json:"-"`
@@ -22,7 +27,7 @@ type User struct {
 
 // Validate returns EINVALID if a required field is missing.
 func (u *User) Validate() error {
-	if u.Phone == "" {
+	if len(u.PhoneHash) == 0 {
 		return Errorf(EINVALID, "Phone number required.")
 	}
 	return nil
@@ -33,8 +38,9 @@ type UserService interface {
 	// FindUserByID returns ENOTFOUND if the user does not exist.
 	FindUserByID(ctx context.Context, id int64) (*User, error)
 
-	// FindUserByPhone looks a user up by E.164 number. Returns ENOTFOUND if there is none.
-	FindUserByPhone(ctx context.Context, phone string) (*User, error)
+	// FindUserByPhoneHash looks a user up by the keyed hash of its number. Returns ENOTFOUND if
+	// there is none.
+	FindUserByPhoneHash(ctx context.Context, hash []byte) (*User, error)
 
 	// CreateUser creates a user and sets its ID and times. Returns ECONFLICT if the phone
 	// number is taken.
@@ -46,7 +52,7 @@ type UserService interface {
 
 // UserUpdate holds the fields to change on a user.
 type UserUpdate struct {
-	Name         *string
+	Sealed       *[]byte
 	PasswordHash *string
 	WrappedKey   *[]byte
 }

@@ -1,0 +1,68 @@
+package keyring
+
+import (
+	"crypto/cipher"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+)
+
+// Account holds the keys derived from one account's data key.
+type Account struct {
+	records cipher.AEAD
+	ident   []byte
+	names   []byte
+	blobs   []byte
+}
+
+// NewAccount derives an account's sub-keys from its data key.
+func NewAccount(dek []byte) (*Account, error) {
+	if len(dek) != KeySize {
+		return nil, fmt.Errorf("data key: want %d bytes, got %d", KeySize, len(dek))
+	}
+	aead, err := newGCM(derive(dek, "records"))
+	if err != nil {
+		return nil, err
+	}
+	return &Account{
+		records: aead,
+		ident:   derive(dek, "identity"),
+		names:   derive(dek, "blob names"),
+		blobs:   derive(dek, "blobs"),
+	}, nil
+}
+
+// Ident returns the keyed hash of a record's identity or content. Two accounts get different
+// hashes for the same data, and the hash reveals nothing without the key.
+func (a *Account) Ident(data []byte) []byte { return mac(a.ident, data) }
+
+// BlobName returns the name under which the blob of plaintext hash key is stored: an HMAC, so
+// the store reveals no content hash and two accounts never share a blob.
+func (a *Account) BlobName(key string) string {
+	return hex.EncodeToString(mac(a.names, []byte(key)))
+}
+
+// BlobKey returns the key that encrypts this account's blobs.
+func (a *Account) BlobKey() []byte { return a.blobs }
+
+// Seal encrypts a record payload. aad binds it to where it belongs (account, kind, identity),
+// so a ciphertext copied to another row fails to open.
+func (a *Account) Seal(aad, plaintext []byte) []byte {
+	nonce := make([]byte, a.records.NonceSize(), a.records.NonceSize()+len(plaintext)+a.records.Overhead())
+	rand.Read(nonce)
+	return a.records.Seal(nonce, nonce, plaintext, aad)
+}
+
+// Open decrypts a payload sealed with the same aad.
+func (a *Account) Open(aad, sealed []byte) ([]byte, error) {
+	n := a.records.NonceSize()
+	if len(sealed) < n {
+		return nil, errors.New("open record: too short")
+	}
+	pt, err := a.records.Open(nil, sealed[:n], sealed[n:], aad)
+	if err != nil {
+		return nil, fmt.Errorf("open record: %w", err)
+	}
+	return pt, nil
+}

@@ -1,0 +1,56 @@
+package beifen
+
+import (
+	"context"
+	"time"
+)
+
+// RecordKind says what a stored record holds.
+type RecordKind string
+
+// Record kinds.
+const (
+	KindContact RecordKind = "contact"
+	KindSMS     RecordKind = "sms"
+	KindMMS     RecordKind = "mms"
+	KindCall    RecordKind = "call"
+	KindFile    RecordKind = "file"
+)
+
+// RecordKinds lists every kind, in the order restores and diffs walk them.
+var RecordKinds = []RecordKind{KindContact, KindSMS, KindMMS, KindCall, KindFile}
+
+// Record is one backed-up item (a contact, a message, a call, a file entry), stored once per
+// account however many snapshots hold it. Nothing in it is readable without the account key:
+// Ident and Version are keyed hashes, Payload is sealed.
+type Record struct {
+	ID        int64
+	UserID    int64
+	Kind      RecordKind
+	Ident     []byte // keyed hash of the item's identity: same Ident, same item
+	Version   []byte // keyed hash of the item's whole content: same Version, same bytes
+	Payload   []byte // the item, sealed under the account key
+	CreatedAt time.Time
+}
+
+// RecordRef is a record without its payload: enough to diff snapshots.
+type RecordRef struct {
+	ID      int64
+	Kind    RecordKind
+	Ident   []byte
+	Version []byte
+}
+
+// RecordService stores the records of the context's user.
+type RecordService interface {
+	// PutRecords stores each record not stored yet (by Kind and Version) and sets the ID of
+	// every record, new or already stored.
+	PutRecords(ctx context.Context, recs []*Record) error
+
+	// FindRecordsByIDs returns the context user's records with these IDs, in ID order. IDs of
+	// other users' records are left out.
+	FindRecordsByIDs(ctx context.Context, ids []int64) ([]*Record, error)
+
+	// ScanRecords calls fn for every record of the context's user, in ID order (for checks).
+	ScanRecords(ctx context.Context, fn func(*Record) error) error
+}

@@ -1,0 +1,47 @@
+package beifen
+
+import (
+	"context"
+	"time"
+)
+
+// Source is a phone export file that was read into records (a contacts.vcf, an sms.xml). It
+// lets a later backup that holds the same file skip uploading and reading it again.
+type Source struct {
+	UserID    int64
+	Hash      []byte // keyed hash of the file's content hash
+	Records   []byte // sealed, sorted list of the record IDs it yielded
+	Skipped   int    // items that could not be read
+	CreatedAt time.Time
+}
+
+// SourceService stores the context user's sources.
+type SourceService interface {
+	// FindSource returns ENOTFOUND if no such source was read for the user.
+	FindSource(ctx context.Context, hash []byte) (*Source, error)
+
+	// PutSource stores a source, replacing one with the same hash.
+	PutSource(ctx context.Context, s *Source) error
+}
+
+// BlobEntry registers a blob an account stored, so that an upload can be skipped and a check can
+// find what is missing.
+type BlobEntry struct {
+	UserID     int64
+	Name       string // the blob's name in the blob store (a keyed hash)
+	Size       int64  // plaintext size
+	SnapshotID int64  // the snapshot that first held it; 0 until one did
+	CreatedAt  time.Time
+}
+
+// BlobEntryService stores the context user's blob registry.
+type BlobEntryService interface {
+	// FindBlobEntry returns ENOTFOUND if the user has no blob of that name.
+	FindBlobEntry(ctx context.Context, name string) (*BlobEntry, error)
+
+	// PutBlobEntry registers a blob; registering it again changes nothing.
+	PutBlobEntry(ctx context.Context, e *BlobEntry) error
+
+	// ScanBlobEntries calls fn for each of the user's blobs.
+	ScanBlobEntries(ctx context.Context, fn func(*BlobEntry) error) error
+}
