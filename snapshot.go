@@ -49,3 +49,22 @@ type SnapshotService interface {
 	// Returns ENOTFOUND if the snapshot does not exist or is not the user's.
 	SnapshotRefs(ctx context.Context, id int64) ([]RecordRef, error)
 }
+
+// DiffSorted compares two sorted lists of distinct IDs and returns the IDs only in a (gone) and
+// those only in b (new).
+func DiffSorted(a, b []int64) (onlyA, onlyB []int64) {
+	i, j := 0, 0
+	for i < len(a) && j < len(b) {
+		switch {
+		case a[i] < b[j]:
+			onlyA = append(onlyA, a[i])
+			i++
+		case a[i] > b[j]:
+			onlyB = append(onlyB, b[j])
+			j++
+		default:
+			i, j = i+1, j+1
+		}
+	}
+	return append(onlyA, a[i:]...), append(onlyB, b[j:]...)
+}

@@ -1,0 +1,175 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/beifen/beifen"
+)
+
+// batchSize bounds the rows of one multi-row statement.
+const batchSize = 500
+
+// RecordService stores backed-up records in SQLite.
+type RecordService struct{ db *DB }
+
+var _ beifen.RecordService = (*RecordService)(nil)
+
+// NewRecordService returns a RecordService on db.
+func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
+
+// PutRecords stores the records not stored yet and sets every record's ID.
+func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i := 0; i < len(recs); i += batchSize {
+		if err := putRecords(ctx, tx, uid, recs[i:min(i+batchSize, len(recs))]); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) error {
+	ids, err := findRecordIDs(ctx, tx, uid, recs)
+	if err != nil {
+		return err
+	}
+	var args []any
+	n := 0
+	for _, r := range recs {
+		key := string(r.Kind) + "\x00" + string(r.Version)
+		if _, ok := ids[key]; ok {
+			continue
+		}
+		ids[key] = 0 // a second copy in the same batch is inserted once
+		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, formatTime(tx.now))
+		n++
+	}
+	if n > 0 {
+		if err := insertRecords(ctx, tx, n, args, ids); err != nil {
+			return err
+		}
+	}
+	for _, r := range recs {
+		r.ID, r.UserID = ids[string(r.Kind)+"\x00"+string(r.Version)], uid
+	}
+	return nil
+}
+
+func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) (map[string]int64, error) {
+	args := []any{uid}
+	for _, r := range recs {
+		args = append(args, r.Version)
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT id, kind, version FROM records
+		WHERE user_id = ? AND version IN (`+placeholders(len(recs))+`)`, args...)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	return scanRecordIDs(rows, make(map[string]int64, len(recs)))
+}
+
+func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
+	rows, err := tx.QueryContext(ctx, `
+		INSERT INTO records (
+			user_id,
+			kind,
+			ident,
+			version,
+			payload,
+			created_at
+		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+` RETURNING id, kind, version`, args...)
+	if err != nil {
+		return FormatError(err)
+	}
+	_, err = scanRecordIDs(rows, ids)
+	return err
+}
+
+func scanRecordIDs(rows *sql.Rows, ids map[string]int64) (map[string]int64, error) {
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var kind string
+		var version []byte
+		if err := rows.Scan(&id, &kind, &version); err != nil {
+			return nil, err
+		}
+		ids[kind+"\x00"+string(version)] = id
+	}
+	return ids, rows.Err()
+}
+
+// FindRecordsByIDs returns the context user's records with these IDs, in ID order.
+func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*beifen.Record, error) {
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*beifen.Record
+	for i := 0; i < len(ids); i += batchSize {
+		batch := ids[i:min(i+batchSize, len(ids))]
+		args := []any{uid}
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		err := scanRecords(ctx, s.db.read, `SELECT id, user_id, kind, ident, version, payload, created_at
+			FROM records WHERE user_id = ? AND id IN (`+placeholders(len(batch))+`) ORDER BY id`, args,
+			func(r *beifen.Record) error { out = append(out, r); return nil })
+		if err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// ScanRecords calls fn for every record of the context's user, in ID order.
+func (s *RecordService) ScanRecords(ctx context.Context, fn func(*beifen.Record) error) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	return scanRecords(ctx, s.db.read, `SELECT id, user_id, kind, ident, version, payload, created_at
+		FROM records WHERE user_id = ? ORDER BY id`, []any{uid}, fn)
+}
+
+func scanRecords(ctx context.Context, q queryer, query string, args []any, fn func(*beifen.Record) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var r beifen.Record
+		var kind string
+		var created sql.NullString
+		if err := rows.Scan(&r.ID, &r.UserID, &kind, &r.Ident, &r.Version, &r.Payload, &created); err != nil {
+			return err
+		}
+		r.Kind, r.CreatedAt = beifen.RecordKind(kind), parseTime(created)
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// repeatTuple returns n copies of tuple joined by commas.
+func repeatTuple(tuple string, n int) string {
+	b := make([]byte, 0, n*(len(tuple)+2))
+	for i := 0; i < n; i++ {
+		if i > 0 {
+			b = append(b, ", "...)
+		}
+		b = append(b, tuple...)
+	}
+	return string(b)
+}

@@ -1,0 +1,120 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/beifen/beifen"
+)
+
+// UserService stores accounts in SQLite.
+type UserService struct{ db *DB }
+
+var _ beifen.UserService = (*UserService)(nil)
+
+// NewUserService returns a UserService on db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+// FindUserByID returns ENOTFOUND if the user does not exist.
+func (s *UserService) FindUserByID(ctx context.Context, id int64) (*beifen.User, error) {
+	return findUser(ctx, s.db.read, `id = ?`, id)
+}
+
+// FindUserByPhoneHash returns ENOTFOUND if no user has that number.
+func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*beifen.User, error) {
+	return findUser(ctx, s.db.read, `phone_hash = ?`, hash)
+}
+
+// CreateUser returns ECONFLICT if the number has an account.
+func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO users (
+			phone_hash,
+			sealed,
+			password_hash,
+			wrapped_key,
+			created_at,
+			updated_at
+		) VALUES (?, ?, ?, ?, ?, ?) RETURNING id`,
+		u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.CreatedAt), formatTime(u.UpdatedAt),
+	).Scan(&u.ID)
+	if err != nil {
+		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
+			return beifen.Errorf(beifen.ECONFLICT, "This phone number already has an account.")
+		}
+		return FormatError(err)
+	}
+	return tx.Commit()
+}
+
+// UpdateUser returns ENOTFOUND if the user does not exist.
+func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserUpdate) (*beifen.User, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	u, err := findUser(ctx, tx, `id = ?`, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Sealed != nil {
+		u.Sealed = *upd.Sealed
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	if upd.WrappedKey != nil {
+		u.WrappedKey = *upd.WrappedKey
+	}
+	u.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `
+		UPDATE users SET
+			sealed = ?,
+			password_hash = ?,
+			wrapped_key = ?,
+			updated_at = ?
+		WHERE id = ?`,
+		u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.UpdatedAt), id)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	return u, tx.Commit()
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
+	var u beifen.User
+	var created, updated sql.NullString
+	err := q.QueryRowContext(ctx, `
+		SELECT
+			id,
+			phone_hash,
+			sealed,
+			password_hash,
+			wrapped_key,
+			created_at,
+			updated_at
+		FROM users WHERE `+where, arg,
+	).Scan(&u.ID, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
+	if err == sql.ErrNoRows {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
+	} else if err != nil {
+		return nil, FormatError(err)
+	}
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	return &u, nil
+}
