@@ -1,0 +1,12 @@
+package beifen
+
+// Store is every storage service of one backend (SQLite or PostgreSQL), as cmd/beifen wires them.
+type Store struct {
+	Users     UserService
+	Tokens    TokenService
+	OTPs      OTPService
+	Records   RecordService
+	Snapshots SnapshotService
+	Sources   SourceService
+	Blobs     BlobEntryService
+}

@@ -1,0 +1,85 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"testing"
+
+	"github.com/beifen/beifen"
+)
+
+// newRecord returns an unsaved record of kind with a version made from v.
+func newRecord(kind beifen.RecordKind, ident, v string) *beifen.Record {
+	return &beifen.Record{Kind: kind, Ident: []byte(ident), Version: []byte(v), Payload: []byte("sealed " + v)}
+}
+
+func testRecord(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	t.Run("PutDedups", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		a, b := newRecord(beifen.KindSMS, "i1", "v1"), newRecord(beifen.KindSMS, "i2", "v2")
+		dup := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{a, b, dup}); err != nil {
+			t.Fatal(err)
+		}
+		if a.ID == 0 || b.ID == 0 || a.ID == b.ID || dup.ID != a.ID {
+			t.Fatalf("IDs a=%d b=%d dup=%d, want a and dup equal, b different", a.ID, b.ID, dup.ID)
+		}
+		again := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{again}); err != nil {
+			t.Fatal(err)
+		}
+		if again.ID != a.ID {
+			t.Fatalf("ID=%d, want existing %d", again.ID, a.ID)
+		}
+		got, err := s.Records.FindRecordsByIDs(uctx, []int64{b.ID, a.ID})
+		if err != nil || len(got) != 2 || got[0].ID != a.ID || string(got[1].Payload) != "sealed v2" {
+			t.Fatalf("FindRecordsByIDs=%v, %v", got, err)
+		}
+	})
+	t.Run("Many", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		var recs []*beifen.Record
+		for i := 0; i < 1234; i++ {
+			recs = append(recs, newRecord(beifen.KindCall, fmt.Sprint(i), fmt.Sprint("v", i)))
+		}
+		if err := s.Records.PutRecords(uctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		n := 0
+		if err := s.Records.ScanRecords(uctx, func(*beifen.Record) error { n++; return nil }); err != nil {
+			t.Fatal(err)
+		}
+		if n != len(recs) {
+			t.Fatalf("ScanRecords saw %d, want %d", n, len(recs))
+		}
+	})
+	t.Run("ErrOtherUsersRecord", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, other := MustCreateUser(t, ctx, s)
+		r := newRecord(beifen.KindContact, "i", "v")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{r}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Records.FindRecordsByIDs(other, []int64{r.ID})
+		if err != nil || len(got) != 0 {
+			t.Fatalf("other user sees %d records (%v), want none", len(got), err)
+		}
+		// The same content under another account is another record.
+		r2 := newRecord(beifen.KindContact, "i", "v")
+		if err := s.Records.PutRecords(other, []*beifen.Record{r2}); err != nil {
+			t.Fatal(err)
+		}
+		if r2.ID == r.ID {
+			t.Fatal("two accounts share a record")
+		}
+	})
+	t.Run("ErrUnauthorized", func(t *testing.T) {
+		s := open(t)
+		err := s.Records.PutRecords(ctx, []*beifen.Record{newRecord(beifen.KindSMS, "i", "v")})
+		wantError(t, err, beifen.EUNAUTHORIZED, "You must be signed in.")
+	})
+}

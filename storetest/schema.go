@@ -1,0 +1,38 @@
+package storetest
+
+import (
+	"context"
+	"slices"
+	"testing"
+)
+
+// WantSchema is the logical schema every dialect must reach: each table and its sorted columns.
+var WantSchema = map[string][]string{
+	"blobs":      {"created_at", "name", "size", "snapshot_id", "user_id"},
+	"migrations": {"name"},
+	"otps":       {"attempts", "code_hash", "expires_at", "locked_until", "phone_hash", "sent_at"},
+	"records":    {"created_at", "id", "ident", "kind", "payload", "user_id", "version"},
+	"snapshots":  {"bytes", "calls", "contacts", "created_at", "files", "id", "messages", "new_blobs", "new_bytes", "skipped", "user_id"},
+	"sources":    {"created_at", "hash", "records", "skipped", "user_id"},
+	"spans":      {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
+	"tokens":     {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
+	"users":      {"created_at", "id", "password_hash", "phone_hash", "sealed", "updated_at", "wrapped_key"},
+}
+
+func testSchema(t *testing.T, open func(tb testing.TB) Services) {
+	s := open(t)
+	got, err := s.Schema(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	for table, cols := range WantSchema {
+		if !slices.Equal(got[table], cols) {
+			t.Errorf("table %s: columns=%v, want %v", table, got[table], cols)
+		}
+	}
+	for table := range got {
+		if _, ok := WantSchema[table]; !ok {
+			t.Errorf("table %s is not in the logical schema", table)
+		}
+	}
+}

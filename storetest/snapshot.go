@@ -1,0 +1,143 @@
+package storetest
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"testing"
+
+	"github.com/beifen/beifen"
+)
+
+// mustRecords stores n records of kind named prefix0..prefixN and returns their IDs.
+func mustRecords(tb testing.TB, ctx context.Context, s Services, kind beifen.RecordKind, prefix string, n int) []int64 {
+	tb.Helper()
+	var recs []*beifen.Record
+	for i := 0; i < n; i++ {
+		recs = append(recs, newRecord(kind, fmt.Sprint(prefix, i), fmt.Sprint(prefix, "v", i)))
+	}
+	if err := s.Records.PutRecords(ctx, recs); err != nil {
+		tb.Fatal(err)
+	}
+	ids := make([]int64, n)
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// snapshotIDs returns the record IDs of kind in snapshot id.
+func snapshotIDs(tb testing.TB, ctx context.Context, s Services, id int64, kind beifen.RecordKind) []int64 {
+	tb.Helper()
+	var ids []int64
+	err := s.Snapshots.SnapshotRecords(ctx, id, kind, func(r *beifen.Record) error { ids = append(ids, r.ID); return nil })
+	if err != nil {
+		tb.Fatal(err)
+	}
+	return ids
+}
+
+func mustSnapshot(tb testing.TB, ctx context.Context, s Services, ids ...[]int64) *beifen.Snapshot {
+	tb.Helper()
+	all := slices.Concat(ids...)
+	slices.Sort(all)
+	sn := &beifen.Snapshot{Messages: len(all)}
+	if err := s.Snapshots.CreateSnapshot(ctx, sn, all); err != nil {
+		tb.Fatal(err)
+	}
+	return sn
+}
+
+func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	t.Run("History", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		a := mustRecords(t, uctx, s, beifen.KindSMS, "a", 3)
+		b := mustRecords(t, uctx, s, beifen.KindSMS, "b", 2)
+		s1 := mustSnapshot(t, uctx, s, a)
+		s2 := mustSnapshot(t, uctx, s, a[1:], b) // a0 gone, b new
+		s3 := mustSnapshot(t, uctx, s, a, b)     // a0 back
+		s4 := mustSnapshot(t, uctx, s)           // phone wiped
+		for _, tt := range []struct {
+			snap *beifen.Snapshot
+			want []int64
+		}{{s1, a}, {s2, slices.Concat(a[1:], b)}, {s3, slices.Concat(a, b)}, {s4, nil}} {
+			if got := snapshotIDs(t, uctx, s, tt.snap.ID, beifen.KindSMS); !slices.Equal(got, tt.want) {
+				t.Fatalf("snapshot %d: IDs=%v, want %v", tt.snap.ID, got, tt.want)
+			}
+		}
+		refs, err := s.Snapshots.SnapshotRefs(uctx, s2.ID)
+		if err != nil || len(refs) != 4 || refs[0].Kind != beifen.KindSMS || string(refs[0].Ident) != "a1" {
+			t.Fatalf("SnapshotRefs=%v, %v", refs, err)
+		}
+	})
+	t.Run("Kinds", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		calls := mustRecords(t, uctx, s, beifen.KindCall, "c", 2)
+		cards := mustRecords(t, uctx, s, beifen.KindContact, "k", 1)
+		sn := mustSnapshot(t, uctx, s, calls, cards)
+		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindCall); !slices.Equal(got, calls) {
+			t.Fatalf("calls=%v, want %v", got, calls)
+		}
+		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindSMS); len(got) != 0 {
+			t.Fatalf("sms=%v, want none", got)
+		}
+	})
+	t.Run("Find", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		s1 := mustSnapshot(t, uctx, s, mustRecords(t, uctx, s, beifen.KindSMS, "a", 2))
+		s2 := mustSnapshot(t, uctx, s)
+		snaps, n, err := s.Snapshots.FindSnapshots(uctx, beifen.SnapshotFilter{})
+		if err != nil || n != 2 || snaps[0].ID != s2.ID || snaps[1].ID != s1.ID || snaps[1].Messages != 2 {
+			t.Fatalf("FindSnapshots=%v n=%d, %v", snaps, n, err)
+		}
+		got, err := s.Snapshots.FindSnapshotByID(uctx, s1.ID)
+		if err != nil || got.Messages != 2 || !near(got.CreatedAt, s1.CreatedAt) {
+			t.Fatalf("FindSnapshotByID=%+v, %v", got, err)
+		}
+	})
+	t.Run("ClaimsBlobs", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		for _, e := range []*beifen.BlobEntry{{Name: "n1", Size: 10}, {Name: "n2", Size: 5}} {
+			if err := s.Blobs.PutBlobEntry(uctx, e); err != nil {
+				t.Fatal(err)
+			}
+		}
+		s1 := mustSnapshot(t, uctx, s)
+		s2 := mustSnapshot(t, uctx, s)
+		if s1.NewBlobs != 2 || s1.NewBytes != 15 || s2.NewBlobs != 0 || s2.NewBytes != 0 {
+			t.Fatalf("new blobs %d/%d then %d/%d, want 2/15 then 0/0", s1.NewBlobs, s1.NewBytes, s2.NewBlobs, s2.NewBytes)
+		}
+		got, _ := s.Snapshots.FindSnapshotByID(uctx, s1.ID)
+		if got.NewBlobs != 2 {
+			t.Fatalf("stored NewBlobs=%d, want 2", got.NewBlobs)
+		}
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, other := MustCreateUser(t, ctx, s)
+		sn := mustSnapshot(t, uctx, s, mustRecords(t, uctx, s, beifen.KindSMS, "a", 1))
+		_, err := s.Snapshots.FindSnapshotByID(other, sn.ID)
+		wantError(t, err, beifen.ENOTFOUND, "Snapshot not found.")
+		err = s.Snapshots.SnapshotRecords(other, sn.ID, beifen.KindSMS, func(*beifen.Record) error { return nil })
+		wantError(t, err, beifen.ENOTFOUND, "Snapshot not found.")
+		_, err = s.Snapshots.SnapshotRefs(other, sn.ID)
+		wantError(t, err, beifen.ENOTFOUND, "Snapshot not found.")
+	})
+	t.Run("ErrOtherUsersRecords", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, other := MustCreateUser(t, ctx, s)
+		ids := mustRecords(t, uctx, s, beifen.KindSMS, "a", 2)
+		err := s.Snapshots.CreateSnapshot(other, &beifen.Snapshot{}, ids)
+		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		if _, n, _ := s.Snapshots.FindSnapshots(other, beifen.SnapshotFilter{}); n != 0 {
+			t.Fatalf("a failed snapshot left %d behind", n)
+		}
+	})
+}

@@ -1,0 +1,67 @@
+// Package storetest is the conformance suite every implementation of beifen's storage services
+// runs: sqlite and postgres today. Each backend's test opens a fresh store and calls Run.
+package storetest
+
+import (
+	"context"
+	"crypto/rand"
+	"testing"
+	"time"
+
+	"github.com/beifen/beifen"
+)
+
+// Services is one fresh store, as its services.
+type Services struct {
+	beifen.Store
+
+	// Schema returns every table's sorted column names.
+	Schema func(ctx context.Context) (map[string][]string, error)
+}
+
+// Run runs the whole suite; open must return services on a new, empty store.
+func Run(t *testing.T, open func(tb testing.TB) Services) {
+	t.Run("User", func(t *testing.T) { testUser(t, open) })
+	t.Run("Token", func(t *testing.T) { testToken(t, open) })
+	t.Run("OTP", func(t *testing.T) { testOTP(t, open) })
+	t.Run("Record", func(t *testing.T) { testRecord(t, open) })
+	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, open) })
+	t.Run("Source", func(t *testing.T) { testSource(t, open) })
+	t.Run("Blob", func(t *testing.T) { testBlob(t, open) })
+	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
+}
+
+// MustCreateUser creates a user with a random phone hash and returns it with a context signed in
+// as it.
+func MustCreateUser(tb testing.TB, ctx context.Context, s Services) (*beifen.User, context.Context) {
+	tb.Helper()
+	u := &beifen.User{PhoneHash: randBytes(32), Sealed: []byte("sealed"), WrappedKey: randBytes(60)}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		tb.Fatal(err)
+	}
+	return u, beifen.NewContextWithUser(ctx, u)
+}
+
+func randBytes(n int) []byte {
+	b := make([]byte, n)
+	rand.Read(b)
+	return b
+}
+
+// wantError fails unless err has the code and message.
+func wantError(tb testing.TB, err error, code, msg string) {
+	tb.Helper()
+	if got := beifen.ErrorCode(err); got != code {
+		tb.Fatalf("ErrorCode=%q, want %q (err=%v)", got, code, err)
+	}
+	if msg != "" {
+		if got := beifen.ErrorMessage(err); got != msg {
+			tb.Fatalf("ErrorMessage=%q, want %q", got, msg)
+		}
+	}
+}
+
+func near(a, b time.Time) bool {
+	d := a.Sub(b)
+	return d < time.Minute && d > -time.Minute
+}

@@ -1,0 +1,62 @@
+package storetest
+
+import (
+	"bytes"
+	"context"
+	"testing"
+
+	"github.com/beifen/beifen"
+)
+
+func testUser(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	t.Run("OK", func(t *testing.T) {
+		s := open(t)
+		u, _ := MustCreateUser(t, ctx, s)
+		if u.ID == 0 || !near(u.CreatedAt, u.UpdatedAt) {
+			t.Fatalf("ID=%d CreatedAt=%v UpdatedAt=%v", u.ID, u.CreatedAt, u.UpdatedAt)
+		}
+		got, err := s.Users.FindUserByPhoneHash(ctx, u.PhoneHash)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.ID != u.ID || !bytes.Equal(got.Sealed, u.Sealed) || !bytes.Equal(got.WrappedKey, u.WrappedKey) {
+			t.Fatalf("FindUserByPhoneHash=%+v, want %+v", got, u)
+		}
+		if got, err := s.Users.FindUserByID(ctx, u.ID); err != nil || got.ID != u.ID {
+			t.Fatalf("FindUserByID=%v, %v", got, err)
+		}
+	})
+	t.Run("ErrPhoneRequired", func(t *testing.T) {
+		s := open(t)
+		wantError(t, s.Users.CreateUser(ctx, &beifen.User{}), beifen.EINVALID, "Phone number required.")
+	})
+	t.Run("ErrConflict", func(t *testing.T) {
+		s := open(t)
+		u, _ := MustCreateUser(t, ctx, s)
+		err := s.Users.CreateUser(ctx, &beifen.User{PhoneHash: u.PhoneHash, Sealed: []byte("x")})
+		wantError(t, err, beifen.ECONFLICT, "This phone number already has an account.")
+	})
+	t.Run("ErrNotFound", func(t *testing.T) {
+		s := open(t)
+		_, err := s.Users.FindUserByID(ctx, 12345)
+		wantError(t, err, beifen.ENOTFOUND, "User not found.")
+		_, err = s.Users.FindUserByPhoneHash(ctx, []byte("nope"))
+		wantError(t, err, beifen.ENOTFOUND, "User not found.")
+		_, err = s.Users.UpdateUser(ctx, 12345, beifen.UserUpdate{})
+		wantError(t, err, beifen.ENOTFOUND, "User not found.")
+	})
+	t.Run("Update", func(t *testing.T) {
+		s := open(t)
+		u, _ := MustCreateUser(t, ctx, s)
+		pw, key := "$argon2id$x", []byte{}
+		got, err := s.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{PasswordHash: &pw, WrappedKey: &key})
+		if err != nil {
+			t.Fatal(err)
+		}
+		again, _ := s.Users.FindUserByID(ctx, u.ID)
+		if got.PasswordHash != pw || again.PasswordHash != pw || len(again.WrappedKey) != 0 {
+			t.Fatalf("PasswordHash=%q/%q WrappedKey=%x, want %q and none", got.PasswordHash, again.PasswordHash, again.WrappedKey, pw)
+		}
+	})
+}
