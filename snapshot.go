@@ -37,8 +37,10 @@ type SnapshotService interface {
 	FindSnapshots(ctx context.Context, filter SnapshotFilter) ([]*Snapshot, int, error)
 
 	// CreateSnapshot commits s as a snapshot whose content is exactly recordIDs (sorted,
-	// distinct), in one transaction: until it returns, nothing of it is visible. It claims every
-	// blob registered since the previous snapshot and sets s.NewBlobs and s.NewBytes.
+	// distinct), in one transaction: until it returns, nothing of it is visible. It sets the
+	// counts of contacts, messages, calls and files from the records, claims every blob
+	// registered since the previous snapshot and sets s.NewBlobs and s.NewBytes. Returns EINVALID
+	// if a record is not the user's.
 	CreateSnapshot(ctx context.Context, s *Snapshot, recordIDs []int64) error
 
 	// SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.

@@ -30,8 +30,9 @@ const wrapVersion = 1
 
 // Master is the server's master key. It wraps account data keys.
 type Master struct {
-	id   [8]byte // first bytes of SHA-256(key): tells which master sealed a wrapped key
-	aead cipher.AEAD
+	id     [8]byte // first bytes of SHA-256(key): tells which master sealed a wrapped key
+	aead   cipher.AEAD
+	server *Account
 }
 
 // NewMaster returns a Master for a 32-byte key.
@@ -43,7 +44,11 @@ func NewMaster(key []byte) (*Master, error) {
 	if err != nil {
 		return nil, err
 	}
-	m := &Master{aead: aead}
+	server, err := NewAccount(derive(key, "server"))
+	if err != nil {
+		return nil, err
+	}
+	m := &Master{aead: aead, server: server}
 	sum := sha256.Sum256(append([]byte("beifen master key id\x00"), key...))
 	copy(m.id[:], sum[:])
 	return m, nil
@@ -95,6 +100,10 @@ func createMaster(path string) (*Master, error) {
 	}
 	return NewMaster(key)
 }
+
+// Server returns the keys of the server itself, derived from the master key: they hash phone
+// numbers for look-ups and seal account profiles.
+func (m *Master) Server() *Account { return m.server }
 
 // NewDataKey returns a new random account data key, wrapped for storage, bound to accountID.
 func (m *Master) NewDataKey(accountID int64) (wrapped []byte) {

@@ -101,10 +101,42 @@ func (s *SnapshotService) CreateSnapshot(ctx context.Context, sn *beifen.Snapsho
 	if err := openNewSpans(ctx, tx, uid, sn.ID, opened); err != nil {
 		return err
 	}
+	if err := countSnapshot(ctx, tx, uid, sn); err != nil {
+		return err
+	}
 	if err := claimBlobs(ctx, tx, uid, sn); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// countSnapshot sets the snapshot's counts from its open spans.
+func countSnapshot(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) error {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM spans
+		WHERE user_id = ? AND to_snapshot IS NULL GROUP BY kind`, uid)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	sn.Contacts, sn.Messages, sn.Calls, sn.Files = 0, 0, 0, 0
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return err
+		}
+		switch beifen.RecordKind(kind) {
+		case beifen.KindContact:
+			sn.Contacts = n
+		case beifen.KindSMS, beifen.KindMMS:
+			sn.Messages += n
+		case beifen.KindCall:
+			sn.Calls = n
+		case beifen.KindFile:
+			sn.Files = n
+		}
+	}
+	return rows.Err()
 }
 
 func insertSnapshot(ctx context.Context, tx *Tx, sn *beifen.Snapshot) error {
@@ -191,8 +223,9 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 		sn.ID, uid); err != nil {
 		return FormatError(err)
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE snapshots SET new_blobs = ?, new_bytes = ? WHERE id = ?`,
-		sn.NewBlobs, sn.NewBytes, sn.ID)
+	_, err = tx.ExecContext(ctx, `UPDATE snapshots SET
+			contacts = ?, messages = ?, calls = ?, files = ?, new_blobs = ?, new_bytes = ?
+		WHERE id = ?`, sn.Contacts, sn.Messages, sn.Calls, sn.Files, sn.NewBlobs, sn.NewBytes, sn.ID)
 	return FormatError(err)
 }
 

@@ -1,0 +1,143 @@
+// Package auth signs users in by phone number: one-time SMS codes with resend and lockout limits
+// kept in the store (so every replica enforces them), optional argon2id passwords, API tokens and
+// browser sessions.
+package auth
+
+import (
+	"context"
+	"crypto/hmac"
+	"crypto/rand"
+	"crypto/sha256"
+	"encoding/base64"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"time"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/keyring"
+	"github.com/beifen/beifen/phonenumber"
+)
+
+// SessionTTL is how long a browser session lasts.
+const SessionTTL = 30 * 24 * time.Hour
+
+// Service implements beifen.AuthService.
+type Service struct {
+	Store  beifen.Store
+	Master *keyring.Master
+	SMS    beifen.SMSSender
+	Logger *slog.Logger
+	Now    func() time.Time
+}
+
+var _ beifen.AuthService = (*Service)(nil)
+
+// NewService returns a Service.
+func NewService(store beifen.Store, master *keyring.Master, sms beifen.SMSSender, logger *slog.Logger) *Service {
+	return &Service{Store: store, Master: master, SMS: sms, Logger: logger, Now: time.Now}
+}
+
+// profile is what a user's Sealed holds.
+type profile struct {
+	Phone string `json:"phone"`
+	Name  string `json:"name,omitempty"`
+}
+
+var profileAAD = []byte("beifen user profile")
+
+// PhoneHash returns the keyed hash under which an E.164 number is looked up.
+func (s *Service) PhoneHash(e164 string) []byte {
+	return s.Master.Server().Ident([]byte("phone:" + e164))
+}
+
+// OpenProfile fills u.Phone and u.Name from its sealed profile.
+func (s *Service) OpenProfile(u *beifen.User) error {
+	pt, err := s.Master.Server().Open(profileAAD, u.Sealed)
+	if err != nil {
+		return fmt.Errorf("open profile of user %d: %w", u.ID, err)
+	}
+	var p profile
+	if err := json.Unmarshal(pt, &p); err != nil {
+		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
+	}
+	u.Phone, u.Name = p.Phone, p.Name
+	return nil
+}
+
+func (s *Service) sealProfile(phone, name string) []byte {
+	pt, _ := json.Marshal(profile{Phone: phone, Name: name})
+	return s.Master.Server().Seal(profileAAD, pt)
+}
+
+// CreateUser creates an account with a data key and returns an API token for it.
+func (s *Service) CreateUser(ctx context.Context, phone, name string) (*beifen.User, string, error) {
+	e164, err := phonenumber.Normalize(phone)
+	if err != nil {
+		return nil, "", err
+	}
+	u := &beifen.User{PhoneHash: s.PhoneHash(e164), Sealed: s.sealProfile(e164, name)}
+	if err := s.Store.Users.CreateUser(ctx, u); err != nil {
+		return nil, "", err
+	}
+	// The data key is bound to the account ID, which exists only now.
+	key := s.Master.NewDataKey(u.ID)
+	if u, err = s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{WrappedKey: &key}); err != nil {
+		return nil, "", err
+	}
+	u.Phone, u.Name = e164, name
+	s.Logger.InfoContext(ctx, "user created", "user_id", u.ID)
+	tok, err := s.issueToken(ctx, u, "api")
+	return u, tok, err
+}
+
+// Authenticate returns the user of a token. Returns EUNAUTHORIZED if it is not valid.
+func (s *Service) Authenticate(ctx context.Context, token string) (*beifen.User, error) {
+	t, err := s.Store.Tokens.FindTokenByHash(ctx, tokenHash(token))
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "Invalid or expired token.")
+	} else if err != nil {
+		return nil, err
+	}
+	u, err := s.Store.Users.FindUserByID(ctx, t.UserID)
+	if err != nil {
+		return nil, err
+	}
+	return u, s.OpenProfile(u)
+}
+
+func (s *Service) issueToken(ctx context.Context, u *beifen.User, kind string) (string, error) {
+	if kind != "api" && kind != "session" {
+		return "", beifen.Errorf(beifen.EINVALID, "Token kind must be api or session.")
+	}
+	raw := make([]byte, 32)
+	rand.Read(raw)
+	tok := "bf_" + base64.RawURLEncoding.EncodeToString(raw)
+	t := &beifen.Token{UserID: u.ID, Hash: tokenHash(tok), Kind: kind}
+	if kind == "session" {
+		t.ExpiresAt = s.Now().Add(SessionTTL)
+	}
+	if err := s.Store.Tokens.CreateToken(ctx, t); err != nil {
+		return "", err
+	}
+	return tok, nil
+}
+
+// tokenHash: tokens are 256 random bits, so a plain hash is enough to keep them from the store.
+func tokenHash(tok string) []byte {
+	h := sha256.Sum256([]byte(tok))
+	return h[:]
+}
+
+// newCode returns OTPLength random decimal digits.
+func newCode() string {
+	n, _ := rand.Int(rand.Reader, big.NewInt(1_000_000))
+	return fmt.Sprintf("%06d", n.Int64())
+}
+
+func (s *Service) codeHash(phoneHash []byte, code string) []byte {
+	return s.Master.Server().Ident(append(append([]byte("otp:"), phoneHash...), code...))
+}
+
+func equalHash(a, b []byte) bool { return len(a) > 0 && hmac.Equal(a, b) }
