@@ -76,6 +76,10 @@ type BackupService interface {
 	// SnapshotFiles lists the snapshot's plain files, by path.
 	SnapshotFiles(ctx context.Context, id int64) ([]*File, error)
 
+	// StatFile returns the size of a file's content. Returns ENOTFOUND if the user has no such
+	// content.
+	StatFile(ctx context.Context, hash BlobKey) (int64, error)
+
 	// OpenFile returns length bytes of a file's content from offset (length < 0: to the end).
 	// Returns ENOTFOUND if the user has no such content.
 	OpenFile(ctx context.Context, hash BlobKey, offset, length int64) (io.ReadCloser, error)

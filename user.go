@@ -42,6 +42,9 @@ type UserService interface {
 	// there is none.
 	FindUserByPhoneHash(ctx context.Context, hash []byte) (*User, error)
 
+	// FindUsers returns users in ID order, and how many there are in all.
+	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
+
 	// CreateUser creates a user and sets its ID and times. Returns ECONFLICT if the phone
 	// number is taken.
 	CreateUser(ctx context.Context, u *User) error
@@ -55,4 +58,10 @@ type UserUpdate struct {
 	Sealed       *[]byte
 	PasswordHash *string
 	WrappedKey   *[]byte
+}
+
+// UserFilter selects users.
+type UserFilter struct {
+	Offset int
+	Limit  int
 }

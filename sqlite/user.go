@@ -25,6 +25,41 @@ func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*be
 	return findUser(ctx, s.db.read, `phone_hash = ?`, hash)
 }
 
+// FindUsers returns users in ID order, and how many there are in all.
+func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*beifen.User, int, error) {
+	var n int
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return nil, 0, FormatError(err)
+	}
+	limit := -1
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM users ORDER BY id LIMIT ? OFFSET ?`, limit, f.Offset)
+	if err != nil {
+		return nil, 0, FormatError(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	users := make([]*beifen.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := s.FindUserByID(ctx, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	return users, n, nil
+}
+
 // CreateUser returns ECONFLICT if the number has an account.
 func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 	if err := u.Validate(); err != nil {

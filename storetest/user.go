@@ -27,6 +27,19 @@ func testUser(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatalf("FindUserByID=%v, %v", got, err)
 		}
 	})
+	t.Run("FindUsers", func(t *testing.T) {
+		s := open(t)
+		a, _ := MustCreateUser(t, ctx, s)
+		b, _ := MustCreateUser(t, ctx, s)
+		users, n, err := s.Users.FindUsers(ctx, beifen.UserFilter{})
+		if err != nil || n != 2 || len(users) != 2 || users[0].ID != a.ID || users[1].ID != b.ID {
+			t.Fatalf("FindUsers=%v n=%d, %v; want users %d and %d", users, n, err, a.ID, b.ID)
+		}
+		users, n, _ = s.Users.FindUsers(ctx, beifen.UserFilter{Offset: 1, Limit: 1})
+		if n != 2 || len(users) != 1 || users[0].ID != b.ID {
+			t.Fatalf("FindUsers(offset 1, limit 1)=%v n=%d, want user %d of 2", users, n, b.ID)
+		}
+	})
 	t.Run("ErrPhoneRequired", func(t *testing.T) {
 		s := open(t)
 		wantError(t, s.Users.CreateUser(ctx, &beifen.User{}), beifen.EINVALID, "Phone number required.")

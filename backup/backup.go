@@ -1,0 +1,107 @@
+// Package backup is beifen's backup engine: it reads phone exports into records, stores files
+// and attachments as encrypted blobs, commits snapshots that cost only what changed, and writes
+// any snapshot back out in the formats phones import.
+//
+// Everything it stores is encrypted under the account's data key (see package keyring): record
+// payloads are sealed, identities are keyed hashes, blob names are keyed hashes of content
+// hashes and blob contents are encrypted by package blobcrypt.
+package backup
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"fmt"
+	"hash"
+	"io"
+	"log/slog"
+	"strconv"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/blobcrypt"
+	"github.com/beifen/beifen/keyring"
+)
+
+// MaxFileSize is the largest file one backup accepts.
+const MaxFileSize = 64 << 30
+
+// Service implements beifen.BackupService.
+type Service struct {
+	Store  beifen.Store
+	Blobs  beifen.BlobStore // the raw blob store; Service encrypts what it puts there
+	Master *keyring.Master
+	Logger *slog.Logger
+}
+
+var _ beifen.BackupService = (*Service)(nil)
+
+// NewService returns a Service.
+func NewService(store beifen.Store, blobs beifen.BlobStore, master *keyring.Master, logger *slog.Logger) *Service {
+	return &Service{Store: store, Blobs: blobs, Master: master, Logger: logger}
+}
+
+// account is what one request needs of the signed-in account.
+type account struct {
+	id    int64
+	keys  *keyring.Account
+	blobs *blobcrypt.Store
+}
+
+func (s *Service) account(ctx context.Context) (*account, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	return s.accountOf(u)
+}
+
+func (s *Service) accountOf(u *beifen.User) (*account, error) {
+	if len(u.WrappedKey) == 0 {
+		return nil, beifen.Errorf(beifen.EFORBIDDEN, "This account's data key has been destroyed.")
+	}
+	keys, err := s.Master.Unwrap(u.ID, u.WrappedKey)
+	if err != nil {
+		return nil, fmt.Errorf("account %d: %w", u.ID, err)
+	}
+	return &account{id: u.ID, keys: keys, blobs: blobcrypt.Wrap(s.Blobs, keys.BlobKey())}, nil
+}
+
+// blobName is where the blob with content hash key is stored.
+func (a *account) blobName(key beifen.BlobKey) string { return a.keys.BlobName(string(key)) }
+
+// sourceHash is the keyed hash under which an export file read into records is remembered.
+func (a *account) sourceHash(key beifen.BlobKey) []byte {
+	return a.keys.Ident([]byte("source\x00" + string(key)))
+}
+
+func (a *account) stageName(key beifen.BlobKey, part int) string {
+	return "stage-" + a.blobName(key) + "-" + strconv.Itoa(part)
+}
+
+// recordAAD binds a sealed payload to its account, kind and content.
+func (a *account) recordAAD(kind beifen.RecordKind, version []byte) []byte {
+	aad := strconv.AppendInt([]byte("beifen record\x00"), a.id, 10)
+	aad = append(append(append(aad, 0), kind...), 0)
+	return append(aad, version...)
+}
+
+// hashingReader hashes what it reads and, at EOF, fails unless the content hash is want: the
+// failure reaches the blob store before it commits, so a corrupt upload is never stored.
+type hashingReader struct {
+	r    io.Reader
+	h    hash.Hash
+	want beifen.BlobKey
+}
+
+func newHashingReader(r io.Reader, want beifen.BlobKey) *hashingReader {
+	return &hashingReader{r: r, h: sha256.New(), want: want}
+}
+
+func (hr *hashingReader) Read(p []byte) (int, error) {
+	n, err := hr.r.Read(p)
+	hr.h.Write(p[:n])
+	if err == io.EOF && beifen.BlobKey(hex.EncodeToString(hr.h.Sum(nil))) != hr.want {
+		return n, beifen.Errorf(beifen.EINVALID, "Upload does not match its SHA-256 hash.")
+	}
+	return n, err
+}

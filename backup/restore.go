@@ -1,0 +1,194 @@
+package backup
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"sort"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/sbr"
+	"github.com/beifen/beifen/vcard"
+)
+
+// FindSnapshots returns the user's snapshots, newest first.
+func (s *Service) FindSnapshots(ctx context.Context, f beifen.SnapshotFilter) ([]*beifen.Snapshot, int, error) {
+	return s.Store.Snapshots.FindSnapshots(ctx, f)
+}
+
+// FindSnapshotByID returns ENOTFOUND if there is no such snapshot of the user.
+func (s *Service) FindSnapshotByID(ctx context.Context, id int64) (*beifen.Snapshot, error) {
+	return s.Store.Snapshots.FindSnapshotByID(ctx, id)
+}
+
+// each opens every record of kind in snapshot id into a new T and calls fn with it.
+func each[T any](ctx context.Context, s *Service, a *account, id int64, kind beifen.RecordKind, fn func(*T) error) error {
+	return s.Store.Snapshots.SnapshotRecords(ctx, id, kind, func(r *beifen.Record) error {
+		pt, err := a.keys.Open(a.recordAAD(r.Kind, r.Version), r.Payload)
+		if err != nil {
+			return fmt.Errorf("record %d: %w", r.ID, err)
+		}
+		v := new(T)
+		if err := json.Unmarshal(pt, v); err != nil {
+			return fmt.Errorf("decode record %d: %w", r.ID, err)
+		}
+		return fn(v)
+	})
+}
+
+// ExportContacts writes the snapshot's contacts as vCard 3.0.
+func (s *Service) ExportContacts(ctx context.Context, id int64, w io.Writer) error {
+	a, err := s.account(ctx)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	vw := vcard.NewWriter(bw)
+	if err := each(ctx, s, a, id, beifen.KindContact, vw.Write); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ExportMessages writes the snapshot's SMS and MMS as SMS Backup & Restore XML.
+func (s *Service) ExportMessages(ctx context.Context, id int64, w io.Writer) error {
+	a, err := s.account(ctx)
+	if err != nil {
+		return err
+	}
+	sn, err := s.Store.Snapshots.FindSnapshotByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	open := func(key beifen.BlobKey) (io.ReadCloser, error) { return a.blobs.Open(ctx, a.blobName(key)) }
+	mw, err := sbr.NewMessageWriter(bw, sn.Messages, open)
+	if err != nil {
+		return err
+	}
+	for _, kind := range []beifen.RecordKind{beifen.KindSMS, beifen.KindMMS} {
+		if err := each(ctx, s, a, id, kind, mw.Write); err != nil {
+			return err
+		}
+	}
+	if err := mw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// ExportCalls writes the snapshot's call log as SMS Backup & Restore XML.
+func (s *Service) ExportCalls(ctx context.Context, id int64, w io.Writer) error {
+	a, err := s.account(ctx)
+	if err != nil {
+		return err
+	}
+	sn, err := s.Store.Snapshots.FindSnapshotByID(ctx, id)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 64<<10)
+	cw, err := sbr.NewCallWriter(bw, sn.Calls)
+	if err != nil {
+		return err
+	}
+	if err := each(ctx, s, a, id, beifen.KindCall, cw.Write); err != nil {
+		return err
+	}
+	if err := cw.Close(); err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// SnapshotFiles lists the snapshot's plain files, by path.
+func (s *Service) SnapshotFiles(ctx context.Context, id int64) ([]*beifen.File, error) {
+	a, err := s.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	files := []*beifen.File{}
+	err = each(ctx, s, a, id, beifen.KindFile, func(f *beifen.File) error { files = append(files, f); return nil })
+	sort.Slice(files, func(i, j int) bool { return files[i].Path < files[j].Path })
+	return files, err
+}
+
+// StatFile returns the size of a file's content. Returns ENOTFOUND if the user has no such
+// content.
+func (s *Service) StatFile(ctx context.Context, hash beifen.BlobKey) (int64, error) {
+	a, err := s.account(ctx)
+	if err != nil {
+		return 0, err
+	}
+	e, err := s.fileEntry(ctx, a, hash)
+	if err != nil {
+		return 0, err
+	}
+	return e.Size, nil
+}
+
+func (s *Service) fileEntry(ctx context.Context, a *account, hash beifen.BlobKey) (*beifen.BlobEntry, error) {
+	if !hash.Valid() {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "File not found.")
+	}
+	e, err := s.Store.Blobs.FindBlobEntry(ctx, a.blobName(hash))
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "File not found.")
+	}
+	return e, err
+}
+
+// OpenFile returns part of a file's content. Returns ENOTFOUND if the user has no such content.
+func (s *Service) OpenFile(ctx context.Context, hash beifen.BlobKey, offset, length int64) (io.ReadCloser, error) {
+	a, err := s.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if _, err := s.fileEntry(ctx, a, hash); err != nil {
+		return nil, err
+	}
+	return a.blobs.OpenRange(ctx, a.blobName(hash), offset, length)
+}
+
+// DiffSnapshots says what changed from snapshot a to snapshot b.
+func (s *Service) DiffSnapshots(ctx context.Context, a, b int64) (*beifen.SnapshotDiff, error) {
+	ra, err := s.Store.Snapshots.SnapshotRefs(ctx, a)
+	if err != nil {
+		return nil, err
+	}
+	rb, err := s.Store.Snapshots.SnapshotRefs(ctx, b)
+	if err != nil {
+		return nil, err
+	}
+	return diffRefs(ra, rb), nil
+}
+
+func diffRefs(a, b []beifen.RecordRef) *beifen.SnapshotDiff {
+	d := &beifen.SnapshotDiff{}
+	counts := map[beifen.RecordKind]*beifen.DiffCount{beifen.KindContact: &d.Contacts,
+		beifen.KindSMS: &d.Messages, beifen.KindMMS: &d.Messages, beifen.KindCall: &d.Calls, beifen.KindFile: &d.Files}
+	key := func(r beifen.RecordRef) string { return string(r.Kind) + "\x00" + string(r.Ident) }
+	before := make(map[string]string, len(a))
+	for _, r := range a {
+		before[key(r)] = string(r.Version)
+	}
+	after := make(map[string]bool, len(b))
+	for _, r := range b {
+		after[key(r)] = true
+		v, ok := before[key(r)]
+		switch {
+		case !ok:
+			counts[r.Kind].Added++
+		case v != string(r.Version):
+			counts[r.Kind].Changed++
+		}
+	}
+	for _, r := range a {
+		if !after[key(r)] {
+			counts[r.Kind].Removed++
+		}
+	}
+	return d
+}

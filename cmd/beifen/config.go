@@ -1,0 +1,63 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+)
+
+// Config is the server's configuration. Precedence: flags, then environment (BEIFEN_*), then
+// defaults. Secrets also come from BEIFEN_<NAME>_FILE.
+type Config struct {
+	DataDir       string // SQLite database, blobs and master key live here
+	Addr          string
+	DB            string // "" for SQLite in DataDir, or a postgres:// URL
+	MasterKeyFile string
+	LogLevel      string
+}
+
+// DefaultConfig returns the defaults: everything embedded, in ./beifen-data.
+func DefaultConfig() Config {
+	return Config{DataDir: "beifen-data", Addr: "127.0.0.1:8080", LogLevel: "info"}
+}
+
+// fromEnv fills what the environment sets.
+func (c *Config) fromEnv(getenv Env) {
+	set := func(dst *string, name string) {
+		if v := secret(getenv, name); v != "" {
+			*dst = v
+		}
+	}
+	set(&c.DataDir, "BEIFEN_DATA")
+	set(&c.Addr, "BEIFEN_ADDR")
+	set(&c.DB, "BEIFEN_DB")
+	set(&c.MasterKeyFile, "BEIFEN_MASTER_KEY_FILE")
+	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
+}
+
+// secret reads name from the environment, or from the file named by name_FILE.
+func secret(getenv Env, name string) string {
+	if v := getenv(name); v != "" {
+		return v
+	}
+	if path := getenv(name + "_FILE"); path != "" && name != "BEIFEN_MASTER_KEY_FILE" {
+		b, err := os.ReadFile(path)
+		if err == nil {
+			return strings.TrimSpace(string(b))
+		}
+	}
+	return ""
+}
+
+// masterKeyPath is the master key file: BEIFEN_MASTER_KEY_FILE or DATA/master.key.
+func (c *Config) masterKeyPath() string {
+	if c.MasterKeyFile != "" {
+		return c.MasterKeyFile
+	}
+	return filepath.Join(c.DataDir, "master.key")
+}
+
+// isPostgres reports whether DB names a PostgreSQL server.
+func (c *Config) isPostgres() bool {
+	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}

@@ -1,0 +1,130 @@
+// Command beifen is the whole of beifen in one binary: the server (`beifen serve`) and the
+// command-line client and operator tools.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"syscall"
+
+	"github.com/beifen/beifen"
+)
+
+func main() {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdin, os.Stdout, os.Stderr)
+	stop()
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// Env reads environment variables (os.Getenv, or a map in tests).
+type Env func(string) string
+
+const usage = `beifen (备份) backs up phones and keeps the promises of their owners' privacy policy.
+
+Usage:
+  beifen serve      [--data DIR] [--addr HOST:PORT] [--db URL]   run the server
+  beifen user add   --data DIR --phone NUMBER [--name NAME]      create an account, print a token
+  beifen backup     --server URL --token T [--json] PATH...      back up a phone export
+  beifen snapshots  --server URL --token T [--json]              list snapshots
+  beifen restore    --server URL --token T [--snapshot ID|latest] --out DIR
+  beifen diff       --server URL --token T [--json] A B          what changed between snapshots
+  beifen check      --data DIR [--db URL]                        verify every stored blob and record
+  beifen migrate    --data DIR [--db URL] [--dry-run]            apply or list database migrations
+  beifen version
+
+BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
+Run "beifen COMMAND -h" for a command's options and exit status.
+`
+
+// run dispatches a subcommand.
+func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
+		return errUsage
+	}
+	cmd, args := args[0], args[1:]
+	switch cmd {
+	case "serve":
+		return runServe(ctx, args, getenv, stdout, stderr)
+	case "user":
+		return runUser(ctx, args, getenv, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, getenv, stdout, stderr)
+	case "snapshots":
+		return runSnapshots(ctx, args, getenv, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, getenv, stdout, stderr)
+	case "diff":
+		return runDiff(ctx, args, getenv, stdout, stderr)
+	case "check":
+		return runCheck(ctx, args, getenv, stdout, stderr)
+	case "migrate":
+		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "version":
+		fmt.Fprintln(stdout, "beifen", beifen.Version, beifen.Commit)
+		return nil
+	case "help", "-h", "--help":
+		fmt.Fprint(stdout, usage)
+		return nil
+	}
+	fmt.Fprintf(stderr, "beifen: unknown command %q\n\n%s", cmd, usage)
+	return errUsage
+}
+
+// Exit statuses shared by every command.
+const (
+	exitOK      = 0
+	exitFailure = 1 // the command ran and failed (an error, or damage found by check)
+	exitUsage   = 2 // bad flags or arguments
+)
+
+var (
+	errUsage  = errors.New("usage")
+	errDamage = errors.New("damage found")
+)
+
+// exitCode prints err for the user and maps it to an exit status: application errors by their
+// message, other errors with their whole chain.
+func exitCode(err error, stderr io.Writer) int {
+	switch {
+	case err == nil:
+		return exitOK
+	case errors.Is(err, errUsage), errors.Is(err, flag.ErrHelp):
+		return exitUsage
+	case errors.Is(err, errDamage):
+		return exitFailure
+	case beifen.ErrorCode(err) != beifen.EINTERNAL:
+		fmt.Fprintln(stderr, "beifen:", beifen.ErrorMessage(err))
+	default:
+		fmt.Fprintln(stderr, "beifen:", err)
+	}
+	return exitFailure
+}
+
+// newFlagSet returns a FlagSet that prints the command's usage text on -h.
+func newFlagSet(name, text string, stderr io.Writer) *flag.FlagSet {
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.Usage = func() {
+		fmt.Fprint(stderr, text)
+		fs.PrintDefaults()
+	}
+	return fs
+}
+
+// parse parses flags; a parse error becomes errUsage.
+func parse(fs *flag.FlagSet, args []string) error {
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return err
+		}
+		return errUsage
+	}
+	return nil
+}

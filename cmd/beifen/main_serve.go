@@ -1,0 +1,153 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"os"
+	"path/filepath"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/auth"
+	"github.com/beifen/beifen/backup"
+	"github.com/beifen/beifen/disk"
+	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/keyring"
+	"github.com/beifen/beifen/postgres"
+	"github.com/beifen/beifen/sms"
+	"github.com/beifen/beifen/sqlite"
+)
+
+// Main is the running server: its configuration and the components wired from it.
+type Main struct {
+	Config Config
+	Logger *slog.Logger
+
+	closeDB    func() error
+	Store      beifen.Store
+	Blobs      beifen.BlobStore
+	Master     *keyring.Master
+	Auth       *auth.Service
+	Backup     *backup.Service
+	HTTPServer *beifenhttp.Server
+}
+
+// NewMain returns a Main with the default configuration.
+func NewMain() *Main {
+	return &Main{Config: DefaultConfig(), Logger: slog.New(slog.NewTextHandler(os.Stderr, nil))}
+}
+
+// Open opens the storage and the key, and wires the services; it serves nothing yet.
+func (m *Main) Open() error {
+	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
+		return fmt.Errorf("create data folder: %w", err)
+	}
+	if err := m.openDB(); err != nil {
+		return err
+	}
+	master, err := keyring.LoadOrCreateMaster(m.Config.masterKeyPath())
+	if err != nil {
+		return err
+	}
+	m.Master = master
+	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
+	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
+	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
+	return nil
+}
+
+func (m *Main) openDB() error {
+	if m.Config.isPostgres() {
+		db := postgres.NewDB(m.Config.DB)
+		if err := db.Open(); err != nil {
+			return fmt.Errorf("open postgres: %w", err)
+		}
+		m.Store, m.closeDB = postgres.NewStore(db), db.Close
+		return nil
+	}
+	if m.Config.DB != "" {
+		return beifen.Errorf(beifen.EINVALID, "--db must be a postgres:// URL (leave it out for the embedded SQLite).")
+	}
+	db := sqlite.NewDB(filepath.Join(m.Config.DataDir, "beifen.db"))
+	if err := db.Open(); err != nil {
+		return fmt.Errorf("open sqlite: %w", err)
+	}
+	m.Store, m.closeDB = sqlite.NewStore(db), db.Close
+	return nil
+}
+
+// Run opens everything and starts serving.
+func (m *Main) Run(ctx context.Context) error {
+	if err := m.Open(); err != nil {
+		return err
+	}
+	m.HTTPServer = beifenhttp.NewServer()
+	m.HTTPServer.Addr = m.Config.Addr
+	m.HTTPServer.Logger = m.Logger
+	m.HTTPServer.AuthService = m.Auth
+	m.HTTPServer.BackupService = m.Backup
+	if err := m.HTTPServer.Open(); err != nil {
+		return err
+	}
+	m.Logger.Info("beifen serving", "url", m.HTTPServer.URL(), "version", beifen.Version,
+		"db", map[bool]string{true: "postgres", false: "sqlite"}[m.Config.isPostgres()])
+	return nil
+}
+
+// Close stops serving and closes the storage.
+func (m *Main) Close() error {
+	var errs []error
+	if m.HTTPServer != nil {
+		errs = append(errs, m.HTTPServer.Close())
+	}
+	if m.closeDB != nil {
+		errs = append(errs, m.closeDB())
+	}
+	return errors.Join(errs...)
+}
+
+const serveUsage = `Usage: beifen serve [--data DIR] [--addr HOST:PORT] [--db URL]
+
+Runs the server. With no --db it keeps everything in DIR: an SQLite database, the encrypted blobs
+and the master key (DIR/master.key, mode 0600, or BEIFEN_MASTER_KEY_FILE). --db postgres://...
+keeps the database in PostgreSQL instead. GET /healthz answers 200 once ready.
+
+Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE.
+
+EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
+2 on bad flags.
+
+Options:
+`
+
+// serverConfig parses the flags shared by serve, user, check and migrate.
+func serverConfig(fs interface {
+	StringVar(*string, string, string, string)
+}, getenv Env) *Config {
+	c := DefaultConfig()
+	c.fromEnv(getenv)
+	fs.StringVar(&c.DataDir, "data", c.DataDir, "data `folder`")
+	fs.StringVar(&c.DB, "db", c.DB, "PostgreSQL `URL` (default: SQLite in the data folder)")
+	return &c
+}
+
+func runServe(ctx context.Context, args []string, getenv Env, stdout, stderr io.Writer) error {
+	fs := newFlagSet("serve", serveUsage, stderr)
+	cfg := serverConfig(fs, getenv)
+	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen `address`")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	m := NewMain()
+	m.Config = *cfg
+	m.Logger = slog.New(slog.NewTextHandler(stderr, nil))
+	if err := m.Run(ctx); err != nil {
+		m.Close()
+		return err
+	}
+	<-ctx.Done()
+	m.Logger.Info("shutting down")
+	return m.Close()
+}

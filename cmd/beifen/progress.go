@@ -1,0 +1,105 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/term"
+)
+
+// progress draws a progress bar on a terminal, at most ten times a second. On anything else it
+// stays silent, so logs and pipes get only the final summary.
+type progress struct {
+	w     io.Writer
+	label string
+	total int64
+	done  atomic.Int64
+	start time.Time
+	stop  chan struct{}
+	wg    sync.WaitGroup
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
+}
+
+// newProgress starts a bar for total bytes; it draws only if w is a terminal.
+func newProgress(w io.Writer, label string, total int64) *progress {
+	p := &progress{w: w, label: label, total: total, start: time.Now(), stop: make(chan struct{})}
+	if isTerminal(w) {
+		p.wg.Add(1)
+		go p.loop()
+	}
+	return p
+}
+
+// Add counts n more bytes done.
+func (p *progress) Add(n int64) { p.done.Add(n) }
+
+func (p *progress) loop() {
+	defer p.wg.Done()
+	t := time.NewTicker(100 * time.Millisecond)
+	defer t.Stop()
+	for {
+		select {
+		case <-p.stop:
+			p.draw()
+			fmt.Fprintln(p.w)
+			return
+		case <-t.C:
+			p.draw()
+		}
+	}
+}
+
+func (p *progress) draw() {
+	done, total := p.done.Load(), max(p.total, 1)
+	const width = 30
+	fill := int(min(done, total) * width / total)
+	rate := float64(done) / max(time.Since(p.start).Seconds(), 0.001)
+	fmt.Fprintf(p.w, "\r%-10s [%s%s] %3d%% %s/%s %s/s ", p.label, strings.Repeat("=", fill),
+		strings.Repeat(" ", width-fill), done*100/total, size(done), size(p.total), size(int64(rate)))
+}
+
+// Finish stops the bar.
+func (p *progress) Finish() {
+	select {
+	case <-p.stop:
+	default:
+		close(p.stop)
+	}
+	p.wg.Wait()
+}
+
+// size formats a byte count for people.
+func size(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %ciB", float64(n)/float64(div), "KMGTPE"[exp])
+}
+
+// countingReader counts what passes through into a progress bar.
+type countingReader struct {
+	r io.Reader
+	p *progress
+}
+
+func (c *countingReader) Read(b []byte) (int, error) {
+	n, err := c.r.Read(b)
+	c.p.Add(int64(n))
+	return n, err
+}

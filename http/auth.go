@@ -1,0 +1,96 @@
+package http
+
+import (
+	"net/http"
+	"time"
+
+	"github.com/beifen/beifen"
+)
+
+// SignInRequest is the body of the sign-in endpoints.
+type SignInRequest struct {
+	Phone    string `json:"phone"`
+	Code     string `json:"code,omitempty"`
+	Password string `json:"password,omitempty"`
+	Kind     string `json:"kind,omitempty"` // "api" (default) or "session"
+}
+
+// SignInResponse carries the new token.
+type SignInResponse struct {
+	Token string       `json:"token"`
+	User  *beifen.User `json:"user"`
+}
+
+func (s *Server) handleAuthCode(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.AuthService.RequestCode(r.Context(), req.Phone); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleAuthSignIn(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, tok, err := s.AuthService.SignIn(r.Context(), req.Phone, req.Code, kindOrAPI(req.Kind))
+	s.signedIn(w, r, req, u, tok, err)
+}
+
+func (s *Server) handleAuthPassword(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, tok, err := s.AuthService.SignInWithPassword(r.Context(), req.Phone, req.Password, kindOrAPI(req.Kind))
+	s.signedIn(w, r, req, u, tok, err)
+}
+
+func (s *Server) signedIn(w http.ResponseWriter, r *http.Request, req SignInRequest, u *beifen.User, tok string, err error) {
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if req.Kind == "session" {
+		http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
+			Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: int((30 * 24 * time.Hour).Seconds())})
+	}
+	writeJSON(w, http.StatusOK, &SignInResponse{Token: tok, User: u})
+}
+
+func kindOrAPI(kind string) string {
+	if kind == "" {
+		return "api"
+	}
+	return kind
+}
+
+func (s *Server) handleAuthSignOut(w http.ResponseWriter, r *http.Request) {
+	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleMe(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, beifen.UserFromContext(r.Context()))
+}
+
+func (s *Server) handleSetPassword(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.AuthService.SetPassword(r.Context(), req.Password); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -1,0 +1,36 @@
+package http
+
+import "net/http"
+
+// routes maps the whole API surface, then wraps it in the middleware chain.
+func (s *Server) routes() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /healthz", s.handleHealth)
+
+	mux.HandleFunc("POST /api/v1/auth/code", s.handleAuthCode)
+	mux.HandleFunc("POST /api/v1/auth/signin", s.handleAuthSignIn)
+	mux.HandleFunc("POST /api/v1/auth/password", s.handleAuthPassword)
+	mux.HandleFunc("POST /api/v1/auth/signout", s.requireAuth(s.handleAuthSignOut))
+	mux.HandleFunc("GET /api/v1/me", s.requireAuth(s.handleMe))
+	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
+
+	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
+	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))
+	mux.HandleFunc("PUT /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadPart))
+
+	mux.HandleFunc("POST /api/v1/snapshots", s.requireAuth(s.handleSnapshotCreate))
+	mux.HandleFunc("GET /api/v1/snapshots", s.requireAuth(s.handleSnapshotList))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}", s.requireAuth(s.handleSnapshotView))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}/diff/{other}", s.requireAuth(s.handleSnapshotDiff))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}/contacts.vcf", s.requireAuth(s.handleExportContacts))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}/sms.xml", s.requireAuth(s.handleExportMessages))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}/calls.xml", s.requireAuth(s.handleExportCalls))
+	mux.HandleFunc("GET /api/v1/snapshots/{id}/files", s.requireAuth(s.handleSnapshotFiles))
+	mux.HandleFunc("GET /api/v1/files/{hash}", s.requireAuth(s.handleFileContent))
+
+	return s.recoverPanic(s.accessLog(s.authenticate(mux)))
+}
+
+func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, map[string]string{"status": "ok"})
+}

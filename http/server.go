@@ -1,0 +1,116 @@
+// Package http is beifen's HTTP transport: the REST API the CLI, the web UI and phones use, and a
+// Client that implements the root services over it.
+package http
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/beifen/beifen"
+)
+
+// ShutdownTimeout is how long Close waits for requests in flight.
+const ShutdownTimeout = 10 * time.Second
+
+// Server is the HTTP server. Set its exported fields before Open.
+type Server struct {
+	ln     net.Listener
+	server *http.Server
+
+	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
+	Addr string
+
+	AuthService   beifen.AuthService
+	BackupService beifen.BackupService
+	Logger        *slog.Logger
+}
+
+// NewServer returns a Server.
+func NewServer() *Server { return &Server{} }
+
+// Open starts listening and serving in the background.
+func (s *Server) Open() (err error) {
+	if s.ln, err = net.Listen("tcp", s.Addr); err != nil {
+		return err
+	}
+	s.server = &http.Server{
+		Handler:           s.routes(),
+		ReadHeaderTimeout: 30 * time.Second,
+		ErrorLog:          slog.NewLogLogger(s.Logger.Handler(), slog.LevelWarn),
+	}
+	go s.server.Serve(s.ln)
+	return nil
+}
+
+// Close stops the server, waiting a while for requests in flight.
+func (s *Server) Close() error {
+	if s.server == nil {
+		return nil
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), ShutdownTimeout)
+	defer cancel()
+	return s.server.Shutdown(ctx)
+}
+
+// URL returns the server's base URL.
+func (s *Server) URL() string {
+	if s.ln == nil {
+		return ""
+	}
+	return "http://" + s.ln.Addr().String()
+}
+
+// codes maps application error codes to HTTP statuses.
+var codes = map[string]int{
+	beifen.ECONFLICT:     http.StatusConflict,
+	beifen.EINVALID:      http.StatusBadRequest,
+	beifen.ENOTFOUND:     http.StatusNotFound,
+	beifen.EUNAUTHORIZED: http.StatusUnauthorized,
+	beifen.EFORBIDDEN:    http.StatusForbidden,
+	beifen.ETOOLARGE:     http.StatusRequestEntityTooLarge,
+	beifen.ETOOMANY:      http.StatusTooManyRequests,
+	beifen.EINTERNAL:     http.StatusInternalServerError,
+}
+
+// ErrorStatusCode returns the HTTP status of an application error code.
+func ErrorStatusCode(code string) int {
+	if v, ok := codes[code]; ok {
+		return v
+	}
+	return http.StatusInternalServerError
+}
+
+// FromErrorStatusCode returns the application error code of an HTTP status.
+func FromErrorStatusCode(status int) string {
+	for k, v := range codes {
+		if v == status {
+			return k
+		}
+	}
+	return beifen.EINTERNAL
+}
+
+// ErrorResponse is the JSON body of every error.
+type ErrorResponse struct {
+	Error string `json:"error"`
+	Code  string `json:"code"`
+}
+
+// Error writes err to the client; only internal errors are logged, with their full chain, and
+// the client sees "Internal error." for them.
+func (s *Server) Error(w http.ResponseWriter, r *http.Request, err error) {
+	code, msg := beifen.ErrorCode(err), beifen.ErrorMessage(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, msg = beifen.ETOOLARGE, "Request body too large."
+	}
+	if code == beifen.EINTERNAL {
+		s.Logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "route", r.Pattern,
+			"user_id", beifen.UserIDFromContext(r.Context()), "err", err)
+	}
+	writeJSON(w, ErrorStatusCode(code), &ErrorResponse{Error: msg, Code: code})
+}
