@@ -1,0 +1,86 @@
+package disk
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+
+	"github.com/beifen/beifen"
+)
+
+// Put stores size bytes read from r under key. It writes to a temporary file in the blob's
+// folder, checks that r gave exactly size bytes, syncs, and renames the file into place, so a
+// reader never sees a partial blob and an existing blob stays whole until it is replaced.
+// On any error, including ctx being cancelled, the temporary file is removed.
+//
+// Returns EINVALID if key is invalid or r yields other than size bytes.
+func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) error {
+	if err := checkKey(key); err != nil {
+		return err
+	}
+	if size < 0 {
+		return beifen.Errorf(beifen.EINVALID, "Blob size must not be negative.")
+	}
+	final := s.path(key)
+	if err := s.mkdir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("put blob %s: %w", key, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(final), filepath.Base(final)+tmpMarker+"*")
+	if err != nil {
+		return fmt.Errorf("put blob %s: %w", key, err)
+	}
+	if err := save(ctx, tmp, final, r, size); err != nil {
+		tmp.Close() // may already be closed; the first error is the one that matters
+		os.Remove(tmp.Name())
+		return fmt.Errorf("put blob %s: %w", key, err)
+	}
+	return nil
+}
+
+// save fills tmp from r, checks its size, and renames it to final.
+func save(ctx context.Context, tmp *os.File, final string, r io.Reader, size int64) error {
+	// Read one byte more than expected to notice a reader that is too long.
+	limit := size
+	if limit < math.MaxInt64 {
+		limit++
+	}
+	n, err := io.Copy(tmp, io.LimitReader(ctxReader{ctx, r}, limit))
+	if err != nil {
+		return fmt.Errorf("copy: %w", err)
+	}
+	if n != size {
+		return beifen.Errorf(beifen.EINVALID, "Blob size does not match.")
+	}
+	if err := tmp.Sync(); err != nil {
+		return fmt.Errorf("sync: %w", err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("close: %w", err)
+	}
+	if err := ctx.Err(); err != nil {
+		return err
+	}
+	if err := os.Rename(tmp.Name(), final); err != nil {
+		return fmt.Errorf("rename: %w", err)
+	}
+	if err := syncDir(filepath.Dir(final)); err != nil {
+		return fmt.Errorf("sync dir: %w", err)
+	}
+	return nil
+}
+
+// ctxReader stops reading once its context is done.
+type ctxReader struct {
+	ctx context.Context
+	r   io.Reader
+}
+
+func (c ctxReader) Read(p []byte) (int, error) {
+	if err := c.ctx.Err(); err != nil {
+		return 0, err
+	}
+	return c.r.Read(p)
+}
