@@ -129,10 +129,10 @@ type decrypter struct {
 }
 
 func (d *decrypter) Read(p []byte) (int, error) {
+	if d.left == 0 {
+		return 0, io.EOF
+	}
 	for len(d.out) == 0 {
-		if d.left == 0 {
-			return 0, io.EOF
-		}
 		if err := d.open(); err != nil {
 			return 0, err
 		}
