@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"sort"
 
 	"github.com/beifen/beifen"
 )
@@ -128,6 +129,7 @@ func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*b
 			return nil, err
 		}
 	}
+	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
 	return out, nil
 }
 

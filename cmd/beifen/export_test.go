@@ -1,0 +1,11 @@
+package main
+
+import (
+	"context"
+	"io"
+)
+
+// Run exposes run to the external tests.
+func Run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout, stderr io.Writer) error {
+	return run(ctx, args, getenv, stdin, stdout, stderr)
+}

@@ -1,0 +1,91 @@
+-- Accounts. The phone number is kept only as a keyed hash and inside the sealed profile.
+CREATE TABLE users (
+	id            BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	phone_hash    BYTEA NOT NULL UNIQUE,
+	sealed        BYTEA NOT NULL,
+	password_hash TEXT NOT NULL DEFAULT '',
+	wrapped_key   BYTEA,
+	created_at    TIMESTAMPTZ NOT NULL,
+	updated_at    TIMESTAMPTZ NOT NULL
+);
+
+CREATE TABLE tokens (
+	id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	hash       BYTEA NOT NULL UNIQUE,
+	kind       TEXT NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	expires_at TIMESTAMPTZ
+);
+CREATE INDEX tokens_user_id ON tokens (user_id);
+
+-- Sign-in codes, one row per phone number (keyed hash).
+CREATE TABLE otps (
+	phone_hash   BYTEA PRIMARY KEY,
+	code_hash    BYTEA,
+	sent_at      TIMESTAMPTZ NOT NULL,
+	expires_at   TIMESTAMPTZ NOT NULL,
+	attempts     INTEGER NOT NULL DEFAULT 0,
+	locked_until TIMESTAMPTZ
+);
+
+-- Backed-up items, stored once per account however many snapshots hold them.
+CREATE TABLE records (
+	id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	kind       TEXT NOT NULL,
+	ident      BYTEA NOT NULL,
+	version    BYTEA NOT NULL,
+	payload    BYTEA NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	UNIQUE (user_id, kind, version)
+);
+
+CREATE TABLE snapshots (
+	id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	created_at TIMESTAMPTZ NOT NULL,
+	contacts   INTEGER NOT NULL,
+	messages   INTEGER NOT NULL,
+	calls      INTEGER NOT NULL,
+	files      INTEGER NOT NULL,
+	bytes      BIGINT NOT NULL,
+	new_blobs  INTEGER NOT NULL,
+	new_bytes  BIGINT NOT NULL,
+	skipped    INTEGER NOT NULL
+);
+CREATE INDEX snapshots_user_id ON snapshots (user_id, id);
+
+-- Presence intervals: a record is in every snapshot S of its user with
+-- from_snapshot <= S < to_snapshot (to_snapshot NULL while it is still present).
+CREATE TABLE spans (
+	user_id       BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	record_id     BIGINT NOT NULL REFERENCES records (id) ON DELETE CASCADE,
+	kind          TEXT NOT NULL,
+	from_snapshot BIGINT NOT NULL,
+	to_snapshot   BIGINT
+);
+CREATE INDEX spans_open ON spans (user_id, to_snapshot, record_id);
+CREATE INDEX spans_from ON spans (user_id, kind, from_snapshot);
+CREATE INDEX spans_record_id ON spans (record_id);
+
+-- Export files already read into records.
+CREATE TABLE sources (
+	user_id    BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	hash       BYTEA NOT NULL,
+	records    BYTEA NOT NULL,
+	skipped    INTEGER NOT NULL,
+	created_at TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (user_id, hash)
+);
+
+-- Blobs each account stored; snapshot_id is 0 until a snapshot claims them.
+CREATE TABLE blobs (
+	user_id     BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	name        TEXT NOT NULL,
+	size        BIGINT NOT NULL,
+	snapshot_id BIGINT NOT NULL DEFAULT 0,
+	created_at  TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (user_id, name)
+);
+CREATE INDEX blobs_unclaimed ON blobs (user_id, snapshot_id);

@@ -1,0 +1,298 @@
+package postgres_test
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"fmt"
+	"net/url"
+	"os"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/postgres"
+	"github.com/beifen/beifen/storetest"
+	_ "github.com/jackc/pgx/v5/stdlib"
+)
+
+// MustCreateSchema creates a schema with a random name, drops it after the test and returns the
+// test server's DSN with search_path set to it. It skips the test unless BEIFEN_TEST_POSTGRES_DSN
+// is set.
+func MustCreateSchema(tb testing.TB) string {
+	tb.Helper()
+	dsn := os.Getenv("BEIFEN_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		tb.Skip("BEIFEN_TEST_POSTGRES_DSN not set")
+	}
+	admin, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	name := "beifen_test_" + strings.ToLower(rand.Text()[:12])
+	if _, err := admin.Exec(`CREATE SCHEMA ` + name); err != nil {
+		admin.Close()
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		if _, err := admin.Exec(`DROP SCHEMA ` + name + ` CASCADE`); err != nil {
+			tb.Errorf("drop schema: %v", err)
+		}
+		admin.Close()
+	})
+	return withSearchPath(dsn, name)
+}
+
+// withSearchPath adds search_path to a URL or keyword/value DSN.
+func withSearchPath(dsn, schema string) string {
+	if u, err := url.Parse(dsn); err == nil && (u.Scheme == "postgres" || u.Scheme == "postgresql") {
+		q := u.Query()
+		q.Set("search_path", schema)
+		u.RawQuery = q.Encode()
+		return u.String()
+	}
+	return dsn + " search_path=" + schema
+}
+
+// MustOpenDB opens dsn and closes it after the test.
+func MustOpenDB(tb testing.TB, dsn string) *postgres.DB {
+	tb.Helper()
+	db := postgres.NewDB(dsn)
+	if err := db.Open(); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { db.Close() })
+	return db
+}
+
+func TestStore(t *testing.T) {
+	storetest.Run(t, func(tb testing.TB) storetest.Services {
+		db := MustOpenDB(tb, MustCreateSchema(tb))
+		return storetest.Services{Store: postgres.NewStore(db), Schema: db.Schema}
+	})
+}
+
+func TestAutoMigrateOff(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	db := postgres.NewDB(dsn)
+	db.AutoMigrate = false
+	if err := db.Open(); err == nil {
+		db.Close()
+		t.Fatal("Open of an empty schema with AutoMigrate off succeeded, want an out-of-date schema error")
+	}
+	db.Close()
+	MustOpenDB(t, dsn) // migrates
+	db = postgres.NewDB(dsn)
+	db.AutoMigrate = false
+	if err := db.Open(); err != nil {
+		t.Fatalf("Open of a migrated schema with AutoMigrate off: %v", err)
+	}
+	defer db.Close()
+	if pending, err := db.Pending(); err != nil || len(pending) != 0 {
+		t.Fatalf("Pending=%v, %v; want none", pending, err)
+	}
+}
+
+// Replicas starting at once must not both migrate.
+func TestOpenConcurrently(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	errs := make([]error, 4)
+	var wg sync.WaitGroup
+	for i := range errs {
+		wg.Go(func() {
+			db := postgres.NewDB(dsn)
+			errs[i] = db.Open()
+			db.Close()
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Errorf("Open %d: %v", i, err)
+		}
+	}
+}
+
+// mustUser creates a user on db and returns a context signed in as it.
+func mustUser(tb testing.TB, db *postgres.DB) context.Context {
+	tb.Helper()
+	u := &beifen.User{PhoneHash: []byte(rand.Text()), Sealed: []byte("sealed")}
+	if err := postgres.NewUserService(db).CreateUser(context.Background(), u); err != nil {
+		tb.Fatal(err)
+	}
+	return beifen.NewContextWithUser(context.Background(), u)
+}
+
+// newRecords returns n unsaved records named prefix0..prefixN.
+func newRecords(prefix string, n int) []*beifen.Record {
+	recs := make([]*beifen.Record, n)
+	for i := range recs {
+		v := fmt.Sprint(prefix, i)
+		recs[i] = &beifen.Record{Kind: beifen.KindSMS, Ident: []byte(v), Version: []byte(v), Payload: []byte("sealed " + v)}
+	}
+	return recs
+}
+
+func recordIDs(recs []*beifen.Record) []int64 {
+	ids := make([]int64, len(recs))
+	for i, r := range recs {
+		ids[i] = r.ID
+	}
+	return ids
+}
+
+// Storing records again must not try to insert them: each try would burn an ID (and leave a
+// dead tuple), so the next new record would not get the next ID.
+func TestPutRecordsExistingSkipsInsert(t *testing.T) {
+	db := MustOpenDB(t, MustCreateSchema(t))
+	ctx, recs := mustUser(t, db), postgres.NewRecordService(db)
+	first := newRecords("a", 100)
+	if err := recs.PutRecords(ctx, first); err != nil {
+		t.Fatal(err)
+	}
+	again := append(newRecords("a", 100), newRecords("b", 1)...)
+	if err := recs.PutRecords(ctx, again); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := recordIDs(again[:100]), recordIDs(first); !slices.Equal(got, want) {
+		t.Fatalf("IDs=%v, want %v", got, want)
+	}
+	if got, want := again[100].ID, first[99].ID+1; got != want {
+		t.Fatalf("new record ID=%d, want %d", got, want)
+	}
+}
+
+// Replicas storing the same records at once must agree on their IDs.
+func TestPutRecordsConcurrently(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	db := MustOpenDB(t, dsn)
+	ctx := mustUser(t, db)
+	const n, replicas = 3000, 4
+	got := make([][]int64, replicas)
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		rdb := MustOpenDB(t, dsn)
+		wg.Go(func() {
+			recs := newRecords("r", n)
+			errs[i] = postgres.NewRecordService(rdb).PutRecords(ctx, recs)
+			got[i] = recordIDs(recs)
+		})
+	}
+	wg.Wait()
+	for i := range replicas {
+		if errs[i] != nil {
+			t.Fatalf("replica %d: %v", i, errs[i])
+		}
+		if slices.Contains(got[i], 0) || !slices.Equal(got[i], got[0]) {
+			t.Fatalf("replica %d got IDs %v..., replica 0 %v...", i, got[i][:5], got[0][:5])
+		}
+	}
+	stored := 0
+	err := postgres.NewRecordService(db).ScanRecords(ctx, func(*beifen.Record) error { stored++; return nil })
+	if err != nil || stored != n {
+		t.Fatalf("stored %d records (%v), want %d", stored, err, n)
+	}
+}
+
+// Replicas committing snapshots of one user at once must each get exactly the records they
+// committed.
+func TestCreateSnapshotConcurrently(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	db := MustOpenDB(t, dsn)
+	ctx := mustUser(t, db)
+	recs := newRecords("s", 200)
+	if err := postgres.NewRecordService(db).PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	all := recordIDs(recs)
+	const replicas, rounds = 4, 10
+	want := map[int64][]int64{}
+	var mu sync.Mutex
+	errs := make([]error, replicas)
+	var wg sync.WaitGroup
+	for i := range replicas {
+		snaps := postgres.NewSnapshotService(MustOpenDB(t, dsn))
+		wg.Go(func() {
+			for j := range rounds {
+				ids := all[(i*rounds+j)%50 : 100+(i*rounds+j)%100] // overlapping, shifting sets
+				sn := &beifen.Snapshot{}
+				if errs[i] = snaps.CreateSnapshot(ctx, sn, ids); errs[i] != nil {
+					return
+				}
+				mu.Lock()
+				want[sn.ID] = ids
+				mu.Unlock()
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("replica %d: %v", i, err)
+		}
+	}
+	snaps := postgres.NewSnapshotService(db)
+	for id, ids := range want {
+		refs, err := snaps.SnapshotRefs(ctx, id)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := make([]int64, len(refs))
+		for i, ref := range refs {
+			got[i] = ref.ID
+		}
+		if !slices.Equal(got, ids) {
+			t.Fatalf("snapshot %d holds %d records, want %d", id, len(got), len(ids))
+		}
+	}
+}
+
+// BenchmarkPutRecords stores 300,000 new records in one call (New), then the same records again
+// (Existing), as the first and a later backup of a large phone would.
+func BenchmarkPutRecords(b *testing.B) {
+	const n = 300_000
+	db := MustOpenDB(b, MustCreateSchema(b))
+	recs := postgres.NewRecordService(db)
+	var ctx context.Context
+	var stored []*beifen.Record
+	b.Run("New", func(b *testing.B) {
+		for b.Loop() {
+			b.StopTimer()
+			ctx, stored = mustUser(b, db), randomRecords(n)
+			b.StartTimer()
+			if err := recs.PutRecords(ctx, stored); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+	b.Run("Existing", func(b *testing.B) {
+		for b.Loop() {
+			again := make([]*beifen.Record, n)
+			for i, r := range stored {
+				again[i] = &beifen.Record{Kind: r.Kind, Ident: r.Ident, Version: r.Version, Payload: r.Payload}
+			}
+			if err := recs.PutRecords(ctx, again); err != nil {
+				b.Fatal(err)
+			}
+		}
+		b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "records/s")
+	})
+}
+
+// randomRecords returns n records shaped like real ones: random 32-byte versions (keyed hashes)
+// and 200-byte payloads.
+func randomRecords(n int) []*beifen.Record {
+	recs := make([]*beifen.Record, n)
+	for i := range recs {
+		v := make([]byte, 32)
+		rand.Read(v)
+		payload := make([]byte, 200)
+		rand.Read(payload)
+		recs[i] = &beifen.Record{Kind: beifen.KindSMS, Ident: v[:16], Version: v, Payload: payload}
+	}
+	return recs
+}

@@ -1,0 +1,16 @@
+package postgres
+
+import "github.com/beifen/beifen"
+
+// NewStore returns every service on db.
+func NewStore(db *DB) beifen.Store {
+	return beifen.Store{
+		Users:     NewUserService(db),
+		Tokens:    NewTokenService(db),
+		OTPs:      NewOTPService(db),
+		Records:   NewRecordService(db),
+		Snapshots: NewSnapshotService(db),
+		Sources:   NewSourceService(db),
+		Blobs:     NewBlobEntryService(db),
+	}
+}

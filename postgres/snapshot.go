@@ -1,0 +1,287 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"fmt"
+
+	"github.com/beifen/beifen"
+)
+
+// SnapshotService stores snapshots in PostgreSQL as presence intervals ("spans") of records.
+type SnapshotService struct{ db *DB }
+
+var _ beifen.SnapshotService = (*SnapshotService)(nil)
+
+// NewSnapshotService returns a SnapshotService on db.
+func NewSnapshotService(db *DB) *SnapshotService { return &SnapshotService{db: db} }
+
+// FindSnapshotByID returns ENOTFOUND if the snapshot does not exist or is not the user's.
+func (s *SnapshotService) FindSnapshotByID(ctx context.Context, id int64) (*beifen.Snapshot, error) {
+	snaps, _, err := s.FindSnapshots(ctx, beifen.SnapshotFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(snaps) == 0 {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Snapshot not found.")
+	}
+	return snaps[0], nil
+}
+
+// FindSnapshots returns the user's snapshots, newest first.
+func (s *SnapshotService) FindSnapshots(ctx context.Context, f beifen.SnapshotFilter) ([]*beifen.Snapshot, int, error) {
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := "user_id = $1", []any{uid}
+	if f.ID != nil {
+		where, args = where+" AND id = $2", append(args, *f.ID)
+	}
+	var limit any // NULL is no limit
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	n := len(args)
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT
+			id,
+			user_id,
+			created_at,
+			contacts,
+			messages,
+			calls,
+			files,
+			bytes,
+			new_blobs,
+			new_bytes,
+			skipped,
+			COUNT(*) OVER ()
+		FROM snapshots WHERE `+where+fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
+		append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, FormatError(err)
+	}
+	defer rows.Close()
+	var snaps []*beifen.Snapshot
+	n = 0
+	for rows.Next() {
+		var sn beifen.Snapshot
+		var created sql.NullTime
+		if err := rows.Scan(&sn.ID, &sn.UserID, &created, &sn.Contacts, &sn.Messages, &sn.Calls,
+			&sn.Files, &sn.Bytes, &sn.NewBlobs, &sn.NewBytes, &sn.Skipped, &n); err != nil {
+			return nil, 0, err
+		}
+		sn.CreatedAt = parseTime(created)
+		snaps = append(snaps, &sn)
+	}
+	return snaps, n, rows.Err()
+}
+
+// CreateSnapshot commits s with exactly recordIDs (sorted, distinct) in one transaction.
+func (s *SnapshotService) CreateSnapshot(ctx context.Context, sn *beifen.Snapshot, recordIDs []int64) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if err := lockUser(ctx, tx, uid); err != nil {
+		return err
+	}
+	sn.UserID, sn.CreatedAt = uid, tx.now
+	if err := insertSnapshot(ctx, tx, sn); err != nil {
+		return err
+	}
+	open, err := openSpans(ctx, tx, uid)
+	if err != nil {
+		return err
+	}
+	closed, opened := beifen.DiffSorted(open, recordIDs)
+	if err := closeSpans(ctx, tx, uid, sn.ID, closed); err != nil {
+		return err
+	}
+	if err := openNewSpans(ctx, tx, uid, sn.ID, opened); err != nil {
+		return err
+	}
+	if err := countSnapshot(ctx, tx, uid, sn); err != nil {
+		return err
+	}
+	if err := claimBlobs(ctx, tx, uid, sn); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// lockUser serialises the snapshots of one user across processes: two replicas committing at
+// once would otherwise both read the same open spans and diff against a stale set. NO KEY
+// UPDATE, unlike UPDATE, lets other transactions go on inserting rows that refer to the user.
+func lockUser(ctx context.Context, tx *Tx, uid int64) error {
+	var id int64
+	err := tx.QueryRowContext(ctx, `SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE`, uid).Scan(&id)
+	if err == sql.ErrNoRows {
+		return beifen.Errorf(beifen.ENOTFOUND, "User not found.")
+	}
+	return FormatError(err)
+}
+
+// countSnapshot sets the snapshot's counts from its open spans.
+func countSnapshot(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) error {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM spans
+		WHERE user_id = $1 AND to_snapshot IS NULL GROUP BY kind`, uid)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	sn.Contacts, sn.Messages, sn.Calls, sn.Files = 0, 0, 0, 0
+	for rows.Next() {
+		var kind string
+		var n int
+		if err := rows.Scan(&kind, &n); err != nil {
+			return err
+		}
+		switch beifen.RecordKind(kind) {
+		case beifen.KindContact:
+			sn.Contacts = n
+		case beifen.KindSMS, beifen.KindMMS:
+			sn.Messages += n
+		case beifen.KindCall:
+			sn.Calls = n
+		case beifen.KindFile:
+			sn.Files = n
+		}
+	}
+	return rows.Err()
+}
+
+func insertSnapshot(ctx context.Context, tx *Tx, sn *beifen.Snapshot) error {
+	err := tx.QueryRowContext(ctx, `
+		INSERT INTO snapshots (
+			user_id,
+			created_at,
+			contacts,
+			messages,
+			calls,
+			files,
+			bytes,
+			new_blobs,
+			new_bytes,
+			skipped
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, 0, 0, $8) RETURNING id`,
+		sn.UserID, sn.CreatedAt, sn.Contacts, sn.Messages, sn.Calls, sn.Files, sn.Bytes, sn.Skipped,
+	).Scan(&sn.ID)
+	return FormatError(err)
+}
+
+func openSpans(ctx context.Context, tx *Tx, uid int64) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT record_id FROM spans
+		WHERE user_id = $1 AND to_snapshot IS NULL ORDER BY record_id`, uid)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	return ids, rows.Err()
+}
+
+func closeSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
+	for i := 0; i < len(ids); i += batchSize {
+		_, err := tx.ExecContext(ctx, `
+			UPDATE spans SET to_snapshot = $1
+			FROM unnest($3::bigint[]) AS u (record_id)
+			WHERE spans.user_id = $2 AND spans.to_snapshot IS NULL AND spans.record_id = u.record_id`,
+			snapID, uid, ids[i:min(i+batchSize, len(ids))])
+		if err != nil {
+			return FormatError(err)
+		}
+	}
+	return nil
+}
+
+// openNewSpans starts a span for each record; it reads the kind from the record itself, which
+// also proves the record is the user's.
+func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
+	for i := 0; i < len(ids); i += batchSize {
+		batch := ids[i:min(i+batchSize, len(ids))]
+		res, err := tx.ExecContext(ctx, `
+			INSERT INTO spans (user_id, record_id, kind, from_snapshot)
+			SELECT r.user_id, r.id, r.kind, $2::bigint
+			FROM unnest($3::bigint[]) AS u (id) JOIN records AS r ON r.id = u.id
+			WHERE r.user_id = $1`, uid, snapID, batch)
+		if err != nil {
+			return FormatError(err)
+		}
+		if n, _ := res.RowsAffected(); n != int64(len(batch)) {
+			return beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		}
+	}
+	return nil
+}
+
+// claimBlobs claims and counts in one statement, so that a blob registered meanwhile by another
+// replica is either claimed and counted or left for the next snapshot.
+func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) error {
+	err := tx.QueryRowContext(ctx, `
+		WITH claimed AS (
+			UPDATE blobs SET snapshot_id = $1 WHERE user_id = $2 AND snapshot_id = 0 RETURNING size
+		)
+		SELECT COUNT(*), COALESCE(SUM(size), 0) FROM claimed`, sn.ID, uid).Scan(&sn.NewBlobs, &sn.NewBytes)
+	if err != nil {
+		return FormatError(err)
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE snapshots SET
+			contacts = $1, messages = $2, calls = $3, files = $4, new_blobs = $5, new_bytes = $6
+		WHERE id = $7`, sn.Contacts, sn.Messages, sn.Calls, sn.Files, sn.NewBlobs, sn.NewBytes, sn.ID)
+	return FormatError(err)
+}
+
+// SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
+func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
+	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
+		return err
+	}
+	uid, _ := userID(ctx)
+	return scanRecords(ctx, s.db.pool, `
+		SELECT r.id, r.user_id, r.kind, r.ident, r.version, r.payload, r.created_at
+		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		WHERE s.user_id = $1 AND s.kind = $2 AND s.from_snapshot <= $3
+			AND (s.to_snapshot IS NULL OR s.to_snapshot > $3)
+		ORDER BY s.record_id`, []any{uid, string(kind), id}, fn)
+}
+
+// SnapshotRefs returns the refs of every record in snapshot id, in ID order.
+func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.RecordRef, error) {
+	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
+		return nil, err
+	}
+	uid, _ := userID(ctx)
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT r.id, r.kind, r.ident, r.version
+		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		WHERE s.user_id = $1 AND s.from_snapshot <= $2 AND (s.to_snapshot IS NULL OR s.to_snapshot > $2)
+		ORDER BY s.record_id`, uid, id)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var refs []beifen.RecordRef
+	for rows.Next() {
+		var ref beifen.RecordRef
+		var kind string
+		if err := rows.Scan(&ref.ID, &kind, &ref.Ident, &ref.Version); err != nil {
+			return nil, err
+		}
+		ref.Kind = beifen.RecordKind(kind)
+		refs = append(refs, ref)
+	}
+	return refs, rows.Err()
+}

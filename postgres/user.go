@@ -1,0 +1,156 @@
+package postgres
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/beifen/beifen"
+)
+
+// UserService stores accounts in PostgreSQL.
+type UserService struct{ db *DB }
+
+var _ beifen.UserService = (*UserService)(nil)
+
+// NewUserService returns a UserService on db.
+func NewUserService(db *DB) *UserService { return &UserService{db: db} }
+
+// FindUserByID returns ENOTFOUND if the user does not exist.
+func (s *UserService) FindUserByID(ctx context.Context, id int64) (*beifen.User, error) {
+	return findUser(ctx, s.db.pool, `id = $1`, id)
+}
+
+// FindUserByPhoneHash returns ENOTFOUND if no user has that number.
+func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*beifen.User, error) {
+	return findUser(ctx, s.db.pool, `phone_hash = $1`, hash)
+}
+
+// FindUsers returns users in ID order, and how many there are in all.
+func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*beifen.User, int, error) {
+	var n int
+	if err := s.db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+		return nil, 0, FormatError(err)
+	}
+	var limit any // NULL: no limit
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM users ORDER BY id LIMIT $1 OFFSET $2`, limit, f.Offset)
+	if err != nil {
+		return nil, 0, FormatError(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, 0, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	users := make([]*beifen.User, 0, len(ids))
+	for _, id := range ids {
+		u, err := s.FindUserByID(ctx, id)
+		if err != nil {
+			return nil, 0, err
+		}
+		users = append(users, u)
+	}
+	return users, n, nil
+}
+
+// CreateUser returns ECONFLICT if the number has an account.
+func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
+	if err := u.Validate(); err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
+	err = tx.QueryRowContext(ctx, `
+		INSERT INTO users (
+			phone_hash,
+			sealed,
+			password_hash,
+			wrapped_key,
+			created_at,
+			updated_at
+		) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
+	).Scan(&u.ID)
+	if err != nil {
+		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
+			return beifen.Errorf(beifen.ECONFLICT, "This phone number already has an account.")
+		}
+		return FormatError(err)
+	}
+	return tx.Commit()
+}
+
+// UpdateUser returns ENOTFOUND if the user does not exist.
+func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserUpdate) (*beifen.User, error) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	// The row lock keeps a concurrent update of another field from being lost.
+	u, err := findUser(ctx, tx, `id = $1 FOR NO KEY UPDATE`, id)
+	if err != nil {
+		return nil, err
+	}
+	if upd.Sealed != nil {
+		u.Sealed = *upd.Sealed
+	}
+	if upd.PasswordHash != nil {
+		u.PasswordHash = *upd.PasswordHash
+	}
+	if upd.WrappedKey != nil {
+		u.WrappedKey = *upd.WrappedKey
+	}
+	u.UpdatedAt = tx.now
+	_, err = tx.ExecContext(ctx, `
+		UPDATE users SET
+			sealed = $1,
+			password_hash = $2,
+			wrapped_key = $3,
+			updated_at = $4
+		WHERE id = $5`,
+		u.Sealed, u.PasswordHash, u.WrappedKey, u.UpdatedAt, id)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	return u, tx.Commit()
+}
+
+type queryer interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
+	var u beifen.User
+	var created, updated sql.NullTime
+	err := q.QueryRowContext(ctx, `
+		SELECT
+			id,
+			phone_hash,
+			sealed,
+			password_hash,
+			wrapped_key,
+			created_at,
+			updated_at
+		FROM users WHERE `+where, arg,
+	).Scan(&u.ID, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
+	if err == sql.ErrNoRows {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
+	} else if err != nil {
+		return nil, FormatError(err)
+	}
+	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	return &u, nil
+}
