@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Runs every test of beifen: the unit and end-to-end suites on SQLite, the same storage suite and
+# an end-to-end run on a throwaway PostgreSQL (started here on a Unix socket in a temp folder),
+# and a short run of each fuzz target.
+#
+#   scripts/test.sh            all of it
+#   FUZZTIME=0 scripts/test.sh skip the fuzzing
+#
+# It fails if the PostgreSQL suite was skipped when REQUIRE_POSTGRES=1 (CI sets it).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PATH:/usr/local/go/bin"
+FUZZTIME="${FUZZTIME:-10s}"
+work="$(mktemp -d)"
+log="$work/go-test.log"
+
+pg_bin() {
+  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return; }; done
+  command -v initdb >/dev/null && dirname "$(command -v initdb)"
+}
+
+start_postgres() {
+  local bin; bin="$(pg_bin)" || true
+  [ -n "$bin" ] || { echo "test.sh: PostgreSQL not installed; its suite will skip"; return; }
+  local as=()
+  if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as=(runuser -u postgres --); fi
+  "${as[@]}" "$bin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
+  "${as[@]}" "$bin/pg_ctl" -D "$work/pg" -o "-k $work -c listen_addresses='' -c fsync=off" -l "$work/pg.log" -w start >/dev/null
+  export BEIFEN_TEST_POSTGRES_DSN="postgres:///postgres?host=$work&user=postgres&sslmode=disable"
+  stop_pg=("${as[@]}" "$bin/pg_ctl" -D "$work/pg" -m immediate stop)
+}
+
+stop_pg=()
+cleanup() {
+  [ ${#stop_pg[@]} -gt 0 ] && "${stop_pg[@]}" >/dev/null 2>&1 || true
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+start_postgres
+go vet ./...
+go test -count=1 -timeout 20m ./... 2>&1 | tee "$log"
+# go test hides per-test skips without -v: run the PostgreSQL tests again verbosely to prove
+# they ran (they are fast) when they are required.
+if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
+  go test -count=1 -v -run 'TestStore|Postgres' ./postgres ./cmd/beifen > "$work/pg-test.log" 2>&1 || { cat "$work/pg-test.log"; exit 1; }
+  if grep -q -- '--- SKIP' "$work/pg-test.log" || ! grep -q -- '--- PASS: TestStore' "$work/pg-test.log"; then
+    grep -- '--- SKIP' "$work/pg-test.log" || true
+    echo "test.sh: the PostgreSQL suite was skipped, but REQUIRE_POSTGRES=1" >&2
+    exit 1
+  fi
+  echo "test.sh: PostgreSQL suite ran"
+fi
+
+if [ "$FUZZTIME" != 0 ]; then
+  for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/^func //'); do
+    pkg="$(grep -rl --include='*_test.go' "^func $target(" . | head -1 | xargs dirname)"
+    go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" "$pkg"
+  done
+fi

@@ -1,0 +1,87 @@
+package vcard
+
+import (
+	"strings"
+	"unicode/utf8"
+
+	"github.com/beifen/beifen"
+)
+
+// buildContact decodes the raw properties of a card into 3.0 form. Values are read as 2.1
+// when the card's first VERSION says so, else as 3.0 (also without VERSION: 3.0 escapes do
+// less harm when the guess is wrong). VERSION comes first and says 3.0, the form of every
+// value now, so the card reads back the same after Writer.Write.
+func buildContact(c *card) *beifen.Contact {
+	v21 := c.v21
+	props := make([]beifen.ContactProp, 1, len(c.props)+1)
+	props[0] = beifen.ContactProp{Name: "VERSION", Value: "3.0"}
+	for i := range c.props {
+		if c.props[i].hdr.name != "VERSION" {
+			props = append(props, buildProp(&c.props[i], v21))
+		}
+	}
+	return &beifen.Contact{Props: props}
+}
+
+// buildProp decodes one property: quoted-printable, then charset, then escapes; base64 is
+// normalised. CHARSET and the transfer encodings are dropped once applied.
+func buildProp(rp *rawProp, v21 bool) beifen.ContactProp {
+	p := beifen.ContactProp{Group: rp.hdr.group, Name: rp.hdr.name, Params: rp.hdr.params}
+	charset, _ := paramValue(p.Params, "CHARSET")
+	enc := rp.hdr.encoding()
+	cleanParams(p.Params, charset)
+	p.Params = dropParams(p.Params, isTransportParam)
+	raw := rp.value
+	switch enc {
+	case "QUOTED-PRINTABLE":
+		raw = qpDecode(raw)
+	case "B", "BASE64":
+		fixBinary(&p, raw)
+		return p
+	}
+	text := toUTF8(raw, charset)
+	if v21 {
+		p.Value = escape21(text, kindOf(p.Name))
+	} else {
+		p.Value = escapeNewlines(text)
+	}
+	fixValue(&p)
+	if isImage(p.Name) {
+		fixImage(&p)
+	}
+	return p
+}
+
+// isTransportParam reports the parameters that only say how the bytes were carried.
+func isTransportParam(p beifen.Param) bool {
+	switch p.Name {
+	case "CHARSET":
+		return true
+	case "ENCODING":
+		switch upperASCII(p.Value) {
+		case "QUOTED-PRINTABLE", "7BIT", "8BIT":
+			return true
+		}
+	}
+	return false
+}
+
+// cleanParams makes parameter values valid UTF-8 that the Writer can write as they are.
+func cleanParams(ps []beifen.Param, charset string) {
+	for i := range ps {
+		v := ps[i].Value
+		if !utf8.ValidString(v) {
+			v = toUTF8(v, charset)
+		}
+		ps[i].Value = cleanParamValue(v)
+	}
+}
+
+// cleanParamValue drops what a 3.0 parameter value cannot hold (double quotes, line breaks)
+// and trims it, as the header parser does on the way back.
+func cleanParamValue(v string) string {
+	if strings.ContainsAny(v, "\"\r\n") {
+		v = strings.NewReplacer(`"`, "", "\r", " ", "\n", " ").Replace(v)
+	}
+	return strings.TrimSpace(v)
+}
