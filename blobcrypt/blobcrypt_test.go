@@ -72,11 +72,15 @@ func TestTamper(t *testing.T) {
 		name   string
 		damage func(t *testing.T, base beifen.BlobStore)
 	}{
-		{"FlipByte", func(t *testing.T, base beifen.BlobStore) { rewrite(t, base, "a", func(b []byte) []byte { b[len(b)/2] ^= 1; return b }) }},
+		{"FlipByte", func(t *testing.T, base beifen.BlobStore) {
+			rewrite(t, base, "a", func(b []byte) []byte { b[len(b)/2] ^= 1; return b })
+		}},
 		{"Truncate", func(t *testing.T, base beifen.BlobStore) {
 			rewrite(t, base, "a", func(b []byte) []byte { return b[:len(b)-65536-16] })
 		}},
-		{"DropTail", func(t *testing.T, base beifen.BlobStore) { rewrite(t, base, "a", func(b []byte) []byte { return b[:len(b)-1] }) }},
+		{"DropTail", func(t *testing.T, base beifen.BlobStore) {
+			rewrite(t, base, "a", func(b []byte) []byte { return b[:len(b)-1] })
+		}},
 		{"Swap", func(t *testing.T, base beifen.BlobStore) {
 			rewrite(t, base, "a", func([]byte) []byte { return readAll(t, base, "b") })
 		}},

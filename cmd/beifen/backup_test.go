@@ -75,7 +75,9 @@ func TestPolicy_title_BackupRestoreAnyPoint(t *testing.T) {
 		t.Fatal(err)
 	}
 	third := mustBackup(t, env, phone)
-	var diff struct{ Messages, Files, Contacts struct{ Added, Removed, Changed int } }
+	var diff struct {
+		Messages, Files, Contacts struct{ Added, Removed, Changed int }
+	}
 	lastJSON(t, mustCLI(t, env, "diff", "--json", fmt.Sprint(first.Snapshot), fmt.Sprint(third.Snapshot)), &diff)
 	if diff.Messages.Added == 0 || diff.Files.Added != 4 || diff.Messages.Removed != 0 || diff.Contacts.Added != 0 {
 		t.Fatalf("diff after a day on the phone: %+v, want new messages and 4 new files only", diff)
