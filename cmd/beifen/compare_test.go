@@ -137,3 +137,10 @@ func clip(s string) string {
 	}
 	return s
 }
+
+func mustUnmarshal(tb testing.TB, s string, v any) {
+	tb.Helper()
+	if err := json.Unmarshal([]byte(s), v); err != nil {
+		tb.Fatal(err)
+	}
+}

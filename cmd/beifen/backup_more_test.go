@@ -1,0 +1,287 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"fmt"
+	"io"
+	"io/fs"
+	"log/slog"
+	"math/rand/v2"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/beifen/beifen"
+	main "github.com/beifen/beifen/cmd/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+)
+
+// TestBackup_ResumesAfterInterruption: files that arrived before the client was killed and the
+// server restarted are not sent again, and no half snapshot is ever visible.
+func TestBackup_ResumesAfterInterruption(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	tok := s.MustCreateUser(t, "13800138000", "")
+	phone := mustGenerate(t, 2)
+	var paths []string
+	filepath.WalkDir(phone, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			paths = append(paths, p)
+		}
+		return err
+	})
+	// The "killed client" got half of the files up, exports included.
+	c := beifenhttp.NewClient(s.URL, tok)
+	ctx := context.Background()
+	var hashes []beifen.BlobKey
+	for i, p := range paths {
+		b, _ := os.ReadFile(p)
+		sum := sha256.Sum256(b)
+		h := beifen.BlobKey(hex.EncodeToString(sum[:]))
+		hashes = append(hashes, h)
+		if i%2 == 0 {
+			if _, err := c.UploadPart(ctx, h, int64(len(b)), 0, filepath.Base(p), bytes.NewReader(b)); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	s.Close() // server restart
+	s = MustRunMain(t, dir)
+	c = beifenhttp.NewClient(s.URL, tok)
+	if snaps, _, err := c.FindSnapshots(ctx, beifen.SnapshotFilter{}); err != nil || len(snaps) != 0 {
+		t.Fatalf("snapshots after an interrupted backup: %v, %v; want none", snaps, err)
+	}
+	missing, err := c.MissingFiles(ctx, hashes)
+	if err != nil {
+		t.Fatal(err)
+	}
+	uploaded := map[beifen.BlobKey]bool{}
+	for i, h := range hashes {
+		uploaded[h] = uploaded[h] || i%2 == 0
+	}
+	for _, h := range missing {
+		if uploaded[h] {
+			t.Fatalf("content %.12s arrived before the interruption but is asked for again", h)
+		}
+	}
+	if len(missing) == 0 {
+		t.Fatal("nothing missing after uploading half of the files")
+	}
+	sum := mustBackup(t, clientEnv(s, tok), phone)
+	if sum.Files == 0 || sum.Messages == 0 {
+		t.Fatalf("resumed backup %+v", sum)
+	}
+}
+
+// TestBackup_LargeFileInParts: a file over one part goes up in parts, resumes by part, and
+// restores byte for byte.
+func TestBackup_LargeFileInParts(t *testing.T) {
+	s := MustRunMain(t, "")
+	tok := s.MustCreateUser(t, "13800138000", "")
+	phone := t.TempDir()
+	big := make([]byte, beifen.UploadPartSize*2+12345)
+	rng := rand.NewChaCha8([32]byte{1})
+	rng.Read(big)
+	os.MkdirAll(filepath.Join(phone, "DCIM"), 0o700)
+	os.WriteFile(filepath.Join(phone, "DCIM", "VID_20260301.mp4"), big, 0o600)
+	// Part 1 arrived before the interruption.
+	sum := sha256.Sum256(big)
+	h := beifen.BlobKey(hex.EncodeToString(sum[:]))
+	c := beifenhttp.NewClient(s.URL, tok)
+	part := big[beifen.UploadPartSize : 2*beifen.UploadPartSize]
+	if _, err := c.UploadPart(context.Background(), h, int64(len(big)), 1, "VID.mp4", bytes.NewReader(part)); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := c.UploadedParts(context.Background(), h, int64(len(big))); len(got) != 1 || got[0] != 1 {
+		t.Fatalf("UploadedParts=%v, want [1]", got)
+	}
+	env := clientEnv(s, tok)
+	if b := mustBackup(t, env, phone); b.Files != 1 || b.NewBlobs != 1 || b.NewBytes != int64(len(big)) {
+		t.Fatalf("backup %+v, want 1 file in 1 new blob of %d bytes", b, len(big))
+	}
+	got := mustRestore(t, env, "latest")
+	if got.Files["DCIM/VID_20260301.mp4"] != string(h) {
+		t.Fatal("the large file did not restore byte for byte")
+	}
+}
+
+// TestBackup_EncryptedAtRest: nothing personal of a backup can be read in the database, the
+// blob folder or the log.
+func TestBackup_EncryptedAtRest(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", "韩梅梅"))
+	phone := mustGenerate(t, 3)
+	mustBackup(t, env, phone)
+	d := readPhone(t, phone, false)
+	// Secrets: numbers, names and bodies from the export, and a recording's file name.
+	var secrets []string
+	for _, m := range d.Messages[:5] {
+		var msg beifen.Message
+		mustUnmarshal(t, m, &msg)
+		secrets = append(secrets, msg.Address(), firstRunes(msg.Body(), 6))
+	}
+	for path := range d.Files {
+		if strings.Contains(path, "通话录音") {
+			secrets = append(secrets, filepath.Base(path)[:30])
+			break
+		}
+	}
+	secrets = append(secrets, "13800138000", "韩梅梅")
+	s.Close()
+	filepath.WalkDir(dir, func(p string, e fs.DirEntry, err error) error {
+		if err != nil || e.IsDir() || e.Name() == "master.key" {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		for _, sec := range secrets {
+			if sec != "" && bytes.Contains(b, []byte(sec)) {
+				t.Errorf("%s holds %q in the clear", filepath.Base(p), sec)
+			}
+		}
+		return nil
+	})
+	for _, sec := range secrets {
+		if sec != "" && strings.Contains(s.Log.String(), sec) {
+			t.Errorf("the log holds %q", sec)
+		}
+	}
+}
+
+// TestBackup_OtherAccountSeesNothing: another account's snapshots and files read as not found,
+// and dedup never crosses accounts.
+func TestBackup_OtherAccountSeesNothing(t *testing.T) {
+	s := MustRunMain(t, "")
+	alice := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	bobTok := s.MustCreateUser(t, "13900139000", "")
+	phone := mustGenerate(t, 4)
+	sum := mustBackup(t, alice, phone)
+	c := beifenhttp.NewClient(s.URL, bobTok)
+	ctx := context.Background()
+	_, err := c.FindSnapshotByID(ctx, sum.Snapshot)
+	if beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("bob reads alice's snapshot: %v", err)
+	}
+	if err := c.ExportMessages(ctx, sum.Snapshot, io.Discard); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("bob exports alice's messages: %v", err)
+	}
+	files, err := beifenhttp.NewClient(s.URL, alice["BEIFEN_TOKEN"]).SnapshotFiles(ctx, sum.Snapshot)
+	if err != nil || len(files) == 0 {
+		t.Fatal(err)
+	}
+	if _, err := c.OpenFile(ctx, files[0].Hash, 0, -1); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("bob reads alice's file: %v", err)
+	}
+	missing, _ := c.MissingFiles(ctx, []beifen.BlobKey{files[0].Hash})
+	if len(missing) != 1 {
+		t.Fatal("alice's upload counts as bob's: dedup crossed accounts")
+	}
+	if st := get(t, s.URL+"/api/v1/snapshots/latest", ""); st != http.StatusUnauthorized {
+		t.Fatalf("anonymous snapshot list: %d, want 401", st)
+	}
+}
+
+// TestBackup_MalformedInputStillBacksUp: a broken card and a broken message are reported with
+// file and line; everything else is backed up.
+func TestBackup_MalformedInputStillBacksUp(t *testing.T) {
+	s := MustRunMain(t, "")
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	phone := t.TempDir()
+	os.WriteFile(filepath.Join(phone, "contacts.vcf"), []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:张三\r\nTEL:13800000001\r\nEND:VCARD\r\n"+
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:broken\r\n"+
+		"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李四\r\nEND:VCARD\r\n"), 0o600)
+	os.WriteFile(filepath.Join(phone, "sms-1.xml"), []byte(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>
+<smses count="3">
+<sms address="10086" date="1700000000000" type="1" body="ok one" />
+<sms address="10086" date="1700000000001" type="1" body=unquoted />
+<sms address="10086" date="1700000000002" type="1" body="ok two" />
+</smses>
+`), 0o600)
+	var stderr bytes.Buffer
+	var stdout bytes.Buffer
+	err := main.Run(context.Background(), []string{"backup", "--json", phone}, func(k string) string { return env[k] }, nil, &stdout, &stderr)
+	if err != nil {
+		t.Fatalf("backup: %v\n%s", err, stderr.String())
+	}
+	var sum BackupSummary
+	lastJSON(t, stdout.String(), &sum)
+	if sum.Contacts != 2 || sum.Messages != 2 {
+		t.Fatalf("backup %+v, want the 2 good contacts and 2 good messages", sum)
+	}
+	for _, want := range []string{"sms-1.xml:4:", "contacts.vcf:"} {
+		if !strings.Contains(stderr.String(), want) {
+			t.Errorf("stderr does not name %q:\n%s", want, stderr.String())
+		}
+	}
+}
+
+// TestServe_Postgres runs a backup and a restore on PostgreSQL (skipped without
+// BEIFEN_TEST_POSTGRES_DSN; CI requires it).
+func TestServe_Postgres(t *testing.T) {
+	dsn := os.Getenv("BEIFEN_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("BEIFEN_TEST_POSTGRES_DSN not set")
+	}
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	schema := fmt.Sprintf("e2e_%d", rand.Uint32())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
+	m := main.NewMain()
+	m.Config.DataDir, m.Config.Addr = t.TempDir(), "127.0.0.1:0"
+	m.Config.DB = withSearchPath(dsn, schema)
+	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
+	if err := m.Run(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	defer m.Close()
+	_, tok, err := m.Auth.CreateUser(context.Background(), "13800138000", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	env := map[string]string{"BEIFEN_SERVER": m.HTTPServer.URL(), "BEIFEN_TOKEN": tok}
+	phone := mustGenerate(t, 5)
+	mustBackup(t, env, phone)
+	if b := mustBackup(t, env, phone); b.NewBlobs != 0 {
+		t.Fatalf("second backup on PostgreSQL: %+v", b)
+	}
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, phone, false))
+}
+
+func withSearchPath(dsn, schema string) string {
+	sep := "?"
+	if strings.Contains(dsn, "?") {
+		sep = "&"
+	}
+	return dsn + sep + "search_path=" + schema
+}
+
+func get(tb testing.TB, url, token string) int {
+	tb.Helper()
+	req, _ := http.NewRequest("GET", url, nil)
+	if token != "" {
+		req.Header.Set("Authorization", "Bearer "+token)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+func firstRunes(s string, n int) string {
+	r := []rune(s)
+	return string(r[:min(n, len(r))])
+}
