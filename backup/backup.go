@@ -85,22 +85,31 @@ func (a *account) recordAAD(kind beifen.RecordKind, version []byte) []byte {
 	return append(aad, version...)
 }
 
-// hashingReader hashes what it reads and, at EOF, fails unless the content hash is want: the
-// failure reaches the blob store before it commits, so a corrupt upload is never stored.
+// hashingReader hashes what it reads and, at EOF, fails unless exactly size bytes with the
+// content hash want came: the failure reaches the blob store or the export reader before
+// anything is committed, so a corrupt or cut upload is never stored.
 type hashingReader struct {
 	r    io.Reader
 	h    hash.Hash
+	n    int64
+	size int64
 	want beifen.BlobKey
 }
 
-func newHashingReader(r io.Reader, want beifen.BlobKey) *hashingReader {
-	return &hashingReader{r: r, h: sha256.New(), want: want}
+func newHashingReader(r io.Reader, want beifen.BlobKey, size int64) *hashingReader {
+	return &hashingReader{r: r, h: sha256.New(), want: want, size: size}
 }
 
 func (hr *hashingReader) Read(p []byte) (int, error) {
 	n, err := hr.r.Read(p)
 	hr.h.Write(p[:n])
-	if err == io.EOF && beifen.BlobKey(hex.EncodeToString(hr.h.Sum(nil))) != hr.want {
+	hr.n += int64(n)
+	switch {
+	case hr.n > hr.size:
+		return n, beifen.Errorf(beifen.EINVALID, "Upload longer than its declared size of %d bytes.", hr.size)
+	case err == io.EOF && hr.n < hr.size:
+		return n, beifen.Errorf(beifen.EINVALID, "Upload shorter than its declared size of %d bytes.", hr.size)
+	case err == io.EOF && beifen.BlobKey(hex.EncodeToString(hr.h.Sum(nil))) != hr.want:
 		return n, beifen.Errorf(beifen.EINVALID, "Upload does not match its SHA-256 hash.")
 	}
 	return n, err

@@ -113,8 +113,11 @@ func checkRecord(a *account, r *beifen.Record, report func(string)) []beifen.Blo
 func (s *Service) checkBlob(ctx context.Context, a *account, e *beifen.BlobEntry, report func(string)) bool {
 	short := e.Name[:min(16, len(e.Name))]
 	rc, err := a.blobs.Open(ctx, e.Name)
-	if err != nil {
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
 		report(fmt.Sprintf("user %d: blob %s: %v", a.id, short, beifen.ErrorMessage(err)))
+		return false
+	} else if err != nil {
+		report(fmt.Sprintf("user %d: blob %s does not decrypt: damaged", a.id, short))
 		return false
 	}
 	defer rc.Close()

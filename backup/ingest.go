@@ -40,19 +40,23 @@ func sniff(name string, head []byte) beifen.ExportFormat {
 	return beifen.FormatFile
 }
 
-// ingest reads an export into records and remembers it as a source.
-func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, size int64, name string, format beifen.ExportFormat, f io.ReaderAt) (*beifen.UploadResult, error) {
+// ingest reads an export into records and remembers it as a source. Stream formats are read
+// from r (which checks the content hash at its end), archives from ra.
+func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, name string, format beifen.ExportFormat, r io.Reader, ra io.ReaderAt, size int64) (*beifen.UploadResult, error) {
 	sink := &sink{ctx: ctx, s: s, a: a}
 	var err error
 	switch format {
 	case beifen.FormatVCard:
-		err = vcard.Decode(io.NewSectionReader(f, 0, size), name, sink)
+		err = vcard.Decode(r, name, sink)
 	case beifen.FormatSBRMessages, beifen.FormatSBRCalls:
-		err = sbr.Decode(io.NewSectionReader(f, 0, size), name, sink)
+		err = sbr.Decode(r, name, sink)
 	case beifen.FormatSMSIEArchive:
-		err = smsie.DecodeZip(f, size, name, sink)
+		err = smsie.DecodeZip(ra, size, name, sink)
 	default:
-		err = smsie.DecodeJSON(io.NewSectionReader(f, 0, size), name, sink)
+		err = smsie.DecodeJSON(r, name, sink)
+	}
+	if err == nil && r != nil {
+		_, err = io.Copy(io.Discard, r) // a reader may stop early: the hash must still be checked
 	}
 	if err == nil {
 		err = sink.flush()

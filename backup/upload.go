@@ -132,17 +132,23 @@ func (s *Service) storeWhole(ctx context.Context, a *account, hash beifen.BlobKe
 	}
 	format := sniff(name, head)
 	if format == beifen.FormatFile {
-		if err := s.putBlob(ctx, a, hash, newHashingReader(br, hash), size); err != nil {
+		if err := s.putBlob(ctx, a, hash, newHashingReader(br, hash, size), size); err != nil {
 			return nil, err
 		}
 		return &beifen.UploadResult{Hash: hash, Complete: true, Format: format}, nil
 	}
+	if format != beifen.FormatSMSIEArchive {
+		// Stream formats are read straight from the request. The hash is checked at the end of
+		// the stream; a mismatch fails the read before the source is recorded, and the records
+		// read so far are only orphans that no snapshot refers to.
+		return s.ingest(ctx, a, hash, name, format, newHashingReader(br, hash, size), nil, size)
+	}
 	stage := a.stageName(hash, 0)
-	if err := a.blobs.Put(ctx, stage, newHashingReader(br, hash), size); err != nil {
+	if err := a.blobs.Put(ctx, stage, newHashingReader(br, hash, size), size); err != nil {
 		return nil, err
 	}
 	defer s.Blobs.Delete(context.WithoutCancel(ctx), stage)
-	return s.ingest(ctx, a, hash, size, name, format, &stagedFile{ctx: ctx, a: a, hash: hash, size: size})
+	return s.ingest(ctx, a, hash, name, format, nil, &stagedFile{ctx: ctx, a: a, hash: hash, size: size}, size)
 }
 
 // assemble checks and stores or reads a file whose parts have all arrived, then drops the parts.
@@ -154,22 +160,20 @@ func (s *Service) assemble(ctx context.Context, a *account, hash beifen.BlobKey,
 		return nil, err
 	}
 	format := sniff(name, head)
-	if format == beifen.FormatFile {
-		r := newHashingReader(io.NewSectionReader(f, 0, size), hash)
-		if err := s.putBlob(ctx, a, hash, r, size); err != nil {
+	whole := newHashingReader(io.NewSectionReader(f, 0, size), hash, size)
+	switch format {
+	case beifen.FormatFile:
+		if err := s.putBlob(ctx, a, hash, whole, size); err != nil {
 			return nil, err
 		}
 		return &beifen.UploadResult{Hash: hash, Complete: true, Format: format}, nil
+	case beifen.FormatSMSIEArchive:
+		if _, err := io.Copy(io.Discard, whole); err != nil { // an archive is read only once checked
+			return nil, err
+		}
+		return s.ingest(ctx, a, hash, name, format, nil, f, size)
 	}
-	if err := verify(f, hash); err != nil {
-		return nil, err
-	}
-	return s.ingest(ctx, a, hash, size, name, format, f)
-}
-
-func verify(f *stagedFile, hash beifen.BlobKey) error {
-	_, err := io.Copy(io.Discard, newHashingReader(io.NewSectionReader(f, 0, f.size), hash))
-	return err
+	return s.ingest(ctx, a, hash, name, format, whole, nil, size)
 }
 
 // putBlob stores content under its name and registers it.

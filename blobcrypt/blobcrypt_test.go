@@ -104,6 +104,21 @@ func TestTamper(t *testing.T) {
 			}
 		})
 	}
+	t.Run("EmptyBlob", func(t *testing.T) {
+		base := disk.NewStore(t.TempDir())
+		s := blobcrypt.Wrap(base, newKey())
+		if err := s.Put(ctx, "e", bytes.NewReader(nil), 0); err != nil {
+			t.Fatal(err)
+		}
+		rewrite(t, base, "e", func(b []byte) []byte { b[len(b)-1] ^= 1; return b })
+		rc, err := s.Open(ctx, "e")
+		if err == nil {
+			_, err = io.Copy(io.Discard, rc)
+		}
+		if err == nil {
+			t.Fatal("a damaged empty blob read without error")
+		}
+	})
 	t.Run("WrongKey", func(t *testing.T) {
 		base := disk.NewStore(t.TempDir())
 		if err := blobcrypt.Wrap(base, newKey()).Put(ctx, "a", bytes.NewReader(data), int64(len(data))); err != nil {

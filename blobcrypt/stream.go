@@ -110,6 +110,14 @@ func (s *Store) OpenRange(ctx context.Context, key string, offset, length int64)
 	}
 	d := &decrypter{rc: rc, aead: aead, ad: []byte(key), index: first, segs: segments(size),
 		skip: offset - first*segmentSize, left: length, name: key}
+	if size == 0 {
+		// An empty blob still has one sealed segment: open it now, or a damaged empty blob
+		// would read as fine.
+		if err := d.open(); err != nil {
+			rc.Close()
+			return nil, err
+		}
+	}
 	return d, nil
 }
 

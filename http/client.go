@@ -49,6 +49,9 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 		return resp, nil
 	}
 	defer resp.Body.Close()
+	if req.Method == http.MethodHead { // no body to carry the message
+		return nil, beifen.Errorf(FromErrorStatusCode(resp.StatusCode), "%s.", http.StatusText(resp.StatusCode))
+	}
 	var e ErrorResponse
 	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || e.Error == "" {
 		return nil, fmt.Errorf("%s %s: HTTP %d", req.Method, req.URL.Path, resp.StatusCode)
@@ -152,8 +155,22 @@ func (c *Client) CommitBackup(ctx context.Context, files []*beifen.File) (*beife
 
 // FindSnapshots lists snapshots, newest first.
 func (c *Client) FindSnapshots(ctx context.Context, f beifen.SnapshotFilter) ([]*beifen.Snapshot, int, error) {
+	q := url.Values{}
+	if f.ID != nil {
+		q.Set("id", strconv.FormatInt(*f.ID, 10))
+	}
+	if f.Offset != 0 {
+		q.Set("offset", strconv.Itoa(f.Offset))
+	}
+	if f.Limit != 0 {
+		q.Set("limit", strconv.Itoa(f.Limit))
+	}
+	path := "/api/v1/snapshots"
+	if len(q) > 0 {
+		path += "?" + q.Encode()
+	}
 	var resp SnapshotsResponse
-	err := c.call(ctx, "GET", "/api/v1/snapshots", nil, &resp)
+	err := c.call(ctx, "GET", path, nil, &resp)
 	return resp.Snapshots, resp.Total, err
 }
 

@@ -42,12 +42,40 @@ func (s *Server) handleSnapshotCreate(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleSnapshotList(w http.ResponseWriter, r *http.Request) {
-	snaps, n, err := s.BackupService.FindSnapshots(r.Context(), beifen.SnapshotFilter{})
+	f, err := snapshotFilter(r)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	snaps, n, err := s.BackupService.FindSnapshots(r.Context(), f)
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
 	writeJSON(w, http.StatusOK, &SnapshotsResponse{Snapshots: append([]*beifen.Snapshot{}, snaps...), Total: n})
+}
+
+// snapshotFilter reads the optional id, offset and limit query parameters.
+func snapshotFilter(r *http.Request) (beifen.SnapshotFilter, error) {
+	var f beifen.SnapshotFilter
+	q := r.URL.Query()
+	if q.Has("id") {
+		id, err := queryInt(r, "id")
+		if err != nil {
+			return f, err
+		}
+		f.ID = &id
+	}
+	for name, p := range map[string]*int{"offset": &f.Offset, "limit": &f.Limit} {
+		if q.Has(name) {
+			v, err := queryInt(r, name)
+			if err != nil {
+				return f, err
+			}
+			*p = int(v)
+		}
+	}
+	return f, nil
 }
 
 // snapshotID reads a snapshot ID from the path; "latest" is the newest snapshot.

@@ -65,17 +65,26 @@ func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) e
 	return nil
 }
 
+// findRecordIDs looks the batch's versions up kind by kind, so that the (user_id, kind, version)
+// index serves every probe.
 func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) (map[string]int64, error) {
-	args := []any{uid}
+	byKind := map[beifen.RecordKind][]any{}
 	for _, r := range recs {
-		args = append(args, r.Version)
+		byKind[r.Kind] = append(byKind[r.Kind], r.Version)
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id, kind, version FROM records
-		WHERE user_id = ? AND version IN (`+placeholders(len(recs))+`)`, args...)
-	if err != nil {
-		return nil, FormatError(err)
+	ids := make(map[string]int64, len(recs))
+	for kind, versions := range byKind {
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind, version FROM records
+			WHERE user_id = ? AND kind = ? AND version IN (`+placeholders(len(versions))+`)`,
+			append([]any{uid, string(kind)}, versions...)...)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		if _, err := scanRecordIDs(rows, ids); err != nil {
+			return nil, err
+		}
 	}
-	return scanRecordIDs(rows, make(map[string]int64, len(recs)))
+	return ids, nil
 }
 
 func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
@@ -123,7 +132,7 @@ func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*b
 			args = append(args, id)
 		}
 		err := scanRecords(ctx, s.db.read, `SELECT id, user_id, kind, ident, version, payload, created_at
-			FROM records WHERE user_id = ? AND id IN (`+placeholders(len(batch))+`) ORDER BY id`, args,
+			FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`) ORDER BY id`, args,
 			func(r *beifen.Record) error { out = append(out, r); return nil })
 		if err != nil {
 			return nil, err

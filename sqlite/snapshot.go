@@ -193,7 +193,8 @@ func closeSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) err
 }
 
 // openNewSpans starts a span for each record; it reads the kind from the record itself, which
-// also proves the record is the user's.
+// also proves the record is the user's. "+user_id" keeps the planner on the primary key: the
+// (user_id, ...) index would scan all of the user's records for every batch.
 func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
 	for i := 0; i < len(ids); i += batchSize {
 		batch := ids[i:min(i+batchSize, len(ids))]
@@ -202,7 +203,7 @@ func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) e
 			args = append(args, id)
 		}
 		res, err := tx.ExecContext(ctx, `INSERT INTO spans (user_id, record_id, kind, from_snapshot)
-			SELECT ?, id, kind, ? FROM records WHERE user_id = ? AND id IN (`+placeholders(len(batch))+`)`, args...)
+			SELECT ?, id, kind, ? FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`)`, args...)
 		if err != nil {
 			return FormatError(err)
 		}

@@ -285,3 +285,34 @@ func firstRunes(s string, n int) string {
 	r := []rune(s)
 	return string(r[:min(n, len(r))])
 }
+
+// TestCheck_FindsDamage: a flipped byte in a blob and a deleted blob are both reported, by ID
+// only, and check exits 1.
+func TestCheck_FindsDamage(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	mustBackup(t, env, mustGenerate(t, 6))
+	s.Close()
+	var blobs []string
+	filepath.WalkDir(filepath.Join(dir, "blobs"), func(p string, e fs.DirEntry, err error) error {
+		if err == nil && !e.IsDir() && e.Type().IsRegular() {
+			blobs = append(blobs, p)
+		}
+		return err
+	})
+	if len(blobs) < 2 {
+		t.Fatalf("only %d blobs", len(blobs))
+	}
+	b, _ := os.ReadFile(blobs[0])
+	b[len(b)/2] ^= 0x40
+	os.WriteFile(blobs[0], b, 0o600)
+	os.Remove(blobs[1])
+	out, err := runCLI(t, nil, "check", "--data", dir)
+	if err == nil {
+		t.Fatalf("check passed a damaged store:\n%s", out)
+	}
+	if !strings.Contains(out, "does not decrypt") || !strings.Contains(out, "Blob not found") || !strings.Contains(out, "missing or damaged") {
+		t.Fatalf("check output does not list both problems:\n%s", out)
+	}
+}

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"net/http"
+	"net/http/pprof"
 	"os"
 	"path/filepath"
 
@@ -147,7 +149,22 @@ func runServe(ctx context.Context, args []string, getenv Env, stdout, stderr io.
 		m.Close()
 		return err
 	}
+	if addr := getenv("BEIFEN_PPROF_ADDR"); addr != "" {
+		go servePprof(addr, m.Logger)
+	}
 	<-ctx.Done()
 	m.Logger.Info("shutting down")
 	return m.Close()
+}
+
+// servePprof serves Go's profiler on a separate listener (loopback only, for operators measuring
+// the server; never on the public address).
+func servePprof(addr string, logger *slog.Logger) {
+	mux := http.NewServeMux()
+	mux.HandleFunc("/debug/pprof/", pprof.Index)
+	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	logger.Info("pprof listening", "addr", addr)
+	if err := http.ListenAndServe(addr, mux); err != nil {
+		logger.Error("pprof", "err", err)
+	}
 }
