@@ -5,8 +5,10 @@ import (
 	"time"
 )
 
-// Source is a phone export file that was read into records (a contacts.vcf, an sms.xml). It
-// lets a later backup that holds the same file skip uploading and reading it again.
+// Source is a phone export file that was read into records (a contacts.vcf, an sms.xml), or a
+// run of consecutive items inside one (a chunk). A source lets a later backup that holds the same
+// file skip uploading and reading it, and a chunk lets a re-read of a file that changed a little
+// (a few new messages) skip storing again the items it already holds.
 type Source struct {
 	UserID    int64
 	Hash      []byte // keyed hash of the file's content hash
@@ -20,8 +22,12 @@ type SourceService interface {
 	// FindSource returns ENOTFOUND if no such source was read for the user.
 	FindSource(ctx context.Context, hash []byte) (*Source, error)
 
-	// PutSource stores a source, replacing one with the same hash.
-	PutSource(ctx context.Context, s *Source) error
+	// FindSources returns the user's sources with these hashes, in no set order; hashes with
+	// no source are left out.
+	FindSources(ctx context.Context, hashes [][]byte) ([]*Source, error)
+
+	// PutSources stores sources in one transaction, replacing those with the same hashes.
+	PutSources(ctx context.Context, srcs []*Source) error
 }
 
 // BlobEntry registers a blob an account stored, so that an upload can be skipped and a check can

@@ -10,7 +10,7 @@ import (
 	"fmt"
 	"io"
 	"path"
-	"slices"
+	"sync/atomic"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/sbr"
@@ -43,7 +43,7 @@ func sniff(name string, head []byte) beifen.ExportFormat {
 // ingest reads an export into records and remembers it as a source. Stream formats are read
 // from r (which checks the content hash at its end), archives from ra.
 func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, name string, format beifen.ExportFormat, r io.Reader, ra io.ReaderAt, size int64) (*beifen.UploadResult, error) {
-	sink := &sink{ctx: ctx, s: s, a: a}
+	sink := newSink(ctx, s, a)
 	var err error
 	switch format {
 	case beifen.FormatVCard:
@@ -58,8 +58,8 @@ func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, n
 	if err == nil && r != nil {
 		_, err = io.Copy(io.Discard, r) // a reader may stop early: the hash must still be checked
 	}
-	if err == nil {
-		err = sink.flush()
+	if ferr := sink.finish(); err == nil {
+		err = ferr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("read %s export: %w", format, err)
@@ -67,27 +67,60 @@ func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, n
 	ids := sortedUnique(sink.ids)
 	src := &beifen.Source{Hash: a.sourceHash(hash), Skipped: sink.skipped,
 		Records: a.keys.Seal(a.sourceHash(hash), encodeIDs(ids))}
-	if err := s.Store.Sources.PutSource(ctx, src); err != nil {
+	if err := s.Store.Sources.PutSources(ctx, []*beifen.Source{src}); err != nil {
 		return nil, err
 	}
-	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "records", len(ids), "skipped", sink.skipped)
+	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "records", len(ids),
+		"new_records", sink.stored, "skipped", sink.skipped)
 	return &beifen.UploadResult{Hash: hash, Complete: true, Format: format, Items: sink.items,
 		Skipped: sink.skipped, Errors: sink.errors}, nil
 }
 
-// sink turns what a reader finds into sealed records, stored in batches.
+// sink turns what a reader finds into records. Consecutive items form chunks whose boundaries
+// depend only on content (like restic's chunker, but at item boundaries); a chunk already stored
+// by an earlier read is not stored again, so re-reading an sms.xml with ten new messages stores
+// only the chunk or two that changed. Chunks go to a writer goroutine in batches, so reading and
+// storing run on both cores.
 type sink struct {
-	ctx     context.Context
-	s       *Service
-	a       *account
-	batch   []*beifen.Record
-	ids     []int64
+	ctx context.Context
+	s   *Service
+	a   *account
+
+	// reader side
+	cur     []pendingItem
+	batch   []*pendingChunk
+	inBatch int
 	items   int
 	skipped int
 	errors  []*beifen.ParseError
+
+	// writer side
+	out    chan []*pendingChunk
+	done   chan struct{}
+	err    atomic.Pointer[error]
+	ids    []int64
+	stored int
+}
+
+type pendingItem struct {
+	kind     beifen.RecordKind
+	identity []byte
+	payload  []byte
+	version  []byte
+}
+
+type pendingChunk struct {
+	hash  []byte
+	items []pendingItem
 }
 
 var _ beifen.ExportSink = (*sink)(nil)
+
+func newSink(ctx context.Context, s *Service, a *account) *sink {
+	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{})}
+	go k.write()
+	return k
+}
 
 func (k *sink) Contact(c *beifen.Contact) error { return k.add(beifen.KindContact, c.Identity(), c) }
 func (k *sink) Call(c *beifen.Call) error       { return k.add(beifen.KindCall, c.Identity(), c) }
@@ -108,30 +141,141 @@ func (k *sink) Skip(err *beifen.ParseError) {
 }
 
 func (k *sink) add(kind beifen.RecordKind, identity []byte, item any) error {
-	k.items++
-	rec, err := k.a.newRecord(kind, identity, item)
-	if err != nil {
-		return err
+	if err := k.err.Load(); err != nil {
+		return *err
 	}
-	k.batch = append(k.batch, rec)
-	if len(k.batch) >= flushEvery {
-		return k.flush()
+	k.items++
+	payload, err := json.Marshal(item)
+	if err != nil {
+		return fmt.Errorf("encode %s: %w", kind, err)
+	}
+	it := pendingItem{kind: kind, identity: identity, payload: payload, version: k.a.version(kind, payload)}
+	k.cur = append(k.cur, it)
+	// About one item in 32 ends a chunk, chosen by its content; 256 at most.
+	if it.version[0] < 8 || len(k.cur) >= maxChunk {
+		k.closeChunk()
 	}
 	return nil
 }
 
-func (k *sink) flush() error {
-	if len(k.batch) == 0 {
-		return nil
+const maxChunk = 256
+
+func (k *sink) closeChunk() {
+	if len(k.cur) == 0 {
+		return
 	}
-	if err := k.s.Store.Records.PutRecords(k.ctx, k.batch); err != nil {
+	versions := []byte("chunk\x00")
+	for _, it := range k.cur {
+		versions = append(versions, it.version...)
+	}
+	k.batch = append(k.batch, &pendingChunk{hash: k.a.keys.Ident(versions), items: k.cur})
+	k.inBatch += len(k.cur)
+	k.cur = nil
+	if k.inBatch >= flushEvery {
+		k.send()
+	}
+}
+
+func (k *sink) send() {
+	if len(k.batch) > 0 {
+		k.out <- k.batch
+	}
+	k.batch, k.inBatch = nil, 0
+}
+
+// finish hands over what is left and waits for the writer.
+func (k *sink) finish() error {
+	k.closeChunk()
+	k.send()
+	close(k.out)
+	<-k.done
+	if err := k.err.Load(); err != nil {
+		return *err
+	}
+	return nil
+}
+
+// write stores batches of chunks until the reader is done. After an error it only drains.
+func (k *sink) write() {
+	defer close(k.done)
+	for batch := range k.out {
+		if k.err.Load() != nil {
+			continue
+		}
+		if err := k.store(batch); err != nil {
+			k.err.CompareAndSwap(nil, &err)
+		}
+	}
+}
+
+// store looks the batch's chunks up, and seals and stores the records of the new ones.
+func (k *sink) store(batch []*pendingChunk) error {
+	hashes := make([][]byte, len(batch))
+	for i, c := range batch {
+		hashes[i] = c.hash
+	}
+	found, err := k.s.Store.Sources.FindSources(k.ctx, hashes)
+	if err != nil {
 		return err
 	}
-	for _, r := range k.batch {
-		k.ids = append(k.ids, r.ID)
+	known := map[string]*beifen.Source{}
+	for _, src := range found {
+		known[string(src.Hash)] = src
 	}
-	k.batch = k.batch[:0]
-	return nil
+	var recs []*beifen.Record
+	var fresh []*pendingChunk
+	for _, c := range batch {
+		if src := known[string(c.hash)]; src != nil {
+			ids, err := k.s.sourceIDs(k.a, src)
+			if err != nil {
+				return err
+			}
+			k.ids = append(k.ids, ids...)
+			continue
+		}
+		fresh = append(fresh, c)
+		for _, it := range c.items {
+			recs = append(recs, k.a.seal(it))
+		}
+	}
+	if err := k.s.Store.Records.PutRecords(k.ctx, recs); err != nil {
+		return err
+	}
+	k.stored += len(recs)
+	return k.putChunks(fresh, recs)
+}
+
+// putChunks remembers each new chunk with the IDs its records got.
+func (k *sink) putChunks(chunks []*pendingChunk, recs []*beifen.Record) error {
+	srcs := make([]*beifen.Source, 0, len(chunks))
+	for _, c := range chunks {
+		ids := make([]int64, len(c.items))
+		for i := range c.items {
+			ids[i] = recs[i].ID
+		}
+		recs = recs[len(c.items):]
+		k.ids = append(k.ids, ids...)
+		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: k.a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
+	}
+	if len(srcs) == 0 {
+		return nil
+	}
+	return k.s.Store.Sources.PutSources(k.ctx, srcs)
+}
+
+// version is the keyed hash of a record's kind and content.
+func (a *account) version(kind beifen.RecordKind, payload []byte) []byte {
+	return a.keys.Ident(append(append([]byte(kind), 0), payload...))
+}
+
+// seal makes a record of an item.
+func (a *account) seal(it pendingItem) *beifen.Record {
+	return &beifen.Record{
+		Kind:    it.kind,
+		Ident:   a.keys.Ident(append(append([]byte(it.kind), 0), it.identity...)),
+		Version: it.version,
+		Payload: a.keys.Seal(a.recordAAD(it.kind, it.version), it.payload),
+	}
 }
 
 // newRecord seals item as a record of kind.
@@ -140,14 +284,7 @@ func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (
 	if err != nil {
 		return nil, fmt.Errorf("encode %s: %w", kind, err)
 	}
-	prefix := append([]byte(kind), 0)
-	version := a.keys.Ident(append(slices.Clip(prefix), payload...))
-	return &beifen.Record{
-		Kind:    kind,
-		Ident:   a.keys.Ident(append(slices.Clip(prefix), identity...)),
-		Version: version,
-		Payload: a.keys.Seal(a.recordAAD(kind, version), payload),
-	}, nil
+	return a.seal(pendingItem{kind: kind, identity: identity, payload: payload, version: a.version(kind, payload)}), nil
 }
 
 // PutBlob stores an attachment found inside an export. Small ones are hashed in memory; a large

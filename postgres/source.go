@@ -41,25 +41,66 @@ func (s *SourceService) FindSource(ctx context.Context, hash []byte) (*beifen.So
 	return &src, nil
 }
 
-// PutSource stores a source, replacing one with the same hash.
-func (s *SourceService) PutSource(ctx context.Context, src *beifen.Source) error {
+// FindSources returns the user's sources with these hashes.
+func (s *SourceService) FindSources(ctx context.Context, hashes [][]byte) ([]*beifen.Source, error) {
 	uid, err := userID(ctx)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	src.UserID, src.CreatedAt = uid, s.db.now()
-	_, err = s.db.pool.ExecContext(ctx, `
-		INSERT INTO sources (
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT
 			user_id,
 			hash,
 			records,
 			skipped,
 			created_at
-		) VALUES ($1, $2, $3, $4, $5)
-		ON CONFLICT (user_id, hash) DO UPDATE SET
-			records = excluded.records,
-			skipped = excluded.skipped,
-			created_at = excluded.created_at`,
-		uid, src.Hash, src.Records, src.Skipped, src.CreatedAt)
-	return FormatError(err)
+		FROM sources WHERE user_id = $1 AND hash = ANY($2)`, uid, hashes)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var out []*beifen.Source
+	for rows.Next() {
+		var src beifen.Source
+		var created sql.NullTime
+		if err := rows.Scan(&src.UserID, &src.Hash, &src.Records, &src.Skipped, &created); err != nil {
+			return nil, err
+		}
+		src.CreatedAt = parseTime(created)
+		out = append(out, &src)
+	}
+	return out, rows.Err()
+}
+
+// PutSources stores sources in one transaction, replacing those with the same hashes.
+func (s *SourceService) PutSources(ctx context.Context, srcs []*beifen.Source) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, src := range srcs {
+		src.UserID, src.CreatedAt = uid, tx.now
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO sources (
+				user_id,
+				hash,
+				records,
+				skipped,
+				created_at
+			) VALUES ($1, $2, $3, $4, $5)
+			ON CONFLICT (user_id, hash) DO UPDATE SET
+				records = excluded.records,
+				skipped = excluded.skipped,
+				created_at = excluded.created_at`,
+			uid, src.Hash, src.Records, src.Skipped, src.CreatedAt)
+		if err != nil {
+			return FormatError(err)
+		}
+	}
+	return tx.Commit()
 }

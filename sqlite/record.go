@@ -38,53 +38,64 @@ func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) e
 	return tx.Commit()
 }
 
+// putRecords inserts first and looks up only the records that were already there: a first
+// backup is all new, and SQLite's ON CONFLICT DO NOTHING leaves nothing behind.
 func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) error {
-	ids, err := findRecordIDs(ctx, tx, uid, recs)
-	if err != nil {
-		return err
-	}
+	ids := make(map[string]int64, len(recs))
 	var args []any
 	n := 0
 	for _, r := range recs {
-		key := string(r.Kind) + "\x00" + string(r.Version)
+		key := recordKey(r.Kind, r.Version)
 		if _, ok := ids[key]; ok {
-			continue
+			continue // a second copy in the same batch is inserted once
 		}
-		ids[key] = 0 // a second copy in the same batch is inserted once
+		ids[key] = 0
 		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, formatTime(tx.now))
 		n++
 	}
-	if n > 0 {
-		if err := insertRecords(ctx, tx, n, args, ids); err != nil {
+	if err := insertRecords(ctx, tx, n, args, ids); err != nil {
+		return err
+	}
+	var existing []*beifen.Record
+	for _, r := range recs {
+		if ids[recordKey(r.Kind, r.Version)] == 0 {
+			existing = append(existing, r)
+		}
+	}
+	if len(existing) > 0 {
+		if err := findRecordIDs(ctx, tx, uid, existing, ids); err != nil {
 			return err
 		}
 	}
 	for _, r := range recs {
-		r.ID, r.UserID = ids[string(r.Kind)+"\x00"+string(r.Version)], uid
+		r.ID, r.UserID = ids[recordKey(r.Kind, r.Version)], uid
 	}
 	return nil
 }
 
+func recordKey(kind beifen.RecordKind, version []byte) string {
+	return string(kind) + "\x00" + string(version)
+}
+
 // findRecordIDs looks the batch's versions up kind by kind, so that the (user_id, kind, version)
 // index serves every probe.
-func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) (map[string]int64, error) {
+func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record, ids map[string]int64) error {
 	byKind := map[beifen.RecordKind][]any{}
 	for _, r := range recs {
 		byKind[r.Kind] = append(byKind[r.Kind], r.Version)
 	}
-	ids := make(map[string]int64, len(recs))
 	for kind, versions := range byKind {
 		rows, err := tx.QueryContext(ctx, `SELECT id, kind, version FROM records
 			WHERE user_id = ? AND kind = ? AND version IN (`+placeholders(len(versions))+`)`,
 			append([]any{uid, string(kind)}, versions...)...)
 		if err != nil {
-			return nil, FormatError(err)
+			return FormatError(err)
 		}
 		if _, err := scanRecordIDs(rows, ids); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	return ids, nil
+	return nil
 }
 
 func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
@@ -96,7 +107,9 @@ func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[strin
 			version,
 			payload,
 			created_at
-		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+` RETURNING id, kind, version`, args...)
+		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+`
+		ON CONFLICT (user_id, kind, version) DO NOTHING
+		RETURNING id, kind, version`, args...)
 	if err != nil {
 		return FormatError(err)
 	}
@@ -113,7 +126,7 @@ func scanRecordIDs(rows *sql.Rows, ids map[string]int64) (map[string]int64, erro
 		if err := rows.Scan(&id, &kind, &version); err != nil {
 			return nil, err
 		}
-		ids[kind+"\x00"+string(version)] = id
+		ids[recordKey(beifen.RecordKind(kind), version)] = id
 	}
 	return ids, rows.Err()
 }

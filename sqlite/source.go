@@ -41,25 +41,76 @@ func (s *SourceService) FindSource(ctx context.Context, hash []byte) (*beifen.So
 	return &src, nil
 }
 
-// PutSource stores a source, replacing one with the same hash.
-func (s *SourceService) PutSource(ctx context.Context, src *beifen.Source) error {
+// FindSources returns the user's sources with these hashes.
+func (s *SourceService) FindSources(ctx context.Context, hashes [][]byte) ([]*beifen.Source, error) {
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []*beifen.Source
+	for i := 0; i < len(hashes); i += batchSize {
+		batch := hashes[i:min(i+batchSize, len(hashes))]
+		args := []any{uid}
+		for _, h := range batch {
+			args = append(args, h)
+		}
+		rows, err := s.db.read.QueryContext(ctx, `
+			SELECT
+				user_id,
+				hash,
+				records,
+				skipped,
+				created_at
+			FROM sources WHERE user_id = ? AND hash IN (`+placeholders(len(batch))+`)`, args...)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		for rows.Next() {
+			var src beifen.Source
+			var created sql.NullString
+			if err := rows.Scan(&src.UserID, &src.Hash, &src.Records, &src.Skipped, &created); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			src.CreatedAt = parseTime(created)
+			out = append(out, &src)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// PutSources stores sources in one transaction, replacing those with the same hashes.
+func (s *SourceService) PutSources(ctx context.Context, srcs []*beifen.Source) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
-	src.UserID, src.CreatedAt = uid, s.db.Now().UTC()
-	_, err = s.db.write.ExecContext(ctx, `
-		INSERT INTO sources (
-			user_id,
-			hash,
-			records,
-			skipped,
-			created_at
-		) VALUES (?, ?, ?, ?, ?)
-		ON CONFLICT (user_id, hash) DO UPDATE SET
-			records = excluded.records,
-			skipped = excluded.skipped,
-			created_at = excluded.created_at`,
-		uid, src.Hash, src.Records, src.Skipped, formatTime(src.CreatedAt))
-	return FormatError(err)
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, src := range srcs {
+		src.UserID, src.CreatedAt = uid, tx.now
+		_, err = tx.ExecContext(ctx, `
+			INSERT INTO sources (
+				user_id,
+				hash,
+				records,
+				skipped,
+				created_at
+			) VALUES (?, ?, ?, ?, ?)
+			ON CONFLICT (user_id, hash) DO UPDATE SET
+				records = excluded.records,
+				skipped = excluded.skipped,
+				created_at = excluded.created_at`,
+			uid, src.Hash, src.Records, src.Skipped, formatTime(src.CreatedAt))
+		if err != nil {
+			return FormatError(err)
+		}
+	}
+	return tx.Commit()
 }
