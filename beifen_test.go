@@ -1,0 +1,90 @@
+package beifen_test
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/beifen/beifen"
+)
+
+func TestNormalizeAddress(t *testing.T) {
+	for _, tt := range []struct{ name, in, want string }{
+		{"Plain", "13800138000", "13800138000"},
+		{"Plus86Spaces", "+86 138-0013-8000", "13800138000"},
+		{"0086", "0086 138 0013 8000", "13800138000"},
+		{"ShortCode", "10086", "10086"},
+		{"Foreign", "+1 (650) 253-0000", "+16502530000"},
+		{"Sender", "China Mobile", "China Mobile"},
+		{"Group", "+86 138 0013 8000~10086", "13800138000~10086"},
+		{"RCS", "group_8@rcs.google.com", "group_8@rcs.google.com"},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := beifen.NormalizeAddress(tt.in); got != tt.want {
+				t.Fatalf("NormalizeAddress(%q)=%q, want %q", tt.in, got, tt.want)
+			}
+		})
+	}
+}
+
+func TestEpochMillis(t *testing.T) {
+	for _, tt := range []struct {
+		in   string
+		want int64
+	}{{"1721556032311", 1721556032311}, {"1721161755", 1721161755000}, {"null", 0}, {"", 0}, {"-5", 0}} {
+		if got := beifen.EpochMillis(tt.in); got != tt.want {
+			t.Errorf("EpochMillis(%q)=%d, want %d", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMessageIdentity(t *testing.T) {
+	sms := func(addr, date, body, read string) *beifen.Message {
+		return &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: addr},
+			{Name: "date", Value: date}, {Name: "type", Value: "1"}, {Name: "body", Value: body}, {Name: "read", Value: read}}}
+	}
+	a := sms("+86 138 0013 8000", "1700000000000", "你好", "0")
+	if !bytes.Equal(a.Identity(), sms("13800138000", "1700000000000", "你好", "1").Identity()) {
+		t.Error("the same SMS written two ways (and read since) has two identities")
+	}
+	if bytes.Equal(a.Identity(), sms("13800138000", "1700000000000", "你好!", "0").Identity()) {
+		t.Error("two bodies share an identity")
+	}
+	mms := func(mid, date string) *beifen.Message {
+		return &beifen.Message{Kind: beifen.MessageMMS, Attrs: beifen.Attrs{{Name: "m_id", Value: mid},
+			{Name: "date", Value: date}, {Name: "msg_box", Value: "1"}}}
+	}
+	if !bytes.Equal(mms("abc", "1").Identity(), mms("abc", "2").Identity()) {
+		t.Error("MMS with the same m_id differ")
+	}
+	if bytes.Equal(mms("null", "1700000000000").Identity(), mms("null", "1700000000001").Identity()) {
+		t.Error("MMS without m_id at different dates share an identity")
+	}
+}
+
+func TestContactIdentity(t *testing.T) {
+	card := func(props ...beifen.ContactProp) *beifen.Contact { return &beifen.Contact{Props: props} }
+	fn := beifen.ContactProp{Name: "FN", Value: "张三"}
+	tel := beifen.ContactProp{Name: "TEL", Params: []beifen.Param{{Name: "TYPE", Value: "CELL"}}, Value: "13800138000"}
+	v21 := beifen.ContactProp{Name: "VERSION", Value: "2.1"}
+	v30 := beifen.ContactProp{Name: "VERSION", Value: "3.0"}
+	if !bytes.Equal(card(v21, fn, tel).Identity(), card(v30, tel, fn).Identity()) {
+		t.Error("the same card in another version and order has another identity")
+	}
+	uid := beifen.ContactProp{Name: "UID", Value: "u-1"}
+	if !bytes.Equal(card(uid, fn).Identity(), card(uid, tel).Identity()) {
+		t.Error("a card with a UID changed identity when its content changed")
+	}
+	if bytes.Equal(card(uid, fn).Fingerprint(), card(uid, tel).Fingerprint()) {
+		t.Error("two different cards share a fingerprint")
+	}
+}
+
+func TestBlobKeyValid(t *testing.T) {
+	good := beifen.BlobKey("e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+	for k, want := range map[beifen.BlobKey]bool{good: true, "E3B0C44298FC1C149AFBF4C8996FB92427AE41E4649B934CA495991B7852B855": false,
+		"../../etc/passwd": false, "": false, good[:63]: false} {
+		if got := k.Valid(); got != want {
+			t.Errorf("BlobKey(%q).Valid()=%v, want %v", k, got, want)
+		}
+	}
+}
