@@ -4,7 +4,6 @@ import (
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"slices"
@@ -89,20 +88,20 @@ func checkRecord(a *account, r *beifen.Record, report func(string)) []beifen.Blo
 	if got := a.keys.Ident(append(append([]byte(r.Kind), 0), pt...)); !slices.Equal(got, r.Version) {
 		report(fmt.Sprintf("user %d: record %d does not match its content hash", a.id, r.ID))
 	}
+	item := map[beifen.RecordKind]any{beifen.KindContact: &beifen.Contact{}, beifen.KindSMS: &beifen.Message{},
+		beifen.KindMMS: &beifen.Message{}, beifen.KindCall: &beifen.Call{}, beifen.KindFile: &beifen.File{}}[r.Kind]
+	if item == nil || decodePayload(pt, item, map[string]string{}) != nil {
+		report(fmt.Sprintf("user %d: record %d does not decode", a.id, r.ID))
+		return nil
+	}
 	var keys []beifen.BlobKey
-	switch r.Kind {
-	case beifen.KindFile:
-		var f beifen.File
-		if json.Unmarshal(pt, &f) == nil {
-			keys = append(keys, f.Hash)
-		}
-	case beifen.KindMMS:
-		var m beifen.Message
-		if json.Unmarshal(pt, &m) == nil {
-			for _, p := range m.Parts {
-				if p.Blob != nil {
-					keys = append(keys, p.Blob.Key)
-				}
+	switch x := item.(type) {
+	case *beifen.File:
+		keys = append(keys, x.Hash)
+	case *beifen.Message:
+		for _, p := range x.Parts {
+			if p.Blob != nil {
+				keys = append(keys, p.Blob.Key)
 			}
 		}
 	}

@@ -6,7 +6,6 @@ import (
 	"crypto/rand"
 	"crypto/sha256"
 	"encoding/hex"
-	"encoding/json"
 	"fmt"
 	"io"
 	"path"
@@ -145,9 +144,9 @@ func (k *sink) add(kind beifen.RecordKind, identity []byte, item any) error {
 		return *err
 	}
 	k.items++
-	payload, err := json.Marshal(item)
+	payload, err := encodePayload(item)
 	if err != nil {
-		return fmt.Errorf("encode %s: %w", kind, err)
+		return err
 	}
 	it := pendingItem{kind: kind, identity: identity, payload: payload, version: k.a.version(kind, payload)}
 	k.cur = append(k.cur, it)
@@ -280,9 +279,9 @@ func (a *account) seal(it pendingItem) *beifen.Record {
 
 // newRecord seals item as a record of kind.
 func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (*beifen.Record, error) {
-	payload, err := json.Marshal(item)
+	payload, err := encodePayload(item)
 	if err != nil {
-		return nil, fmt.Errorf("encode %s: %w", kind, err)
+		return nil, err
 	}
 	return a.seal(pendingItem{kind: kind, identity: identity, payload: payload, version: a.version(kind, payload)}), nil
 }

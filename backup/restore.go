@@ -3,7 +3,6 @@ package backup
 import (
 	"bufio"
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"sort"
@@ -25,17 +24,26 @@ func (s *Service) FindSnapshotByID(ctx context.Context, id int64) (*beifen.Snaps
 
 // each opens every record of kind in snapshot id into a new T and calls fn with it.
 func each[T any](ctx context.Context, s *Service, a *account, id int64, kind beifen.RecordKind, fn func(*T) error) error {
+	names := map[string]string{}
 	return s.Store.Snapshots.SnapshotRecords(ctx, id, kind, func(r *beifen.Record) error {
-		pt, err := a.keys.Open(a.recordAAD(r.Kind, r.Version), r.Payload)
-		if err != nil {
-			return fmt.Errorf("record %d: %w", r.ID, err)
-		}
 		v := new(T)
-		if err := json.Unmarshal(pt, v); err != nil {
-			return fmt.Errorf("decode record %d: %w", r.ID, err)
+		if err := a.open(r, v, names); err != nil {
+			return err
 		}
 		return fn(v)
 	})
+}
+
+// open decrypts and decodes a record's payload into v.
+func (a *account) open(r *beifen.Record, v any, names map[string]string) error {
+	pt, err := a.keys.Open(a.recordAAD(r.Kind, r.Version), r.Payload)
+	if err != nil {
+		return fmt.Errorf("record %d: %w", r.ID, err)
+	}
+	if err := decodePayload(pt, v, names); err != nil {
+		return fmt.Errorf("record %d: %w", r.ID, err)
+	}
+	return nil
 }
 
 // ExportContacts writes the snapshot's contacts as vCard 3.0.

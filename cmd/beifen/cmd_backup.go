@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sort"
+	"strings"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -193,10 +194,14 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, stderr 
 	for _, h := range missing {
 		total += byHash[h].file.Size
 	}
+	// Exports first: the server reads them while the other files stream in beside them.
+	sort.SliceStable(missing, func(i, j int) bool {
+		return likelyExport(byHash[missing[i]].file.Path) && !likelyExport(byHash[missing[j]].file.Path)
+	})
 	prog := newProgress(stderr, "uploading", total)
 	defer prog.Finish()
 	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(3)
+	g.SetLimit(uploadWorkers)
 	reports := make(chan *beifen.UploadResult, len(missing))
 	for _, h := range missing {
 		g.Go(func() error { return uploadFile(gctx, c, byHash[h], prog, reports) })
@@ -217,6 +222,20 @@ func reportSkipped(stderr io.Writer, res *beifen.UploadResult) {
 	if more := res.Skipped - len(res.Errors); more > 0 {
 		fmt.Fprintf(stderr, "skipped: %d more items of the same file\n", more)
 	}
+}
+
+// uploadWorkers is how many files go up at once: enough to keep the server's disk and both
+// cores busy while one of them reads a large export.
+const uploadWorkers = 4
+
+// likelyExport guesses from its name whether the server will read a file as an export. It only
+// orders uploads; the server decides by content.
+func likelyExport(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xml", ".vcf", ".json", ".zip", ".ndjson":
+		return true
+	}
+	return false
 }
 
 // retries is how often a part is sent again after a network error.

@@ -66,7 +66,8 @@ CREATE TABLE spans (
 	to_snapshot   INTEGER
 );
 CREATE INDEX spans_open ON spans (user_id, to_snapshot, record_id);
-CREATE INDEX spans_from ON spans (user_id, kind, from_snapshot);
+-- In record order, so a snapshot streams out without a sort.
+CREATE INDEX spans_kind ON spans (user_id, kind, record_id, from_snapshot, to_snapshot);
 CREATE INDEX spans_record_id ON spans (record_id);
 
 -- Export files already read into records.
