@@ -49,20 +49,23 @@ func runRestore(ctx context.Context, args []string, getenv Env, stdout, stderr i
 	if err := os.MkdirAll(*out, 0o700); err != nil {
 		return err
 	}
+	files, err := c.SnapshotFiles(ctx, sn.ID)
+	if err != nil {
+		return err
+	}
+	// The three exports are written by the server while the files stream down beside them.
+	g, gctx := errgroup.WithContext(ctx)
 	exports := []struct {
 		name string
 		fn   func(context.Context, int64, io.Writer) error
 	}{{"contacts.vcf", c.ExportContacts}, {"sms.xml", c.ExportMessages}, {"calls.xml", c.ExportCalls}}
 	for _, x := range exports {
-		if err := writeAtomic(filepath.Join(*out, x.name), func(w io.Writer) error { return x.fn(ctx, sn.ID, w) }); err != nil {
-			return err
-		}
+		g.Go(func() error {
+			return writeAtomic(filepath.Join(*out, x.name), func(w io.Writer) error { return x.fn(gctx, sn.ID, w) })
+		})
 	}
-	files, err := c.SnapshotFiles(ctx, sn.ID)
-	if err != nil {
-		return err
-	}
-	if err := restoreFiles(ctx, c, files, filepath.Join(*out, "files"), stderr); err != nil {
+	g.Go(func() error { return restoreFiles(gctx, c, files, filepath.Join(*out, "files"), stderr) })
+	if err := g.Wait(); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "restored snapshot %d: %d contacts, %d messages, %d calls, %d files\n",
