@@ -12,6 +12,7 @@ import (
 	"sync/atomic"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/keyring"
 	"github.com/beifen/beifen/sbr"
 	"github.com/beifen/beifen/smsie"
 	"github.com/beifen/beifen/vcard"
@@ -86,6 +87,7 @@ type sink struct {
 	a   *account
 
 	// reader side
+	hasher  *keyring.IdentHasher
 	cur     []pendingItem
 	batch   []*pendingChunk
 	inBatch int
@@ -116,20 +118,21 @@ type pendingChunk struct {
 var _ beifen.ExportSink = (*sink)(nil)
 
 func newSink(ctx context.Context, s *Service, a *account) *sink {
-	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{})}
+	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{}),
+		hasher: a.keys.NewIdentHasher()}
 	go k.write()
 	return k
 }
 
-func (k *sink) Contact(c *beifen.Contact) error { return k.add(beifen.KindContact, c.Identity(), c) }
-func (k *sink) Call(c *beifen.Call) error       { return k.add(beifen.KindCall, c.Identity(), c) }
+func (k *sink) Contact(c *beifen.Contact) error { return k.add(beifen.KindContact, c, c.Identity()) }
+func (k *sink) Call(c *beifen.Call) error       { return k.add(beifen.KindCall, c, c.Identity()) }
 
 func (k *sink) Message(m *beifen.Message) error {
 	kind := beifen.KindSMS
 	if m.Kind == beifen.MessageMMS {
 		kind = beifen.KindMMS
 	}
-	return k.add(kind, m.Identity(), m)
+	return k.add(kind, m, m.Identity())
 }
 
 func (k *sink) Skip(err *beifen.ParseError) {
@@ -139,7 +142,9 @@ func (k *sink) Skip(err *beifen.ParseError) {
 	}
 }
 
-func (k *sink) add(kind beifen.RecordKind, identity []byte, item any) error {
+// add encodes an item and adds it to the current chunk. Readers may reuse what they pass, so
+// everything is taken now.
+func (k *sink) add(kind beifen.RecordKind, item any, identity []byte) error {
 	if err := k.err.Load(); err != nil {
 		return *err
 	}
@@ -148,7 +153,8 @@ func (k *sink) add(kind beifen.RecordKind, identity []byte, item any) error {
 	if err != nil {
 		return err
 	}
-	it := pendingItem{kind: kind, identity: identity, payload: payload, version: k.a.version(kind, payload)}
+	it := pendingItem{kind: kind, identity: identity, payload: payload,
+		version: k.hasher.Sum([]byte(kind), []byte{0}, payload)}
 	k.cur = append(k.cur, it)
 	// About one item in 32 ends a chunk, chosen by its content; 256 at most.
 	if it.version[0] < 8 || len(k.cur) >= maxChunk {
@@ -163,11 +169,12 @@ func (k *sink) closeChunk() {
 	if len(k.cur) == 0 {
 		return
 	}
-	versions := []byte("chunk\x00")
+	versions := make([][]byte, 0, len(k.cur)+1)
+	versions = append(versions, []byte("chunk\x00"))
 	for _, it := range k.cur {
-		versions = append(versions, it.version...)
+		versions = append(versions, it.version)
 	}
-	k.batch = append(k.batch, &pendingChunk{hash: k.a.keys.Ident(versions), items: k.cur})
+	k.batch = append(k.batch, &pendingChunk{hash: k.hasher.Sum(versions...), items: k.cur})
 	k.inBatch += len(k.cur)
 	k.cur = nil
 	if k.inBatch >= flushEvery {
@@ -283,7 +290,8 @@ func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (
 	if err != nil {
 		return nil, err
 	}
-	return a.seal(pendingItem{kind: kind, identity: identity, payload: payload, version: a.version(kind, payload)}), nil
+	return a.seal(pendingItem{kind: kind, identity: identity, payload: payload,
+		version: a.version(kind, payload)}), nil
 }
 
 // PutBlob stores an attachment found inside an export. Small ones are hashed in memory; a large

@@ -2,10 +2,13 @@ package keyring
 
 import (
 	"crypto/cipher"
+	"crypto/hmac"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"hash"
 )
 
 // Account holds the keys derived from one account's data key.
@@ -36,6 +39,24 @@ func NewAccount(dek []byte) (*Account, error) {
 // Ident returns the keyed hash of a record's identity or content. Two accounts get different
 // hashes for the same data, and the hash reveals nothing without the key.
 func (a *Account) Ident(data []byte) []byte { return mac(a.ident, data) }
+
+// IdentHasher computes Ident many times over without setting HMAC up each time. It is not safe
+// for concurrent use: give each goroutine its own.
+type IdentHasher struct{ h hash.Hash }
+
+// NewIdentHasher returns an IdentHasher for the account.
+func (a *Account) NewIdentHasher() *IdentHasher {
+	return &IdentHasher{h: hmac.New(sha256.New, a.ident)}
+}
+
+// Sum returns the same as Account.Ident of the concatenation of parts.
+func (ih *IdentHasher) Sum(parts ...[]byte) []byte {
+	ih.h.Reset()
+	for _, p := range parts {
+		ih.h.Write(p)
+	}
+	return ih.h.Sum(nil)
+}
 
 // BlobName returns the name under which the blob of plaintext hash key is stored: an HMAC, so
 // the store reveals no content hash and two accounts never share a blob.

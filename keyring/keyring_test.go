@@ -71,3 +71,14 @@ func TestSealBindsAAD(t *testing.T) {
 		t.Fatal("two accounts share blob names")
 	}
 }
+
+func TestIdentHasher(t *testing.T) {
+	m, _ := keyring.NewMaster(bytes.Repeat([]byte{1}, 32))
+	a, _ := m.Unwrap(1, m.NewDataKey(1))
+	ih := a.NewIdentHasher()
+	for _, parts := range [][][]byte{{[]byte("sms"), []byte("x")}, {[]byte("smsx")}, {nil}} {
+		if got, want := ih.Sum(parts...), a.Ident(bytes.Join(parts, nil)); !bytes.Equal(got, want) {
+			t.Fatalf("Sum(%q)=%x, want %x", parts, got, want)
+		}
+	}
+}

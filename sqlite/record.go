@@ -99,7 +99,7 @@ func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record
 }
 
 func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
-	rows, err := tx.QueryContext(ctx, `
+	st, err := tx.prepared(ctx, `
 		INSERT INTO records (
 			user_id,
 			kind,
@@ -109,7 +109,11 @@ func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[strin
 			created_at
 		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+`
 		ON CONFLICT (user_id, kind, version) DO NOTHING
-		RETURNING id, kind, version`, args...)
+		RETURNING id, kind, version`)
+	if err != nil {
+		return err
+	}
+	rows, err := st.QueryContext(ctx, args...)
 	if err != nil {
 		return FormatError(err)
 	}

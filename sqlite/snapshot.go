@@ -202,8 +202,12 @@ func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) e
 		for _, id := range batch {
 			args = append(args, id)
 		}
-		res, err := tx.ExecContext(ctx, `INSERT INTO spans (user_id, record_id, kind, from_snapshot)
-			SELECT ?, id, kind, ? FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`)`, args...)
+		st, err := tx.prepared(ctx, `INSERT INTO spans (user_id, record_id, kind, from_snapshot)
+			SELECT ?, id, kind, ? FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`)`)
+		if err != nil {
+			return err
+		}
+		res, err := st.ExecContext(ctx, args...)
 		if err != nil {
 			return FormatError(err)
 		}

@@ -59,14 +59,15 @@ func (db *DB) Open() (err error) {
 	// busy_timeout comes first so that the other pragmas wait for a busy file instead of
 	// failing; WAL lets readers go on while the writer writes.
 	q := url.Values{}
-	// A larger page cache and rarer checkpoints keep bulk inserts of a first backup (hundreds of
-	// thousands of records with random-keyed indexes) from rewriting the same pages over and over.
-	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)",
-		"cache_size(-65536)", "wal_autocheckpoint(16384)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"busy_timeout(10000)", "journal_mode(WAL)", "foreign_keys(1)", "synchronous(NORMAL)"} {
 		q.Add("_pragma", p)
 	}
 	base := "file:" + db.DSN + "?" + q.Encode()
-	if db.write, err = sql.Open("sqlite", base+"&_txlock=immediate"); err != nil {
+	// The writer gets a larger page cache and rarer checkpoints, so the bulk inserts of a first
+	// backup (hundreds of thousands of records under random-keyed indexes) do not rewrite the same
+	// pages over and over. Readers keep the default cache: it is per connection.
+	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_pragma=temp_store(MEMORY)"
+	if db.write, err = sql.Open("sqlite", writer); err != nil {
 		return err
 	}
 	db.write.SetMaxOpenConns(1)
@@ -95,8 +96,26 @@ func (db *DB) Close() error {
 // Tx wraps a transaction and carries the time it began.
 type Tx struct {
 	*sql.Tx
-	db  *DB
-	now time.Time
+	db    *DB
+	now   time.Time
+	stmts map[string]*sql.Stmt
+}
+
+// prepared returns query prepared once for this transaction: batched statements repeat the same
+// long text thousands of times in a first backup.
+func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
+	if st, ok := tx.stmts[query]; ok {
+		return st, nil
+	}
+	st, err := tx.PrepareContext(ctx, query)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	tx.stmts[query] = st
+	return st, nil
 }
 
 // BeginTx starts a transaction on the writer pool, or on the reader pool when opts is read-only.
