@@ -164,14 +164,39 @@ func (s *Server) export(w http.ResponseWriter, r *http.Request, ctype string, fn
 		s.Error(w, r, err)
 		return
 	}
-	w.Header().Set("Content-Type", ctype)
-	w.Header().Set("Trailer", CompleteTrailer)
-	if err := fn(r.Context(), id, w); err != nil {
+	lw := &lazyWriter{w: w, ctype: ctype}
+	if err := fn(r.Context(), id, lw); err != nil {
+		if !lw.started {
+			s.Error(w, r, err) // nothing sent yet: the client gets a proper error
+			return
+		}
 		s.Logger.ErrorContext(r.Context(), "export failed", "route", r.Pattern, "user_id",
 			beifen.UserIDFromContext(r.Context()), "err", err)
 		return
 	}
+	lw.start()
 	w.Header().Set(CompleteTrailer, "1")
+}
+
+// lazyWriter sends the export's headers with its first byte, so that an error found before any
+// output (a destroyed key, say) still reaches the client as an error response.
+type lazyWriter struct {
+	w       http.ResponseWriter
+	ctype   string
+	started bool
+}
+
+func (lw *lazyWriter) start() {
+	if !lw.started {
+		lw.started = true
+		lw.w.Header().Set("Content-Type", lw.ctype)
+		lw.w.Header().Set("Trailer", CompleteTrailer)
+	}
+}
+
+func (lw *lazyWriter) Write(p []byte) (int, error) {
+	lw.start()
+	return lw.w.Write(p)
 }
 
 // CompleteTrailer is set on an export stream that ended well.

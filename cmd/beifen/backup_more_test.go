@@ -316,3 +316,42 @@ func TestCheck_FindsDamage(t *testing.T) {
 		t.Fatalf("check output does not list both problems:\n%s", out)
 	}
 }
+
+// TestBackup_DestroyedKeyMakesBackupsUnreadable: with the account's wrapped data key gone,
+// nothing of its backups can be read any more, by the API or by check.
+func TestBackup_DestroyedKeyMakesBackupsUnreadable(t *testing.T) {
+	s := MustRunMain(t, "")
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	sum := mustBackup(t, env, mustGenerate(t, 8))
+	ctx := context.Background()
+	users, _, err := s.Store.Users.FindUsers(ctx, beifen.UserFilter{})
+	if err != nil || len(users) != 1 {
+		t.Fatalf("users %v, %v", users, err)
+	}
+	none := []byte{}
+	if _, err := s.Store.Users.UpdateUser(ctx, users[0].ID, beifen.UserUpdate{WrappedKey: &none}); err != nil {
+		t.Fatal(err)
+	}
+	c := beifenhttp.NewClient(s.URL, env["BEIFEN_TOKEN"])
+	err = c.ExportMessages(ctx, sum.Snapshot, io.Discard)
+	if beifen.ErrorCode(err) != beifen.EFORBIDDEN {
+		t.Fatalf("export after the key was destroyed: %v, want EFORBIDDEN", err)
+	}
+	if out, err := runCLI(t, nil, "check", "--data", s.Config.DataDir); err != nil || !strings.Contains(out, "checked 0 accounts") {
+		t.Fatalf("check after the key was destroyed: %v\n%s", err, out)
+	}
+}
+
+// TestUserAdd_WhileServing: `beifen user add` works on the data folder of a running server.
+func TestUserAdd_WhileServing(t *testing.T) {
+	s := MustRunMain(t, "")
+	out := mustCLI(t, nil, "user", "add", "--data", s.Config.DataDir, "--phone", "+86 139 1234 5678", "--name", "王五")
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	tok := lines[len(lines)-1]
+	if st := get(t, s.URL+"/api/v1/me", tok); st != http.StatusOK {
+		t.Fatalf("token printed by user add: %d", st)
+	}
+	if _, err := runCLI(t, nil, "user", "add", "--data", s.Config.DataDir, "--phone", "13912345678"); err == nil {
+		t.Fatal("a second account for the same number was created")
+	}
+}
