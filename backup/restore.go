@@ -62,33 +62,37 @@ func (s *Service) ExportContacts(ctx context.Context, id int64, w io.Writer) err
 
 // ExportMessages writes the snapshot's SMS and MMS as SMS Backup & Restore XML.
 func (s *Service) ExportMessages(ctx context.Context, id int64, w io.Writer) error {
-	a, err := s.account(ctx)
-	if err != nil {
-		return err
-	}
-	sn, err := s.Store.Snapshots.FindSnapshotByID(ctx, id)
-	if err != nil {
-		return err
-	}
-	bw := bufio.NewWriterSize(w, 64<<10)
-	open := func(key beifen.BlobKey) (io.ReadCloser, error) { return a.blobs.Open(ctx, a.blobName(key)) }
-	mw, err := sbr.NewMessageWriter(bw, sn.Messages, open)
-	if err != nil {
-		return err
-	}
-	for _, kind := range []beifen.RecordKind{beifen.KindSMS, beifen.KindMMS} {
-		if err := each(ctx, s, a, id, kind, mw.Write); err != nil {
-			return err
+	return s.exportXML(ctx, id, w, func(a *account, sn *beifen.Snapshot, bw io.Writer) (xmlWriter, error) {
+		open := func(key beifen.BlobKey) (io.ReadCloser, error) { return a.blobs.Open(ctx, a.blobName(key)) }
+		mw, err := sbr.NewMessageWriter(bw, sn.Messages, open)
+		if err != nil {
+			return nil, err
 		}
-	}
-	if err := mw.Close(); err != nil {
-		return err
-	}
-	return bw.Flush()
+		for _, kind := range []beifen.RecordKind{beifen.KindSMS, beifen.KindMMS} {
+			if err := each(ctx, s, a, id, kind, mw.Write); err != nil {
+				return nil, err
+			}
+		}
+		return mw, nil
+	})
 }
 
 // ExportCalls writes the snapshot's call log as SMS Backup & Restore XML.
 func (s *Service) ExportCalls(ctx context.Context, id int64, w io.Writer) error {
+	return s.exportXML(ctx, id, w, func(a *account, sn *beifen.Snapshot, bw io.Writer) (xmlWriter, error) {
+		cw, err := sbr.NewCallWriter(bw, sn.Calls)
+		if err != nil {
+			return nil, err
+		}
+		return cw, each(ctx, s, a, id, beifen.KindCall, cw.Write)
+	})
+}
+
+// xmlWriter is an SMS Backup & Restore writer that has had its items.
+type xmlWriter interface{ Close() error }
+
+// exportXML runs write with the snapshot and a buffered writer, then closes the document.
+func (s *Service) exportXML(ctx context.Context, id int64, w io.Writer, write func(*account, *beifen.Snapshot, io.Writer) (xmlWriter, error)) error {
 	a, err := s.account(ctx)
 	if err != nil {
 		return err
@@ -98,14 +102,11 @@ func (s *Service) ExportCalls(ctx context.Context, id int64, w io.Writer) error 
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)
-	cw, err := sbr.NewCallWriter(bw, sn.Calls)
+	xw, err := write(a, sn, bw)
 	if err != nil {
 		return err
 	}
-	if err := each(ctx, s, a, id, beifen.KindCall, cw.Write); err != nil {
-		return err
-	}
-	if err := cw.Close(); err != nil {
+	if err := xw.Close(); err != nil {
 		return err
 	}
 	return bw.Flush()

@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 
+	main "github.com/beifen/beifen/cmd/beifen"
 	"github.com/beifen/beifen/internal/genexport"
 )
 
@@ -13,16 +14,8 @@ import (
 // while holding every kind of item and quirk.
 const testScale = 0.01
 
-// BackupSummary mirrors what `beifen backup --json` prints last.
-type BackupSummary struct {
-	Snapshot int64 `json:"snapshot"`
-	NewBlobs int   `json:"new_blobs"`
-	NewBytes int64 `json:"new_bytes"`
-	Contacts int   `json:"contacts"`
-	Messages int   `json:"messages"`
-	Calls    int   `json:"calls"`
-	Files    int   `json:"files"`
-}
+// BackupSummary is what `beifen backup --json` prints last.
+type BackupSummary = main.BackupSummary
 
 func mustGenerate(tb testing.TB, seed uint64) string {
 	tb.Helper()
