@@ -51,6 +51,14 @@ type BackupService interface {
 	// match its hash or size and ETOOLARGE if it is too big.
 	UploadPart(ctx context.Context, hash BlobKey, size int64, n int, name string, r io.Reader) (*UploadResult, error)
 
+	// UploadFragment reads one chunk of a large export that the client cut at item boundaries
+	// (SMS Backup & Restore elements, vCard cards): the root's opening (with the XML header),
+	// a run of whole items, or the root's end. line is the chunk's first line in the file, for
+	// error messages. A chunk already read is not read again, so a re-upload of an sms.xml with
+	// ten new messages reads only the chunks that changed. Returns EINVALID for a chunk that is
+	// not part of an export and ETOOLARGE for one over UploadPartSize.
+	UploadFragment(ctx context.Context, hash BlobKey, size int64, name string, line int, r io.Reader) (*UploadResult, error)
+
 	// CommitBackup creates a snapshot holding exactly these files (exports by their records).
 	// Returns EINVALID if a file has not been uploaded.
 	CommitBackup(ctx context.Context, files []*File) (*Snapshot, error)

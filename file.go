@@ -10,6 +10,10 @@ type File struct {
 	Size    int64     `json:"s"`
 	Hash    BlobKey   `json:"h"`
 	ModTime time.Time `json:"m,omitzero"`
+
+	// Chunks, in a backup manifest, lists the fragments a large export was uploaded as (see
+	// BackupService.UploadFragment); empty for a file uploaded whole.
+	Chunks []BlobRef `json:"c,omitempty"`
 }
 
 // Identity returns what makes two entries the same file: its path. The same content under two

@@ -23,6 +23,14 @@ func (s *Service) CommitBackup(ctx context.Context, files []*beifen.File) (*beif
 		if err := checkFile(f); err != nil {
 			return nil, err
 		}
+		if len(f.Chunks) > 0 {
+			got, skipped, err := s.chunkIDs(ctx, a, f)
+			if err != nil {
+				return nil, err
+			}
+			ids, sn.Skipped = append(ids, got...), sn.Skipped+skipped
+			continue
+		}
 		src, err := s.Store.Sources.FindSource(ctx, a.sourceHash(f.Hash))
 		if err == nil {
 			got, err := s.sourceIDs(a, src)
@@ -57,6 +65,29 @@ func (s *Service) CommitBackup(ctx context.Context, files []*beifen.File) (*beif
 	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,
 		"records", len(ids), "new_blobs", sn.NewBlobs)
 	return sn, nil
+}
+
+// chunkIDs returns the records read from the chunks an export was uploaded as.
+func (s *Service) chunkIDs(ctx context.Context, a *account, f *beifen.File) ([]int64, int, error) {
+	var ids []int64
+	skipped := 0
+	for _, c := range f.Chunks {
+		if !c.Key.Valid() {
+			return nil, 0, beifen.Errorf(beifen.EINVALID, "Not a SHA-256 hash: %q.", c.Key)
+		}
+		src, err := s.Store.Sources.FindSource(ctx, a.sourceHash(c.Key))
+		if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+			return nil, 0, beifen.Errorf(beifen.EINVALID, "A chunk of %q has not been uploaded.", f.Path)
+		} else if err != nil {
+			return nil, 0, err
+		}
+		got, err := s.sourceIDs(a, src)
+		if err != nil {
+			return nil, 0, err
+		}
+		ids, skipped = append(ids, got...), skipped+src.Skipped
+	}
+	return ids, skipped, nil
 }
 
 func (s *Service) sourceIDs(a *account, src *beifen.Source) ([]int64, error) {

@@ -76,6 +76,27 @@ func (s *Server) handleUploadPart(w http.ResponseWriter, r *http.Request) {
 	writeJSON(w, http.StatusOK, res)
 }
 
+func (s *Server) handleUploadFragment(w http.ResponseWriter, r *http.Request) {
+	size, err := queryInt(r, "size")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	line, err := queryInt(r, "line")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	name, _ := url.PathUnescape(r.Header.Get(NameHeader))
+	body := http.MaxBytesReader(w, r.Body, beifen.UploadPartSize)
+	res, err := s.BackupService.UploadFragment(r.Context(), beifen.BlobKey(r.PathValue("hash")), size, name, int(line), body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, res)
+}
+
 func queryInt(r *http.Request, name string) (int64, error) {
 	v, err := strconv.ParseInt(r.URL.Query().Get(name), 10, 64)
 	if err != nil {

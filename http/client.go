@@ -124,12 +124,23 @@ func (c *Client) UploadedParts(ctx context.Context, hash beifen.BlobKey, size in
 // UploadPart sends one part of a file.
 func (c *Client) UploadPart(ctx context.Context, hash beifen.BlobKey, size int64, n int, name string, r io.Reader) (*beifen.UploadResult, error) {
 	q := url.Values{"size": {strconv.FormatInt(size, 10)}, "part": {strconv.Itoa(n)}}
-	req, err := c.newRequest(ctx, "PUT", "/api/v1/uploads/"+string(hash)+"?"+q.Encode(), r)
+	length := min(beifen.UploadPartSize, size-int64(n)*beifen.UploadPartSize)
+	return c.upload(ctx, "/api/v1/uploads/"+string(hash)+"?"+q.Encode(), length, name, r)
+}
+
+// UploadFragment sends one item-aligned chunk of a large export.
+func (c *Client) UploadFragment(ctx context.Context, hash beifen.BlobKey, size int64, name string, line int, r io.Reader) (*beifen.UploadResult, error) {
+	q := url.Values{"size": {strconv.FormatInt(size, 10)}, "line": {strconv.Itoa(line)}}
+	return c.upload(ctx, "/api/v1/fragments/"+string(hash)+"?"+q.Encode(), size, name, r)
+}
+
+func (c *Client) upload(ctx context.Context, path string, length int64, name string, r io.Reader) (*beifen.UploadResult, error) {
+	req, err := c.newRequest(ctx, "PUT", path, r)
 	if err != nil {
 		return nil, err
 	}
-	req.ContentLength = min(beifen.UploadPartSize, size-int64(n)*beifen.UploadPartSize)
-	if req.ContentLength == 0 {
+	req.ContentLength = length
+	if length == 0 {
 		req.Body = http.NoBody
 	}
 	req.Header.Set("Content-Type", "application/octet-stream")

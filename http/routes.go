@@ -17,6 +17,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))
 	mux.HandleFunc("PUT /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadPart))
+	mux.HandleFunc("PUT /api/v1/fragments/{hash}", s.requireAuth(s.handleUploadFragment))
 
 	mux.HandleFunc("POST /api/v1/snapshots", s.requireAuth(s.handleSnapshotCreate))
 	mux.HandleFunc("GET /api/v1/snapshots", s.requireAuth(s.handleSnapshotList))

@@ -14,6 +14,7 @@ type BackupService struct {
 	MissingFilesFn     func(ctx context.Context, hashes []beifen.BlobKey) ([]beifen.BlobKey, error)
 	UploadedPartsFn    func(ctx context.Context, hash beifen.BlobKey, size int64) ([]int, error)
 	UploadPartFn       func(ctx context.Context, hash beifen.BlobKey, size int64, n int, name string, r io.Reader) (*beifen.UploadResult, error)
+	UploadFragmentFn   func(ctx context.Context, hash beifen.BlobKey, size int64, name string, line int, r io.Reader) (*beifen.UploadResult, error)
 	CommitBackupFn     func(ctx context.Context, files []*beifen.File) (*beifen.Snapshot, error)
 	FindSnapshotsFn    func(ctx context.Context, filter beifen.SnapshotFilter) ([]*beifen.Snapshot, int, error)
 	FindSnapshotByIDFn func(ctx context.Context, id int64) (*beifen.Snapshot, error)
@@ -34,6 +35,11 @@ func (s *BackupService) MissingFiles(ctx context.Context, hashes []beifen.BlobKe
 // UploadedParts calls UploadedPartsFn.
 func (s *BackupService) UploadedParts(ctx context.Context, hash beifen.BlobKey, size int64) ([]int, error) {
 	return s.UploadedPartsFn(ctx, hash, size)
+}
+
+// UploadFragment calls UploadFragmentFn.
+func (s *BackupService) UploadFragment(ctx context.Context, hash beifen.BlobKey, size int64, name string, line int, r io.Reader) (*beifen.UploadResult, error) {
+	return s.UploadFragmentFn(ctx, hash, size, name, line, r)
 }
 
 // UploadPart calls UploadPartFn.

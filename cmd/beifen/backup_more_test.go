@@ -20,6 +20,7 @@ import (
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/internal/genexport"
 )
 
 // TestBackup_ResumesAfterInterruption: files that arrived before the client was killed and the
@@ -353,5 +354,57 @@ func TestUserAdd_WhileServing(t *testing.T) {
 	}
 	if _, err := runCLI(t, nil, "user", "add", "--data", s.Config.DataDir, "--phone", "13912345678"); err == nil {
 		t.Fatal("a second account for the same number was created")
+	}
+}
+
+// TestBackup_LargeExportInChunks: a large sms.xml goes up in item-aligned chunks; after a day of
+// new messages only a few chunks are sent again, the result still restores exactly, and an
+// unreadable element is reported at its line in the whole file.
+func TestBackup_LargeExportInChunks(t *testing.T) {
+	s := MustRunMain(t, "")
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	phone := t.TempDir()
+	if _, err := genexport.Generate(phone, genexport.Options{Scale: 0.06, Seed: 9}); err != nil {
+		t.Fatal(err)
+	}
+	fragments := func() int { return strings.Count(s.Log.String(), "route=\"PUT /api/v1/fragments/{hash}\"") }
+	mustBackup(t, env, phone)
+	first := fragments()
+	if first < 4 {
+		t.Fatalf("a large export went up in %d chunks, want several", first)
+	}
+	if _, err := genexport.Mutate(phone, 3); err != nil {
+		t.Fatal(err)
+	}
+	mustBackup(t, env, phone)
+	if again := fragments() - first; again == 0 || again > 4 {
+		t.Fatalf("after a day of new messages %d chunks were sent again (of %d), want 1 to 4", again, first)
+	}
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, phone, false))
+
+	// A broken element deep inside a chunked file is reported at its line in the whole file.
+	var b strings.Builder
+	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<smses count=\"60000\">\n")
+	for i := 0; i < 60000; i++ {
+		if i == 45000 {
+			b.WriteString("  <sms address=\"10086\" date=\"1\" type=\"1\" body=broken />\n")
+			continue
+		}
+		fmt.Fprintf(&b, "  <sms protocol=\"0\" address=\"1380013%04d\" date=\"17000000%05d\" type=\"1\" subject=\"null\" body=\"第%d条\" toa=\"null\" read=\"1\" />\n", i%10000, i, i)
+	}
+	b.WriteString("</smses>\n")
+	big := t.TempDir()
+	os.WriteFile(filepath.Join(big, "sms-big.xml"), []byte(b.String()), 0o600)
+	var stdout, stderr bytes.Buffer
+	if err := main.Run(context.Background(), []string{"backup", "--json", big}, func(k string) string { return env[k] }, nil, &stdout, &stderr); err != nil {
+		t.Fatalf("backup: %v\n%s", err, stderr.String())
+	}
+	if !strings.Contains(stderr.String(), "sms-big.xml:45003:") {
+		t.Fatalf("stderr does not name line 45003:\n%s", stderr.String())
+	}
+	var sum BackupSummary
+	lastJSON(t, stdout.String(), &sum)
+	if sum.Messages != 59999 {
+		t.Fatalf("messages=%d, want 59999", sum.Messages)
 	}
 }

@@ -102,8 +102,9 @@ func printBackup(w io.Writer, sn *beifen.Snapshot, asJSON bool) error {
 
 // entry is one file to back up.
 type entry struct {
-	abs  string
-	file beifen.File
+	abs    string
+	file   beifen.File
+	chunks []chunk // a large export's item-aligned pieces, if it is sent in them
 }
 
 // collect walks the paths. Symbolic links and special files are skipped: a phone export has none.
@@ -152,8 +153,7 @@ func hashAll(ctx context.Context, entries []*entry, cache *hashCache, stderr io.
 	var todo []*entry
 	var total int64
 	for _, e := range entries {
-		if h, ok := cache.get(e); ok {
-			e.file.Hash = h
+		if cache.get(e) {
 			continue
 		}
 		todo, total = append(todo, e), total+e.file.Size
@@ -168,6 +168,9 @@ func hashAll(ctx context.Context, entries []*entry, cache *hashCache, stderr io.
 			if err != nil {
 				return err
 			}
+			if e.chunks, err = splitExport(e.abs, e.file.Size); err != nil {
+				return err
+			}
 			e.file.Hash = h
 			cache.put(e)
 			return nil
@@ -176,15 +179,52 @@ func hashAll(ctx context.Context, entries []*entry, cache *hashCache, stderr io.
 	return g.Wait()
 }
 
+// job is one thing to send: a whole file, or one chunk of a large export.
+type job struct {
+	e     *entry
+	hash  beifen.BlobKey
+	chunk *chunk // nil for a whole file
+}
+
+func (j job) size() int64 {
+	if j.chunk != nil {
+		return j.chunk.Size
+	}
+	return j.e.file.Size
+}
+
+// jobs lists what a backup may send, each content once.
+func jobs(entries []*entry) []job {
+	seen := map[beifen.BlobKey]bool{}
+	var out []job
+	add := func(j job) {
+		if !seen[j.hash] {
+			seen[j.hash] = true
+			out = append(out, j)
+		}
+	}
+	for _, e := range entries {
+		if len(e.chunks) == 0 {
+			add(job{e: e, hash: e.file.Hash})
+			continue
+		}
+		e.file.Chunks = e.file.Chunks[:0]
+		for i := range e.chunks {
+			c := &e.chunks[i]
+			e.file.Chunks = append(e.file.Chunks, beifen.BlobRef{Key: c.Hash, Size: c.Size})
+			add(job{e: e, hash: c.Hash, chunk: c})
+		}
+	}
+	return out
+}
+
 // upload sends what the server lacks, each content once, resuming files sent in parts.
 func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, stderr io.Writer) error {
-	byHash := map[beifen.BlobKey]*entry{}
-	var hashes []beifen.BlobKey
-	for _, e := range entries {
-		if _, ok := byHash[e.file.Hash]; !ok {
-			byHash[e.file.Hash] = e
-			hashes = append(hashes, e.file.Hash)
-		}
+	all := jobs(entries)
+	byHash := map[beifen.BlobKey]job{}
+	hashes := make([]beifen.BlobKey, len(all))
+	for i, j := range all {
+		byHash[j.hash], hashes[i] = j, j.hash
 	}
 	missing, err := c.MissingFiles(ctx, hashes)
 	if err != nil {
@@ -192,11 +232,11 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, stderr 
 	}
 	var total int64
 	for _, h := range missing {
-		total += byHash[h].file.Size
+		total += byHash[h].size()
 	}
 	// Exports first: the server reads them while the other files stream in beside them.
 	sort.SliceStable(missing, func(i, j int) bool {
-		return likelyExport(byHash[missing[i]].file.Path) && !likelyExport(byHash[missing[j]].file.Path)
+		return likelyExport(byHash[missing[i]].e.file.Path) && !likelyExport(byHash[missing[j]].e.file.Path)
 	})
 	prog := newProgress(stderr, "uploading", total)
 	defer prog.Finish()
@@ -204,7 +244,7 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, stderr 
 	g.SetLimit(uploadWorkers)
 	reports := make(chan *beifen.UploadResult, len(missing))
 	for _, h := range missing {
-		g.Go(func() error { return uploadFile(gctx, c, byHash[h], prog, reports) })
+		g.Go(func() error { return uploadJob(gctx, c, byHash[h], prog, reports) })
 	}
 	err = g.Wait()
 	close(reports)
@@ -241,6 +281,26 @@ func likelyExport(path string) bool {
 // retries is how often a part is sent again after a network error.
 const retries = 3
 
+func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress, reports chan<- *beifen.UploadResult) error {
+	if j.chunk == nil {
+		return uploadFile(ctx, c, j.e, prog, reports)
+	}
+	res, err := withRetries(ctx, func() (*beifen.UploadResult, error) {
+		f, err := os.Open(j.e.abs)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r := &countingReader{r: io.NewSectionReader(f, j.chunk.Off, j.chunk.Size), p: prog}
+		return c.UploadFragment(ctx, j.hash, j.chunk.Size, j.e.file.Path, j.chunk.Line, r)
+	})
+	if err != nil {
+		return fmt.Errorf("upload %s: %w", j.e.file.Path, err)
+	}
+	reports <- res
+	return nil
+}
+
 func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progress, reports chan<- *beifen.UploadResult) error {
 	n := partsOf(e.file.Size)
 	have := map[int]bool{}
@@ -270,6 +330,20 @@ func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progr
 }
 
 func uploadPart(ctx context.Context, c *beifenhttp.Client, e *entry, part int, prog *progress) (*beifen.UploadResult, error) {
+	return withRetries(ctx, func() (*beifen.UploadResult, error) {
+		f, err := os.Open(e.abs)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		off := int64(part) * beifen.UploadPartSize
+		sent := &countingReader{r: io.NewSectionReader(f, off, min(beifen.UploadPartSize, e.file.Size-off)), p: prog}
+		return c.UploadPart(ctx, e.file.Hash, e.file.Size, part, e.file.Path, sent)
+	})
+}
+
+// withRetries runs send again after a network or server error, waiting a little longer each time.
+func withRetries(ctx context.Context, send func() (*beifen.UploadResult, error)) (*beifen.UploadResult, error) {
 	var lastErr error
 	for try := 0; try <= retries; try++ {
 		if try > 0 {
@@ -279,14 +353,7 @@ func uploadPart(ctx context.Context, c *beifenhttp.Client, e *entry, part int, p
 			case <-time.After(time.Duration(try) * time.Second):
 			}
 		}
-		f, err := os.Open(e.abs)
-		if err != nil {
-			return nil, err
-		}
-		off := int64(part) * beifen.UploadPartSize
-		sent := &countingReader{r: io.NewSectionReader(f, off, min(beifen.UploadPartSize, e.file.Size-off)), p: prog}
-		res, err := c.UploadPart(ctx, e.file.Hash, e.file.Size, part, e.file.Path, sent)
-		f.Close()
+		res, err := send()
 		if err == nil || beifen.ErrorCode(err) != beifen.EINTERNAL || ctx.Err() != nil {
 			return res, err
 		}

@@ -53,6 +53,7 @@ type cachedHash struct {
 	Size    int64          `json:"s"`
 	ModTime time.Time      `json:"m"`
 	Hash    beifen.BlobKey `json:"h"`
+	Chunks  []chunk        `json:"c,omitempty"`
 }
 
 func loadHashCache(enabled bool) *hashCache {
@@ -68,20 +69,22 @@ func loadHashCache(enabled bool) *hashCache {
 	return c
 }
 
-func (c *hashCache) get(e *entry) (beifen.BlobKey, bool) {
+// get fills e's hash and chunks from the cache if the file is unchanged.
+func (c *hashCache) get(e *entry) bool {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	h, ok := c.entries[e.abs]
 	if !ok || h.Size != e.file.Size || !h.ModTime.Equal(e.file.ModTime) || !h.Hash.Valid() {
-		return "", false
+		return false
 	}
-	return h.Hash, true
+	e.file.Hash, e.chunks = h.Hash, h.Chunks
+	return true
 }
 
 func (c *hashCache) put(e *entry) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	c.entries[e.abs] = cachedHash{Size: e.file.Size, ModTime: e.file.ModTime, Hash: e.file.Hash}
+	c.entries[e.abs] = cachedHash{Size: e.file.Size, ModTime: e.file.ModTime, Hash: e.file.Hash, Chunks: e.chunks}
 	c.dirty = true
 }
 
