@@ -14,7 +14,8 @@
 # generated, then genexport -mutate adds one day of use (about ten SMS, three photos, one
 # recording), then both second backups see the mutated folder, then both restore. Each step runs
 # once under /usr/bin/time (wall seconds and peak RSS), restic first. The page cache is not
-# dropped: the export was just written, so both tools read it from memory.
+# dropped: the export was just written, so both tools read it from memory. Dirty pages are
+# flushed (sync) before every timed step, so no step pays for the previous step's writes.
 #
 # Prints Markdown tables on stdout, progress on stderr. Needs go, curl and apt-get (to install
 # restic and time when missing).
@@ -65,6 +66,8 @@ timed() {
 	local name=$1 t
 	shift
 	log "$name"
+	# Flush what earlier steps left to write, so that no step pays for another's writeback.
+	sync
 	if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
 		tail -n 20 "$work/$name.err" >&2
 		die "$name failed"
