@@ -16,6 +16,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
@@ -406,5 +407,46 @@ func TestBackup_LargeExportInChunks(t *testing.T) {
 	lastJSON(t, stdout.String(), &sum)
 	if sum.Messages != 59999 {
 		t.Fatalf("messages=%d, want 59999", sum.Messages)
+	}
+}
+
+// TestGC_RemovesOnlyStaleParts: a part of an upload abandoned long ago is collected, one of a
+// backup that may still resume is kept.
+func TestGC_RemovesOnlyStaleParts(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	tok := s.MustCreateUser(t, "13800138000", "")
+	c := beifenhttp.NewClient(s.URL, tok)
+	ctx := context.Background()
+	for i, content := range []string{"old", "new"} {
+		size := int64(beifen.UploadPartSize + 10)
+		h := beifen.BlobKey(fmt.Sprintf("%064x", i+1)) // never completed, so never checked
+		part := strings.Repeat(content, 4)
+		if _, err := c.UploadPart(ctx, h, size, 1, "VID.mp4", strings.NewReader(part[:10])); err != nil {
+			t.Fatal(err)
+		}
+		if content == "old" {
+			filepath.WalkDir(filepath.Join(dir, "blobs"), func(p string, e fs.DirEntry, err error) error {
+				if err == nil && strings.HasPrefix(e.Name(), "stage-") {
+					old := time.Now().Add(-100 * time.Hour)
+					os.Chtimes(p, old, old)
+				}
+				return err
+			})
+		}
+	}
+	out := mustCLI(t, nil, "gc", "--data", dir)
+	if !strings.Contains(out, "removed 1 unfinished upload parts") {
+		t.Fatalf("gc: %s", out)
+	}
+	left := 0
+	filepath.WalkDir(filepath.Join(dir, "blobs"), func(p string, e fs.DirEntry, err error) error {
+		if err == nil && strings.HasPrefix(e.Name(), "stage-") {
+			left++
+		}
+		return err
+	})
+	if left != 1 {
+		t.Fatalf("%d staged parts left, want the fresh one", left)
 	}
 }

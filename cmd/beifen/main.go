@@ -36,6 +36,7 @@ Usage:
   beifen diff       --server URL --token T [--json] A B          what changed between snapshots
   beifen check      --data DIR [--db URL]                        verify every stored blob and record
   beifen migrate    --data DIR [--db URL] [--dry-run]            apply or list database migrations
+  beifen gc         --data DIR [--db URL] [--grace 72h]          remove what unfinished backups left
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -66,6 +67,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runCheck(ctx, args, getenv, stdout, stderr)
 	case "migrate":
 		return runMigrate(ctx, args, getenv, stdout, stderr)
+	case "gc":
+		return runGC(ctx, args, getenv, stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, "beifen", beifen.Version, beifen.Commit)
 		return nil
