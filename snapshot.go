@@ -43,8 +43,9 @@ type SnapshotService interface {
 	// if a record is not the user's.
 	CreateSnapshot(ctx context.Context, s *Snapshot, recordIDs []int64) error
 
-	// SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
-	// Returns ENOTFOUND if the snapshot does not exist or is not the user's.
+	// SnapshotRecords calls fn for each record of kind in snapshot id, in ID order, with its
+	// ID, Kind, Version and Payload set. The record is reused from call to call: fn must not
+	// keep it or its slices. Returns ENOTFOUND if the snapshot does not exist or is not the user's.
 	SnapshotRecords(ctx context.Context, id int64, kind RecordKind, fn func(*Record) error) error
 
 	// SnapshotRefs returns the refs of every record in snapshot id, in ID order.

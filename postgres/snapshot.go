@@ -250,8 +250,8 @@ func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind be
 		return err
 	}
 	uid, _ := userID(ctx)
-	return scanRecords(ctx, s.db.pool, `
-		SELECT r.id, r.user_id, r.kind, r.ident, r.version, r.payload, r.created_at
+	return scanPayloads(ctx, s.db.pool, uid, `
+		SELECT r.id, r.kind, r.version, r.payload
 		FROM spans AS s JOIN records AS r ON r.id = s.record_id
 		WHERE s.user_id = $1 AND s.kind = $2 AND s.from_snapshot <= $3
 			AND (s.to_snapshot IS NULL OR s.to_snapshot > $3)
@@ -284,4 +284,27 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 		refs = append(refs, ref)
 	}
 	return refs, rows.Err()
+}
+
+// scanPayloads streams records with only what a restore needs (ID, kind, version, payload). The
+// record and its slices are reused from row to row: fn must not keep them.
+func scanPayloads(ctx context.Context, q queryer, uid int64, query string, args []any, fn func(*beifen.Record) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	r := beifen.Record{UserID: uid}
+	var kind string
+	var version, payload sql.RawBytes
+	for rows.Next() {
+		if err := rows.Scan(&r.ID, &kind, &version, &payload); err != nil {
+			return err
+		}
+		r.Kind, r.Version, r.Payload = beifen.RecordKind(kind), version, payload
+		if err := fn(&r); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
 }

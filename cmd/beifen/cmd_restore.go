@@ -1,6 +1,7 @@
 package main
 
 import (
+	"cmp"
 	"context"
 	"crypto/sha256"
 	"encoding/hex"
@@ -8,6 +9,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/beifen/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
@@ -73,6 +75,9 @@ func runRestore(ctx context.Context, args []string, getenv Env, stdout, stderr i
 	return nil
 }
 
+// restoreWorkers is how many files download at once.
+const restoreWorkers = 6
+
 func restoreFiles(ctx context.Context, c *beifenhttp.Client, files []*beifen.File, dir string, stderr io.Writer) error {
 	var total int64
 	for _, f := range files {
@@ -80,9 +85,12 @@ func restoreFiles(ctx context.Context, c *beifenhttp.Client, files []*beifen.Fil
 	}
 	prog := newProgress(stderr, "restoring", total)
 	defer prog.Finish()
+	// Largest first, so that no big video is left to download alone at the end.
+	order := slices.Clone(files)
+	slices.SortStableFunc(order, func(a, b *beifen.File) int { return cmp.Compare(b.Size, a.Size) })
 	g, ctx := errgroup.WithContext(ctx)
-	g.SetLimit(4)
-	for _, f := range files {
+	g.SetLimit(restoreWorkers)
+	for _, f := range order {
 		g.Go(func() error { return restoreFile(ctx, c, f, dir, prog) })
 	}
 	return g.Wait()
