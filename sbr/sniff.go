@@ -24,7 +24,7 @@ func Sniff(head []byte) beifen.ExportFormat {
 		case bytes.HasPrefix(b, []byte("<!--")):
 			b, ok = after(b, "-->")
 		case bytes.HasPrefix(b, []byte("<!")):
-			b, ok = after(b, ">")
+			b, ok = afterDeclaration(b)
 		default:
 			return rootFormat(b)
 		}
@@ -32,6 +32,29 @@ func Sniff(head []byte) beifen.ExportFormat {
 			return ""
 		}
 	}
+}
+
+// afterDeclaration returns what follows a <!...> declaration, minding an internal subset in
+// brackets and quoted strings.
+func afterDeclaration(b []byte) ([]byte, bool) {
+	depth, quote := 0, byte(0)
+	for i, c := range b {
+		switch {
+		case quote != 0:
+			if c == quote {
+				quote = 0
+			}
+		case c == '"' || c == '\'':
+			quote = c
+		case c == '[':
+			depth++
+		case c == ']' && depth > 0:
+			depth--
+		case c == '>' && depth == 0:
+			return b[i+1:], true
+		}
+	}
+	return nil, false
 }
 
 // after returns what follows the first end in b.

@@ -56,9 +56,42 @@ func (d *decoder) skipMarkup() (bool, error) {
 	case s.hasPrefix("<![CDATA["):
 		return true, s.skipPast("]]>")
 	case s.hasPrefix("<!"):
-		return true, s.skipPast(">")
+		return true, d.skipDeclaration()
 	}
 	return false, nil
+}
+
+// skipDeclaration consumes a <!DOCTYPE ...> (or other <!...>) declaration, including an internal
+// subset in brackets, whose entity declarations are never expanded.
+func (d *decoder) skipDeclaration() error {
+	s := d.s
+	depth, quote := 0, byte(0)
+	for {
+		avail := s.avail()
+		for i, c := range avail {
+			switch {
+			case c == '\n':
+				s.line++
+			case quote != 0:
+				if c == quote {
+					quote = 0
+				}
+			case c == '"' || c == '\'':
+				quote = c
+			case c == '[':
+				depth++
+			case c == ']' && depth > 0:
+				depth--
+			case c == '>' && depth == 0:
+				s.pos += i + 1
+				return nil
+			}
+		}
+		s.pos = s.end
+		if err := s.fill(); err != nil {
+			return eof(err)
+		}
+	}
 }
 
 // tag reads the name of the tag at pos; an end tag is consumed whole.
