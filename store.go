@@ -9,4 +9,7 @@ type Store struct {
 	Snapshots SnapshotService
 	Sources   SourceService
 	Blobs     BlobEntryService
+	Teams     TeamService
+	Leads     LeadService
+	DNC       DNCService
 }

@@ -15,6 +15,10 @@ type User struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 
+	// TeamID and Role place the user in a sales team; zero for a personal account.
+	TeamID int64 `json:"team_id,omitempty"`
+	Role   Role  `json:"role,omitempty"`
+
 	PhoneHash []byte `json:"-"`
 	Sealed    []byte `json:"-"` // the profile (phone, name), sealed under the server's profile key
 
@@ -29,6 +33,9 @@ type User struct {
 func (u *User) Validate() error {
 	if len(u.PhoneHash) == 0 {
 		return Errorf(EINVALID, "Phone number required.")
+	}
+	if (u.TeamID != 0) != (u.Role != "") || (u.Role != "" && !u.Role.Valid()) {
+		return Errorf(EINVALID, "A team member needs a role: admin, manager or staff.")
 	}
 	return nil
 }

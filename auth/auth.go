@@ -73,11 +73,22 @@ func (s *Service) sealProfile(phone, name string) []byte {
 
 // CreateUser creates an account with a data key and returns an API token for it.
 func (s *Service) CreateUser(ctx context.Context, phone, name string) (*beifen.User, string, error) {
+	return s.CreateMember(ctx, phone, name, 0, "")
+}
+
+// CreateMember creates an account in a sales team (teamID 0: a personal account) and returns an
+// API token for it. Returns ENOTFOUND for an unknown team.
+func (s *Service) CreateMember(ctx context.Context, phone, name string, teamID int64, role beifen.Role) (*beifen.User, string, error) {
 	e164, err := phonenumber.Normalize(phone)
 	if err != nil {
 		return nil, "", err
 	}
-	u := &beifen.User{PhoneHash: s.PhoneHash(e164), Sealed: s.sealProfile(e164, name)}
+	if teamID != 0 {
+		if _, err := s.Store.Teams.FindTeamByID(ctx, teamID); err != nil {
+			return nil, "", err
+		}
+	}
+	u := &beifen.User{PhoneHash: s.PhoneHash(e164), Sealed: s.sealProfile(e164, name), TeamID: teamID, Role: role}
 	if err := s.Store.Users.CreateUser(ctx, u); err != nil {
 		return nil, "", err
 	}

@@ -280,3 +280,46 @@ func (c *Client) OpenFile(ctx context.Context, hash beifen.BlobKey, offset, leng
 }
 
 var _ beifen.BackupService = (*Client)(nil)
+
+// ImportLeads uploads a lead file of size bytes.
+func (c *Client) ImportLeads(ctx context.Context, name string, size int64, r io.Reader) (*beifen.LeadImport, error) {
+	req, err := c.newRequest(ctx, "POST", "/api/v1/leads/import", r)
+	if err != nil {
+		return nil, err
+	}
+	req.ContentLength = size
+	req.Header.Set("Content-Type", "application/octet-stream")
+	req.Header.Set(NameHeader, url.PathEscape(name))
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var res beifen.LeadImport
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return nil, fmt.Errorf("decode import response: %w", err)
+	}
+	return &res, nil
+}
+
+// RejectedRows downloads an import's rejected rows as CSV.
+func (c *Client) RejectedRows(ctx context.Context, id string, w io.Writer) error {
+	req, err := c.newRequest(ctx, "GET", "/api/v1/leads/imports/"+url.PathEscape(id)+"/rejected.csv", nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(w, resp.Body)
+	return err
+}
+
+// FindLeads lists the member's leads.
+func (c *Client) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen.Lead, int, error) {
+	var resp LeadsResponse
+	err := c.call(ctx, "GET", "/api/v1/leads", nil, &resp)
+	return resp.Leads, resp.Total, err
+}

@@ -29,6 +29,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/snapshots/{id}/files", s.requireAuth(s.handleSnapshotFiles))
 	mux.HandleFunc("GET /api/v1/files/{hash}", s.requireAuth(s.handleFileContent))
 
+	mux.HandleFunc("POST /api/v1/leads/import", s.requireAuth(s.handleLeadImport))
+	mux.HandleFunc("GET /api/v1/leads/imports/{id}/rejected.csv", s.requireAuth(s.handleLeadRejected))
+	mux.HandleFunc("GET /api/v1/leads", s.requireAuth(s.handleLeadList))
+
 	return s.recoverPanic(s.accessLog(s.authenticate(mux)))
 }
 

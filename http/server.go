@@ -24,9 +24,16 @@ type Server struct {
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string
 
-	AuthService   beifen.AuthService
-	BackupService beifen.BackupService
-	Logger        *slog.Logger
+	AuthService       beifen.AuthService
+	BackupService     beifen.BackupService
+	LeadImportService beifen.LeadImportService
+	LeadService       LeadFinder
+	Logger            *slog.Logger
+}
+
+// LeadFinder lists the signed-in member's leads, opened and scoped to what their role may see.
+type LeadFinder interface {
+	FindLeads(ctx context.Context, filter beifen.LeadFilter) ([]*beifen.Lead, int, error)
 }
 
 // NewServer returns a Server.

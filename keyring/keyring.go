@@ -105,24 +105,43 @@ func createMaster(path string) (*Master, error) {
 // numbers for look-ups and seal account profiles.
 func (m *Master) Server() *Account { return m.server }
 
+// Owners of data keys: an account, or a sales team.
+const (
+	ScopeAccount = "account"
+	ScopeTeam    = "team"
+)
+
 // NewDataKey returns a new random account data key, wrapped for storage, bound to accountID.
 func (m *Master) NewDataKey(accountID int64) (wrapped []byte) {
+	return m.NewScopedKey(ScopeAccount, accountID)
+}
+
+// NewScopedKey returns a new random data key for the owner id of scope, wrapped for storage.
+func (m *Master) NewScopedKey(scope string, id int64) (wrapped []byte) {
 	dek := make([]byte, KeySize)
 	rand.Read(dek)
-	return m.Wrap(accountID, dek)
+	return m.wrap(scope, id, dek)
 }
 
 // Wrap seals a data key for accountID.
-func (m *Master) Wrap(accountID int64, dek []byte) []byte {
+func (m *Master) Wrap(accountID int64, dek []byte) []byte { return m.wrap(ScopeAccount, accountID, dek) }
+
+func (m *Master) wrap(scope string, id int64, dek []byte) []byte {
 	nonce := make([]byte, m.aead.NonceSize())
 	rand.Read(nonce)
 	out := append([]byte{wrapVersion}, m.id[:]...)
 	out = append(out, nonce...)
-	return m.aead.Seal(out, nonce, dek, wrapAAD(accountID))
+	return m.aead.Seal(out, nonce, dek, wrapAAD(scope, id))
 }
 
 // Unwrap opens a wrapped data key of accountID and returns the account's keys.
 func (m *Master) Unwrap(accountID int64, wrapped []byte) (*Account, error) {
+	return m.UnwrapScoped(ScopeAccount, accountID, wrapped)
+}
+
+// UnwrapScoped opens the wrapped data key of the owner id of scope. A key wrapped for another
+// owner, or another kind of owner, does not open.
+func (m *Master) UnwrapScoped(scope string, id int64, wrapped []byte) (*Account, error) {
 	hdr := 1 + len(m.id) + m.aead.NonceSize()
 	if len(wrapped) < hdr || wrapped[0] != wrapVersion {
 		return nil, errors.New("unwrap data key: malformed")
@@ -130,15 +149,15 @@ func (m *Master) Unwrap(accountID int64, wrapped []byte) (*Account, error) {
 	if !bytes.Equal(wrapped[1:1+len(m.id)], m.id[:]) {
 		return nil, errors.New("unwrap data key: sealed under another master key")
 	}
-	dek, err := m.aead.Open(nil, wrapped[1+len(m.id):hdr], wrapped[hdr:], wrapAAD(accountID))
+	dek, err := m.aead.Open(nil, wrapped[1+len(m.id):hdr], wrapped[hdr:], wrapAAD(scope, id))
 	if err != nil {
 		return nil, fmt.Errorf("unwrap data key: %w", err)
 	}
 	return NewAccount(dek)
 }
 
-func wrapAAD(accountID int64) []byte {
-	return strconv.AppendInt([]byte("beifen data key\x00account="), accountID, 10)
+func wrapAAD(scope string, id int64) []byte {
+	return strconv.AppendInt([]byte("beifen data key\x00"+scope+"="), id, 10)
 }
 
 func newGCM(key []byte) (cipher.AEAD, error) {

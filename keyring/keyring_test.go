@@ -51,6 +51,12 @@ func TestWrapBindsAccount(t *testing.T) {
 	if _, err := other.Unwrap(1, wrapped); err == nil {
 		t.Fatal("key opened under another master")
 	}
+	if _, err := m.UnwrapScoped(keyring.ScopeTeam, 1, wrapped); err == nil {
+		t.Fatal("account 1's key opened as team 1's")
+	}
+	if _, err := m.UnwrapScoped(keyring.ScopeTeam, 1, m.NewScopedKey(keyring.ScopeTeam, 1)); err != nil {
+		t.Fatalf("team key: %v", err)
+	}
 }
 
 func TestSealBindsAAD(t *testing.T) {

@@ -238,6 +238,25 @@ func userID(ctx context.Context) (int64, error) {
 	return 0, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
 }
 
+// nullID stores a zero ID as NULL.
+func nullID(id int64) any {
+	if id == 0 {
+		return nil
+	}
+	return id
+}
+
+// teamID returns the signed-in user's team, or EFORBIDDEN for a user in none.
+func teamID(ctx context.Context) (int64, error) {
+	if beifen.UserFromContext(ctx) == nil {
+		return 0, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	if id := beifen.TeamIDFromContext(ctx); id != 0 {
+		return id, nil
+	}
+	return 0, beifen.Errorf(beifen.EFORBIDDEN, "You are not a member of a team.")
+}
+
 // nullTime stores the zero time as NULL.
 func nullTime(t time.Time) any {
 	if t.IsZero() {

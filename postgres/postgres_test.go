@@ -296,3 +296,39 @@ func randomRecords(n int) []*beifen.Record {
 	}
 	return recs
 }
+
+// A number repeated in one CreateLeads call is inserted once: the first copy gets the ID, in
+// input order, and later copies keep ID 0. Owned leads are not unassigned.
+func TestCreateLeadsRepeatsInBatch(t *testing.T) {
+	db := MustOpenDB(t, MustCreateSchema(t))
+	ctx := context.Background()
+	team := &beifen.Team{Name: "t", TimeZone: "Asia/Shanghai"}
+	if err := postgres.NewTeamService(db).CreateTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	u := &beifen.User{PhoneHash: []byte(rand.Text()), Sealed: []byte("s"), TeamID: team.ID, Role: beifen.RoleStaff}
+	if err := postgres.NewUserService(db).CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	mctx := beifen.NewContextWithUser(ctx, u)
+	lead := func(h string, owner int64) *beifen.Lead {
+		return &beifen.Lead{PhoneHash: []byte(h), Sealed: []byte("s"), OwnerID: owner}
+	}
+	leads := []*beifen.Lead{lead("a", u.ID), lead("b", 0), lead("a", 0), lead("c", 0)}
+	svc := postgres.NewLeadService(db)
+	if err := svc.CreateLeads(mctx, leads); err != nil {
+		t.Fatal(err)
+	}
+	a, b, dup, c := leads[0].ID, leads[1].ID, leads[2].ID, leads[3].ID
+	if a == 0 || dup != 0 || b <= a || c <= b {
+		t.Fatalf("IDs %d %d %d %d, want ascending with the repeat 0", a, b, dup, c)
+	}
+	unowned := int64(0)
+	if _, n, err := svc.FindLeads(mctx, beifen.LeadFilter{OwnerID: &unowned}); err != nil || n != 2 {
+		t.Fatalf("unassigned=%d, %v; want 2", n, err)
+	}
+	got, n, err := svc.FindLeads(mctx, beifen.LeadFilter{OwnerID: &u.ID})
+	if err != nil || n != 1 || got[0].ID != a || got[0].OwnerID != u.ID {
+		t.Fatalf("owned=%d, %v; want lead %d", n, err, a)
+	}
+}

@@ -12,5 +12,8 @@ func NewStore(db *DB) beifen.Store {
 		Snapshots: NewSnapshotService(db),
 		Sources:   NewSourceService(db),
 		Blobs:     NewBlobEntryService(db),
+		Teams:     NewTeamService(db),
+		Leads:     NewLeadService(db),
+		DNC:       NewDNCService(db),
 	}
 }

@@ -73,14 +73,16 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 	u.CreatedAt, u.UpdatedAt = tx.now, tx.now
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO users (
+			team_id,
+			role,
 			phone_hash,
 			sealed,
 			password_hash,
 			wrapped_key,
 			created_at,
 			updated_at
-		) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		nullID(u.TeamID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
 	).Scan(&u.ID)
 	if err != nil {
 		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
@@ -135,9 +137,13 @@ type queryer interface {
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
 	var u beifen.User
 	var created, updated sql.NullTime
+	var teamID sql.NullInt64
+	var role string
 	err := q.QueryRowContext(ctx, `
 		SELECT
 			id,
+			team_id,
+			role,
 			phone_hash,
 			sealed,
 			password_hash,
@@ -145,12 +151,13 @@ func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.Us
 			created_at,
 			updated_at
 		FROM users WHERE `+where, arg,
-	).Scan(&u.ID, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
+	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	} else if err != nil {
 		return nil, FormatError(err)
 	}
 	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	u.TeamID, u.Role = teamID.Int64, beifen.Role(role)
 	return &u, nil
 }

@@ -9,6 +9,9 @@ import (
 // WantSchema is the logical schema every dialect must reach: each table and its sorted columns.
 var WantSchema = map[string][]string{
 	"blobs":      {"created_at", "name", "size", "snapshot_id", "user_id"},
+	"dnc":        {"created_at", "phone_hash", "team_id"},
+	"leads":      {"created_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
+	"teams":      {"created_at", "id", "name", "time_zone", "wrapped_key"},
 	"migrations": {"name"},
 	"otps":       {"attempts", "code_hash", "expires_at", "locked_until", "phone_hash", "sent_at"},
 	"records":    {"created_at", "id", "ident", "kind", "payload", "user_id", "version"},
@@ -16,7 +19,7 @@ var WantSchema = map[string][]string{
 	"sources":    {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":      {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
 	"tokens":     {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
-	"users":      {"created_at", "id", "password_hash", "phone_hash", "sealed", "updated_at", "wrapped_key"},
+	"users":      {"created_at", "id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
 }
 
 func testSchema(t *testing.T, open func(tb testing.TB) Services) {

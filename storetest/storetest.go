@@ -28,6 +28,8 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, open) })
 	t.Run("Source", func(t *testing.T) { testSource(t, open) })
 	t.Run("Blob", func(t *testing.T) { testBlob(t, open) })
+	t.Run("Team", func(t *testing.T) { testTeam(t, open) })
+	t.Run("Lead", func(t *testing.T) { testLead(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 
@@ -40,6 +42,23 @@ func MustCreateUser(tb testing.TB, ctx context.Context, s Services) (*beifen.Use
 		tb.Fatal(err)
 	}
 	return u, beifen.NewContextWithUser(ctx, u)
+}
+
+// MustCreateMember creates a team (if team is nil) and a member of it with role, and returns the
+// team and a context signed in as the member.
+func MustCreateMember(tb testing.TB, ctx context.Context, s Services, team *beifen.Team, role beifen.Role) (*beifen.Team, context.Context) {
+	tb.Helper()
+	if team == nil {
+		team = &beifen.Team{Name: "销售一部", TimeZone: "Asia/Shanghai", WrappedKey: randBytes(60)}
+		if err := s.Teams.CreateTeam(ctx, team); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	u := &beifen.User{PhoneHash: randBytes(32), Sealed: []byte("sealed"), TeamID: team.ID, Role: role}
+	if err := s.Users.CreateUser(ctx, u); err != nil {
+		tb.Fatal(err)
+	}
+	return team, beifen.NewContextWithUser(ctx, u)
 }
 
 func randBytes(n int) []byte {

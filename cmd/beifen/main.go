@@ -29,7 +29,10 @@ const usage = `beifen (备份) backs up phones and keeps the promises of their o
 
 Usage:
   beifen serve      [--data DIR] [--addr HOST:PORT] [--db URL]   run the server
-  beifen user add   --data DIR --phone NUMBER [--name NAME]      create an account, print a token
+  beifen user add   --data DIR --phone NUMBER [--name NAME] [--team ID --role R]
+                                                                 create an account, print a token
+  beifen team add   --data DIR --name NAME                       create a sales team, print its ID
+  beifen leads import --server URL --token T [--json] FILE...   import leads (txt/csv/docx/xlsx/vcf)
   beifen backup     --server URL --token T [--json] PATH...      back up a phone export
   beifen snapshots  --server URL --token T [--json]              list snapshots
   beifen restore    --server URL --token T [--snapshot ID|latest] --out DIR
@@ -55,6 +58,10 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runServe(ctx, args, getenv, stdout, stderr)
 	case "user":
 		return runUser(ctx, args, getenv, stdout, stderr)
+	case "team":
+		return runTeam(ctx, args, getenv, stdout, stderr)
+	case "leads":
+		return runLeads(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -14,6 +14,7 @@ import (
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/auth"
 	"github.com/beifen/beifen/backup"
+	"github.com/beifen/beifen/crm"
 	"github.com/beifen/beifen/disk"
 	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/keyring"
@@ -33,6 +34,7 @@ type Main struct {
 	Master     *keyring.Master
 	Auth       *auth.Service
 	Backup     *backup.Service
+	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
 }
 
@@ -57,6 +59,7 @@ func (m *Main) Open() error {
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
+	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	return nil
 }
 
@@ -90,6 +93,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Logger = m.Logger
 	m.HTTPServer.AuthService = m.Auth
 	m.HTTPServer.BackupService = m.Backup
+	m.HTTPServer.LeadImportService = m.CRM
+	m.HTTPServer.LeadService = m.CRM
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

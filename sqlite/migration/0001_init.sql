@@ -1,6 +1,17 @@
+-- Sales teams (tenants of the workspace), each with its own wrapped data key.
+CREATE TABLE teams (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	name        TEXT NOT NULL,
+	time_zone   TEXT NOT NULL,
+	wrapped_key BLOB,
+	created_at  TEXT NOT NULL
+);
+
 -- Accounts. The phone number is kept only as a keyed hash and inside the sealed profile.
 CREATE TABLE users (
 	id            INTEGER PRIMARY KEY AUTOINCREMENT,
+	team_id       INTEGER REFERENCES teams (id),
+	role          TEXT NOT NULL DEFAULT '',
 	phone_hash    BLOB NOT NULL UNIQUE,
 	sealed        BLOB NOT NULL,
 	password_hash TEXT NOT NULL DEFAULT '',
@@ -90,3 +101,23 @@ CREATE TABLE blobs (
 	PRIMARY KEY (user_id, name)
 );
 CREATE INDEX blobs_unclaimed ON blobs (user_id, snapshot_id);
+
+-- A team's leads: the number as a keyed hash under the team key, the rest sealed.
+CREATE TABLE leads (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	team_id    INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	phone_hash BLOB NOT NULL,
+	sealed     BLOB NOT NULL,
+	owner_id   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	created_at TEXT NOT NULL,
+	UNIQUE (team_id, phone_hash)
+);
+CREATE INDEX leads_owner ON leads (team_id, owner_id);
+
+-- A team's do-not-call list.
+CREATE TABLE dnc (
+	team_id    INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	phone_hash BLOB NOT NULL,
+	created_at TEXT NOT NULL,
+	PRIMARY KEY (team_id, phone_hash)
+);

@@ -1,0 +1,140 @@
+// Package crm is the team sales workspace: leads imported from files, the do-not-call list, and
+// (in later work) dial tasks, call matching, quality review and reports.
+//
+// A team's data is sealed under the team's data key (see package keyring): numbers are kept as
+// keyed hashes for dedup and the do-not-call list, and everything else about a lead is sealed.
+package crm
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"log/slog"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/blobcrypt"
+	"github.com/beifen/beifen/keyring"
+)
+
+// Service implements beifen.LeadImportService.
+type Service struct {
+	Store  beifen.Store
+	Blobs  beifen.BlobStore
+	Master *keyring.Master
+	Logger *slog.Logger
+}
+
+var _ beifen.LeadImportService = (*Service)(nil)
+
+// NewService returns a Service.
+func NewService(store beifen.Store, blobs beifen.BlobStore, master *keyring.Master, logger *slog.Logger) *Service {
+	return &Service{Store: store, Blobs: blobs, Master: master, Logger: logger}
+}
+
+// team is what one request needs of the signed-in member's team.
+type team struct {
+	id    int64
+	keys  *keyring.Account
+	blobs *blobcrypt.Store
+}
+
+// teamOf returns the signed-in user's team, refusing users without one and, when roles are
+// given, users with another role.
+func (s *Service) teamOf(ctx context.Context, roles ...beifen.Role) (*team, error) {
+	u := beifen.UserFromContext(ctx)
+	switch {
+	case u == nil:
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	case u.TeamID == 0:
+		return nil, beifen.Errorf(beifen.EFORBIDDEN, "You are not a member of a team.")
+	case len(roles) > 0 && !hasRole(u.Role, roles):
+		return nil, beifen.Errorf(beifen.EFORBIDDEN, "Your role may not do this.")
+	}
+	t, err := s.Store.Teams.FindTeamByID(ctx, u.TeamID)
+	if err != nil {
+		return nil, err
+	}
+	if len(t.WrappedKey) == 0 {
+		return nil, beifen.Errorf(beifen.EFORBIDDEN, "This team's data key has been destroyed.")
+	}
+	keys, err := s.Master.UnwrapScoped(keyring.ScopeTeam, t.ID, t.WrappedKey)
+	if err != nil {
+		return nil, fmt.Errorf("team %d: %w", t.ID, err)
+	}
+	return &team{id: t.ID, keys: keys, blobs: blobcrypt.Wrap(s.Blobs, keys.BlobKey())}, nil
+}
+
+func hasRole(r beifen.Role, roles []beifen.Role) bool {
+	for _, want := range roles {
+		if r == want {
+			return true
+		}
+	}
+	return false
+}
+
+// phoneHash is the keyed hash under which the team keeps an E.164 number.
+func (t *team) phoneHash(e164 string) []byte { return t.keys.Ident([]byte("phone:" + e164)) }
+
+// leadData is what a lead's Sealed holds.
+type leadData struct {
+	Phone   string `json:"p"`
+	Name    string `json:"n,omitempty"`
+	Company string `json:"c,omitempty"`
+	Note    string `json:"t,omitempty"`
+}
+
+func (t *team) leadAAD(phoneHash []byte) []byte {
+	return append([]byte(fmt.Sprintf("beifen lead\x00team=%d\x00", t.id)), phoneHash...)
+}
+
+// sealLead fills l.PhoneHash and l.Sealed from its open fields.
+func (t *team) sealLead(l *beifen.Lead) {
+	b, _ := json.Marshal(leadData{Phone: l.Phone, Name: l.Name, Company: l.Company, Note: l.Note})
+	l.PhoneHash = t.phoneHash(l.Phone)
+	l.Sealed = t.keys.Seal(t.leadAAD(l.PhoneHash), b)
+}
+
+// openLead fills l's open fields from l.Sealed.
+func (t *team) openLead(l *beifen.Lead) error {
+	b, err := t.keys.Open(t.leadAAD(l.PhoneHash), l.Sealed)
+	if err != nil {
+		return fmt.Errorf("lead %d: %w", l.ID, err)
+	}
+	var d leadData
+	if err := json.Unmarshal(b, &d); err != nil {
+		return fmt.Errorf("lead %d: %w", l.ID, err)
+	}
+	l.Phone, l.Name, l.Company, l.Note = d.Phone, d.Name, d.Company, d.Note
+	return nil
+}
+
+// CreateTeam creates a team with its own data key.
+func (s *Service) CreateTeam(ctx context.Context, t *beifen.Team) error {
+	if err := s.Store.Teams.CreateTeam(ctx, t); err != nil {
+		return err
+	}
+	t.WrappedKey = s.Master.NewScopedKey(keyring.ScopeTeam, t.ID)
+	return s.Store.Teams.UpdateTeamKey(ctx, t.ID, t.WrappedKey)
+}
+
+// FindLeads returns the team's leads, opened. Staff see only the leads assigned to them.
+func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen.Lead, int, error) {
+	t, err := s.teamOf(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	if u := beifen.UserFromContext(ctx); u.Role == beifen.RoleStaff {
+		f.OwnerID = &u.ID
+	}
+	leads, n, err := s.Store.Leads.FindLeads(ctx, f)
+	if err != nil {
+		return nil, 0, err
+	}
+	for _, l := range leads {
+		if err := t.openLead(l); err != nil {
+			return nil, 0, err
+		}
+	}
+	return leads, n, nil
+}

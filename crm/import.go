@@ -1,0 +1,209 @@
+package crm
+
+import (
+	"bufio"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/leadfile"
+	"github.com/beifen/beifen/phonenumber"
+	"github.com/beifen/beifen/xlsx"
+)
+
+const (
+	importBatch   = 2000    // rows checked against the store at once
+	progressEvery = 10000   // rows between progress reports
+	rejectChunk   = 4 << 20 // rejected rows kept in memory before they go to a blob
+)
+
+// ImportLeads reads a lead file into the team: each number normalised to E.164, deduplicated
+// within the file and against the team's leads, and checked against the do-not-call list. The
+// file is read as a stream; memory holds one batch of rows and the hashes of the file's numbers.
+func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, progress func(rows int)) (*beifen.LeadImport, error) {
+	t, err := s.teamOf(ctx, beifen.RoleAdmin, beifen.RoleManager)
+	if err != nil {
+		return nil, err
+	}
+	br := bufio.NewReaderSize(r, 4096)
+	head, err := br.Peek(4096)
+	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
+		return nil, fmt.Errorf("read lead file: %w", err)
+	}
+	im := newImporter(ctx, s, t, progress)
+	if leadfile.Sniff(head, name) == leadfile.FormatXLSX {
+		err = xlsx.DecodeLeads(br, name, im.row)
+	} else {
+		err = leadfile.Decode(br, name, im.row)
+	}
+	if err == nil {
+		err = im.finish()
+	}
+	if err != nil {
+		return nil, err
+	}
+	s.Logger.InfoContext(ctx, "leads imported", "team_id", t.id, "rows", im.res.Rows, "imported", im.res.Imported,
+		"duplicates", im.res.Duplicates, "invalid", im.res.Invalid, "dnc", im.res.DNC)
+	return &im.res, nil
+}
+
+// importer checks rows in batches and writes the rejected ones out.
+type importer struct {
+	ctx      context.Context
+	s        *Service
+	t        *team
+	progress func(rows int)
+	res      beifen.LeadImport
+	seen     map[string]bool // hashes of the file's numbers so far
+	batch    []*pendingRow
+	rejected rejectWriter
+}
+
+// pendingRow is a row waiting for its batch to be checked.
+type pendingRow struct {
+	row     *beifen.LeadRow
+	leads   []*beifen.Lead
+	reasons []string
+}
+
+func newImporter(ctx context.Context, s *Service, t *team, progress func(int)) *importer {
+	id := make([]byte, 12)
+	rand.Read(id)
+	im := &importer{ctx: ctx, s: s, t: t, progress: progress, seen: map[string]bool{}}
+	im.res.ID = hex.EncodeToString(id)
+	im.rejected = rejectWriter{ctx: ctx, t: t, id: im.res.ID}
+	return im
+}
+
+// row normalises a row's numbers and queues it.
+func (im *importer) row(row *beifen.LeadRow) error {
+	im.res.Rows++
+	if im.progress != nil && im.res.Rows%progressEvery == 0 {
+		im.progress(im.res.Rows)
+	}
+	p := &pendingRow{row: row}
+	valid := 0
+	for _, raw := range row.Phones {
+		e164, err := phonenumber.Normalize(raw)
+		if err != nil {
+			p.reasons = append(p.reasons, "not a valid phone number: "+raw)
+			continue
+		}
+		valid++
+		l := &beifen.Lead{Phone: e164, Name: row.Name, Company: row.Company, Note: row.Note}
+		im.t.sealLead(l)
+		if im.seen[string(l.PhoneHash)] {
+			im.res.Duplicates++
+			p.reasons = append(p.reasons, "duplicate in this file: "+e164)
+			continue
+		}
+		im.seen[string(l.PhoneHash)] = true
+		p.leads = append(p.leads, l)
+	}
+	if valid == 0 { // a phone cell or line with no valid number
+		im.res.Invalid++
+		if len(row.Phones) == 0 {
+			p.reasons = append(p.reasons, "no phone number")
+		}
+	}
+	im.batch = append(im.batch, p)
+	if len(im.batch) >= importBatch {
+		return im.flush()
+	}
+	return nil
+}
+
+// flush checks a batch's numbers against the do-not-call list and the team's leads, stores the
+// new ones and writes the rows that imported nothing to the rejected file.
+func (im *importer) flush() error {
+	var hashes [][]byte
+	for _, p := range im.batch {
+		for _, l := range p.leads {
+			hashes = append(hashes, l.PhoneHash)
+		}
+	}
+	dnc, err := im.hashSet(im.s.Store.DNC.FindDNC, hashes)
+	if err != nil {
+		return err
+	}
+	existing, err := im.hashSet(im.s.Store.Leads.FindLeadPhones, hashes)
+	if err != nil {
+		return err
+	}
+	var fresh []*beifen.Lead
+	for _, p := range im.batch {
+		p.leads = im.sortOut(p, dnc, existing)
+		fresh = append(fresh, p.leads...)
+	}
+	if err := im.s.Store.Leads.CreateLeads(im.ctx, fresh); err != nil {
+		return err
+	}
+	for _, p := range im.batch {
+		if err := im.settle(p); err != nil {
+			return err
+		}
+	}
+	im.batch = im.batch[:0]
+	return nil
+}
+
+func (im *importer) hashSet(find func(context.Context, [][]byte) ([][]byte, error), hashes [][]byte) (map[string]bool, error) {
+	found, err := find(im.ctx, hashes)
+	set := make(map[string]bool, len(found))
+	for _, h := range found {
+		set[string(h)] = true
+	}
+	return set, err
+}
+
+// sortOut drops a row's numbers that are on the do-not-call list or already leads.
+func (im *importer) sortOut(p *pendingRow, dnc, existing map[string]bool) []*beifen.Lead {
+	var keep []*beifen.Lead
+	for _, l := range p.leads {
+		switch {
+		case dnc[string(l.PhoneHash)]:
+			im.res.DNC++
+			p.reasons = append(p.reasons, "on the do-not-call list: "+l.Phone)
+		case existing[string(l.PhoneHash)]:
+			im.res.Duplicates++
+			p.reasons = append(p.reasons, "already a lead: "+l.Phone)
+		default:
+			keep = append(keep, l)
+		}
+	}
+	return keep
+}
+
+// settle counts a row's stored numbers and rejects the row if it brought nothing new.
+func (im *importer) settle(p *pendingRow) error {
+	stored := 0
+	for _, l := range p.leads {
+		if l.ID != 0 {
+			stored++
+		} else { // another import stored it in the meantime
+			im.res.Duplicates++
+			p.reasons = append(p.reasons, "already a lead: "+l.Phone)
+		}
+	}
+	im.res.Imported += stored
+	if stored > 0 || len(p.reasons) == 0 {
+		return nil
+	}
+	im.res.Rejected++
+	return im.rejected.write(p.row, strings.Join(p.reasons, "; "))
+}
+
+func (im *importer) finish() error {
+	if err := im.flush(); err != nil {
+		return err
+	}
+	if im.progress != nil {
+		im.progress(im.res.Rows)
+	}
+	return im.rejected.close()
+}

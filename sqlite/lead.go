@@ -1,0 +1,167 @@
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+
+	"github.com/beifen/beifen"
+)
+
+// LeadService stores a team's leads in SQLite.
+type LeadService struct{ db *DB }
+
+var _ beifen.LeadService = (*LeadService)(nil)
+
+// NewLeadService returns a LeadService on db.
+func NewLeadService(db *DB) *LeadService { return &LeadService{db: db} }
+
+// FindLeads returns the team's leads in ID order, and how many match in all.
+func (s *LeadService) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen.Lead, int, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, 0, err
+	}
+	where, args := "team_id = ?", []any{tid}
+	if f.ID != nil {
+		where, args = where+" AND id = ?", append(args, *f.ID)
+	}
+	if f.OwnerID != nil {
+		where, args = where+" AND owner_id IS ?", append(args, nullID(*f.OwnerID))
+	}
+	limit := -1
+	if f.Limit > 0 {
+		limit = f.Limit
+	}
+	rows, err := s.db.read.QueryContext(ctx, `
+		SELECT
+			id,
+			team_id,
+			phone_hash,
+			sealed,
+			owner_id,
+			created_at,
+			COUNT(*) OVER ()
+		FROM leads WHERE `+where+` ORDER BY id LIMIT ? OFFSET ?`, append(args, limit, f.Offset)...)
+	if err != nil {
+		return nil, 0, FormatError(err)
+	}
+	defer rows.Close()
+	var leads []*beifen.Lead
+	n := 0
+	for rows.Next() {
+		var l beifen.Lead
+		var owner sql.NullInt64
+		var created sql.NullString
+		if err := rows.Scan(&l.ID, &l.TeamID, &l.PhoneHash, &l.Sealed, &owner, &created, &n); err != nil {
+			return nil, 0, err
+		}
+		l.OwnerID, l.CreatedAt = owner.Int64, parseTime(created)
+		leads = append(leads, &l)
+	}
+	return leads, n, rows.Err()
+}
+
+// CreateLeads stores the leads whose number the team does not have yet and sets their IDs.
+func (s *LeadService) CreateLeads(ctx context.Context, leads []*beifen.Lead) error {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	st, err := tx.prepared(ctx, `
+		INSERT INTO leads (
+			team_id,
+			phone_hash,
+			sealed,
+			owner_id,
+			created_at
+		) VALUES (?, ?, ?, ?, ?)
+		ON CONFLICT (team_id, phone_hash) DO NOTHING
+		RETURNING id`)
+	if err != nil {
+		return err
+	}
+	for _, l := range leads {
+		l.TeamID, l.CreatedAt, l.ID = tid, tx.now, 0
+		err := st.QueryRowContext(ctx, tid, l.PhoneHash, l.Sealed, nullID(l.OwnerID), formatTime(tx.now)).Scan(&l.ID)
+		if err != nil && err != sql.ErrNoRows {
+			return FormatError(err)
+		}
+	}
+	return tx.Commit()
+}
+
+// FindLeadPhones returns which of these number hashes the team already has as leads.
+func (s *LeadService) FindLeadPhones(ctx context.Context, hashes [][]byte) ([][]byte, error) {
+	return findHashes(ctx, s.db, "leads", hashes)
+}
+
+// findHashes returns which of hashes the context team has in table's phone_hash column.
+func findHashes(ctx context.Context, db *DB, table string, hashes [][]byte) ([][]byte, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var found [][]byte
+	for i := 0; i < len(hashes); i += batchSize {
+		batch := hashes[i:min(i+batchSize, len(hashes))]
+		args := []any{tid}
+		for _, h := range batch {
+			args = append(args, h)
+		}
+		rows, err := db.read.QueryContext(ctx, `SELECT phone_hash FROM `+table+`
+			WHERE team_id = ? AND phone_hash IN (`+placeholders(len(batch))+`)`, args...)
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		for rows.Next() {
+			var h []byte
+			if err := rows.Scan(&h); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found = append(found, h)
+		}
+		if err := rows.Close(); err != nil {
+			return nil, err
+		}
+	}
+	return found, nil
+}
+
+// DNCService stores a team's do-not-call list in SQLite.
+type DNCService struct{ db *DB }
+
+var _ beifen.DNCService = (*DNCService)(nil)
+
+// NewDNCService returns a DNCService on db.
+func NewDNCService(db *DB) *DNCService { return &DNCService{db: db} }
+
+// AddDNC puts numbers on the list.
+func (s *DNCService) AddDNC(ctx context.Context, hashes [][]byte) error {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, h := range hashes {
+		if _, err := tx.ExecContext(ctx, `INSERT INTO dnc (team_id, phone_hash, created_at) VALUES (?, ?, ?)
+			ON CONFLICT (team_id, phone_hash) DO NOTHING`, tid, h, formatTime(tx.now)); err != nil {
+			return FormatError(err)
+		}
+	}
+	return tx.Commit()
+}
+
+// FindDNC returns which of these number hashes are on the list.
+func (s *DNCService) FindDNC(ctx context.Context, hashes [][]byte) ([][]byte, error) {
+	return findHashes(ctx, s.db, "dnc", hashes)
+}
