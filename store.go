@@ -12,4 +12,5 @@ type Store struct {
 	Teams     TeamService
 	Leads     LeadService
 	DNC       DNCService
+	Tasks     TaskService
 }

@@ -10,6 +10,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"time"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/blobcrypt"
@@ -22,6 +23,19 @@ type Service struct {
 	Blobs  beifen.BlobStore
 	Master *keyring.Master
 	Logger *slog.Logger
+
+	// PhoneHash gives the keyed hash under which accounts are looked up by number.
+	PhoneHash func(e164 string) []byte
+
+	// Now returns the current time; tests may replace it.
+	Now func() time.Time
+}
+
+func (s *Service) now() time.Time {
+	if s.Now != nil {
+		return s.Now()
+	}
+	return time.Now()
 }
 
 var _ beifen.LeadImportService = (*Service)(nil)

@@ -51,7 +51,7 @@ func (rw *rejectWriter) close() error { return rw.flush() }
 // rejectName is where chunk n of an import's rejected rows is kept: a name only the team's key
 // can work out, so another team asking for the same import ID finds nothing.
 func (t *team) rejectName(id string, n int) string {
-	return fmt.Sprintf("rejected-%s-%d", t.keys.BlobName("import:"+id)[:40], n)
+	return fmt.Sprintf("rejected-%s-%d", t.keys.BlobName("import:" + id)[:40], n)
 }
 
 // RejectedRows writes an import's rejected rows as CSV. Returns ENOTFOUND for an unknown import

@@ -323,3 +323,36 @@ func (c *Client) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen.
 	err := c.call(ctx, "GET", "/api/v1/leads", nil, &resp)
 	return resp.Leads, resp.Total, err
 }
+
+// CreateTask creates a dial task.
+func (c *Client) CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error) {
+	var t beifen.Task
+	err := c.call(ctx, "POST", "/api/v1/tasks", req, &t)
+	return &t, err
+}
+
+// NextLead asks for the next lead of a task; nil when nothing is left to call.
+func (c *Client) NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error) {
+	req, err := c.newRequest(ctx, "POST", fmt.Sprintf("/api/v1/tasks/%d/next", taskID), nil)
+	if err != nil {
+		return nil, err
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	if resp.StatusCode == http.StatusNoContent {
+		return nil, nil
+	}
+	var d beifen.Dispatch
+	if err := json.NewDecoder(resp.Body).Decode(&d); err != nil {
+		return nil, fmt.Errorf("decode next lead: %w", err)
+	}
+	return &d, nil
+}
+
+// LogOutcome logs how a call went.
+func (c *Client) LogOutcome(ctx context.Context, taskID, leadID int64, log *beifen.CallLog) error {
+	return c.call(ctx, "POST", fmt.Sprintf("/api/v1/tasks/%d/leads/%d/outcome", taskID, leadID), log, nil)
+}

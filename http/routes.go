@@ -33,6 +33,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/leads/imports/{id}/rejected.csv", s.requireAuth(s.handleLeadRejected))
 	mux.HandleFunc("GET /api/v1/leads", s.requireAuth(s.handleLeadList))
 
+	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
+	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))
+	mux.HandleFunc("POST /api/v1/tasks/{id}/leads/{lead_id}/outcome", s.requireAuth(s.handleTaskOutcome))
+
 	return s.recoverPanic(s.accessLog(s.authenticate(mux)))
 }
 

@@ -28,6 +28,7 @@ type Server struct {
 	BackupService     beifen.BackupService
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder
+	TaskService       TaskDialer
 	Logger            *slog.Logger
 }
 

@@ -124,7 +124,9 @@ func (m *Master) NewScopedKey(scope string, id int64) (wrapped []byte) {
 }
 
 // Wrap seals a data key for accountID.
-func (m *Master) Wrap(accountID int64, dek []byte) []byte { return m.wrap(ScopeAccount, accountID, dek) }
+func (m *Master) Wrap(accountID int64, dek []byte) []byte {
+	return m.wrap(ScopeAccount, accountID, dek)
+}
 
 func (m *Master) wrap(scope string, id int64, dek []byte) []byte {
 	nonce := make([]byte, m.aead.NonceSize())

@@ -14,25 +14,35 @@ import (
 // sampleLen is how much of a text file decides its encoding.
 const sampleLen = 64 << 10
 
-// decodeText returns r as UTF-8. A byte order mark decides (UTF-8, UTF-16 LE or BE);
+// decodeText returns a CSV file as UTF-8. A byte order mark decides (see decodeBOM);
 // without one, text whose first sampleLen bytes are not valid UTF-8 is GB18030, which covers
-// GBK and GB2312 (what Excel and Notepad on Chinese Windows save as "ANSI"). Text that
-// starts as UTF-8 and later is not gets each bad line fixed by fixText.
+// GBK and GB2312 (what Excel on Chinese Windows saves as "CSV"). A file that starts as UTF-8
+// and later is not gets each bad field fixed by fixText.
 func decodeText(br *bufio.Reader) io.Reader {
-	head, _ := br.Peek(3)
-	switch {
-	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
-		_, _ = br.Discard(3)
-		return br
-	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
-		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
-		return transform.NewReader(br, dec)
+	if r, ok := decodeBOM(br); ok {
+		return r
 	}
 	sample, _ := br.Peek(sampleLen)
 	if !validPrefix(sample, len(sample) == sampleLen) {
 		return transform.NewReader(br, simplifiedchinese.GB18030.NewDecoder())
 	}
 	return br
+}
+
+// decodeBOM drops a UTF-8 byte order mark and decodes UTF-16 (LE or BE, by its mark). It
+// reports whether br starts with a mark. Text without one is decided line by line (plain
+// text, where a paste may mix UTF-8 and GBK lines) or by decodeText (CSV).
+func decodeBOM(br *bufio.Reader) (io.Reader, bool) {
+	head, _ := br.Peek(3)
+	switch {
+	case bytes.HasPrefix(head, []byte("\xef\xbb\xbf")):
+		_, _ = br.Discard(3)
+		return br, true
+	case bytes.HasPrefix(head, []byte("\xff\xfe")), bytes.HasPrefix(head, []byte("\xfe\xff")):
+		dec := unicode.UTF16(unicode.LittleEndian, unicode.ExpectBOM).NewDecoder()
+		return transform.NewReader(br, dec), true
+	}
+	return br, false
 }
 
 // validPrefix reports whether b is UTF-8, allowing a rune cut at the end when cut is set.

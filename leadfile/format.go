@@ -33,9 +33,9 @@ var (
 
 // Sniff returns the format of a file from its first bytes (up to SniffLen) and its name.
 // Content decides wherever it can: the OLE2 and zip signatures, the names of the first zip
-// members, BEGIN:VCARD, a header row with a delimiter. The name's extension only breaks ties
-// (a zip whose first members do not say, an OLE2 file, text that could be either CSV or
-// plain text). Anything else is FormatTXT.
+// members, BEGIN:VCARD, a first line that is a header row split by , ; tab or |. The name's
+// extension breaks ties (an OLE2 file without its stream names in head, a zip whose first
+// members do not say) and makes .csv and .tsv files CSV. Anything else is FormatTXT.
 func Sniff(head []byte, name string) Format {
 	ext := strings.ToLower(path.Ext(strings.ReplaceAll(name, `\`, "/")))
 	switch {

@@ -43,7 +43,8 @@ type Header struct {
 
 // ParseHeader reports whether cells are a header row, and its mapping. A row is a header
 // when it names a phone column, or at least two known columns. Matching ignores case, white
-// space, "_" and "-", a byte order mark, a trailing "*" or number (电话2, 手机号*), and a
+// space, "_" and "-", a byte order mark, a trailing "*" or
+// column number (电话2, 手机号*), and a
 // bracketed remark (手机号(必填)).
 func ParseHeader(cells []string) (Header, bool) {
 	var h Header
@@ -79,5 +80,9 @@ func normHeader(s string) string {
 		}
 		return r
 	}, s)
-	return strings.TrimRightFunc(s, unicode.IsDigit)
+	// Up to two trailing digits number a repeated column (电话2); more are data.
+	for i := 0; i < 2 && s != "" && s[len(s)-1] >= '0' && s[len(s)-1] <= '9'; i++ {
+		s = s[:len(s)-1]
+	}
+	return s
 }

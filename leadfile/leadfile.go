@@ -26,7 +26,8 @@ func Decode(r io.Reader, name string, fn func(*beifen.LeadRow) error) error {
 	head, _ := br.Peek(SniffLen)
 	switch f := Sniff(head, name); f {
 	case FormatTXT:
-		return decodeLines(decodeText(br), name, fn)
+		text, _ := decodeBOM(br)
+		return decodeLines(text, name, fn)
 	case FormatCSV:
 		return decodeCSV(br, name, fn)
 	case FormatVCF:

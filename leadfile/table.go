@@ -34,8 +34,8 @@ func NewTable(sheet string, fn func(*beifen.LeadRow) error) *Table {
 }
 
 // Add reads the cells of row (its 1-based number in the file or sheet). Blank rows are
-// skipped. Add may keep cells until the header is found, so the caller may reuse the slice
-// but not change the strings. It returns the error of fn.
+// skipped. Add copies the cells it keeps while it looks for the header, so the caller may
+// reuse the slice. It returns the error of fn.
 func (t *Table) Add(row int, cells []string) error {
 	if blankCells(cells) {
 		return nil

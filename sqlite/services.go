@@ -15,5 +15,6 @@ func NewStore(db *DB) beifen.Store {
 		Teams:     NewTeamService(db),
 		Leads:     NewLeadService(db),
 		DNC:       NewDNCService(db),
+		Tasks:     NewTaskService(db),
 	}
 }

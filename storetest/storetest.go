@@ -30,6 +30,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Blob", func(t *testing.T) { testBlob(t, open) })
 	t.Run("Team", func(t *testing.T) { testTeam(t, open) })
 	t.Run("Lead", func(t *testing.T) { testLead(t, open) })
+	t.Run("Task", func(t *testing.T) { testTask(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

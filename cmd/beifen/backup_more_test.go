@@ -223,6 +223,39 @@ func TestBackup_MalformedInputStillBacksUp(t *testing.T) {
 	}
 }
 
+// withSchema creates a fresh schema on dsn, dropped after the test, and returns a DSN using it.
+func withSchema(tb testing.TB, dsn string) string {
+	tb.Helper()
+	db, err := sql.Open("pgx", dsn)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	schema := fmt.Sprintf("e2e_%d", rand.Uint32())
+	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() {
+		db.Exec("DROP SCHEMA " + schema + " CASCADE")
+		db.Close()
+	})
+	return withSearchPath(dsn, schema)
+}
+
+// mustRunOn starts a server on PostgreSQL at dsn with its own data folder and the master key
+// file key (replicas of one deployment share it).
+func mustRunOn(tb testing.TB, dsn, key string) *Server {
+	tb.Helper()
+	m := main.NewMain()
+	m.Config.DataDir, m.Config.Addr, m.Config.DB, m.Config.MasterKeyFile = tb.TempDir(), "127.0.0.1:0", dsn, key
+	log := &syncBuffer{}
+	m.Logger = slog.New(slog.NewTextHandler(log, nil))
+	if err := m.Run(context.Background()); err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { m.Close() })
+	return &Server{Main: m, Log: log, URL: m.HTTPServer.URL()}
+}
+
 // TestServe_Postgres runs a backup and a restore on PostgreSQL (skipped without
 // BEIFEN_TEST_POSTGRES_DSN; CI requires it).
 func TestServe_Postgres(t *testing.T) {
@@ -230,29 +263,8 @@ func TestServe_Postgres(t *testing.T) {
 	if dsn == "" {
 		t.Skip("BEIFEN_TEST_POSTGRES_DSN not set")
 	}
-	db, err := sql.Open("pgx", dsn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	schema := fmt.Sprintf("e2e_%d", rand.Uint32())
-	if _, err := db.Exec("CREATE SCHEMA " + schema); err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Exec("DROP SCHEMA " + schema + " CASCADE") })
-	m := main.NewMain()
-	m.Config.DataDir, m.Config.Addr = t.TempDir(), "127.0.0.1:0"
-	m.Config.DB = withSearchPath(dsn, schema)
-	m.Logger = slog.New(slog.NewTextHandler(io.Discard, nil))
-	if err := m.Run(context.Background()); err != nil {
-		t.Fatal(err)
-	}
-	defer m.Close()
-	_, tok, err := m.Auth.CreateUser(context.Background(), "13800138000", "")
-	if err != nil {
-		t.Fatal(err)
-	}
-	env := map[string]string{"BEIFEN_SERVER": m.HTTPServer.URL(), "BEIFEN_TOKEN": tok}
+	s := mustRunOn(t, withSchema(t, dsn), filepath.Join(t.TempDir(), "master.key"))
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
 	phone := mustGenerate(t, 5)
 	mustBackup(t, env, phone)
 	if b := mustBackup(t, env, phone); b.NewBlobs != 0 {

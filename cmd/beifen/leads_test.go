@@ -20,7 +20,7 @@ import (
 // mustTeam creates a team and a member with role, and returns the member's client environment.
 func mustTeam(tb testing.TB, s *Server, role beifen.Role, phone string) (int64, map[string]string) {
 	tb.Helper()
-	out := mustCLI(tb, nil, "team", "add", "--data", s.Config.DataDir, "--name", "华东销售部")
+	out := mustCLI(tb, operatorEnv(s), append([]string{"team", "add", "--name", "华东销售部"}, operatorFlags(s)...)...)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	var id int64
 	if _, err := fmtSscan(lines[len(lines)-1], &id); err != nil {
@@ -31,8 +31,8 @@ func mustTeam(tb testing.TB, s *Server, role beifen.Role, phone string) (int64, 
 
 func mustMember(tb testing.TB, s *Server, team int64, phone string, role beifen.Role) map[string]string {
 	tb.Helper()
-	out := mustCLI(tb, nil, "user", "add", "--data", s.Config.DataDir, "--phone", phone,
-		"--team", itoa(team), "--role", string(role))
+	out := mustCLI(tb, operatorEnv(s), append([]string{"user", "add", "--phone", phone,
+		"--team", itoa(team), "--role", string(role)}, operatorFlags(s)...)...)
 	lines := strings.Split(strings.TrimSpace(out), "\n")
 	return clientEnv(s, lines[len(lines)-1])
 }
@@ -191,4 +191,17 @@ func fmtSscan(s string, id *int64) (int, error) {
 	n, err := strconv.ParseInt(strings.TrimSpace(s), 10, 64)
 	*id = n
 	return 1, err
+}
+
+// operatorFlags are the flags an operator command needs to reach the server's storage.
+func operatorFlags(s *Server) []string {
+	flags := []string{"--data", s.Config.DataDir}
+	if s.Config.DB != "" {
+		flags = append(flags, "--db", s.Config.DB)
+	}
+	return flags
+}
+
+func operatorEnv(s *Server) map[string]string {
+	return map[string]string{"BEIFEN_MASTER_KEY_FILE": s.Config.MasterKeyFile}
 }

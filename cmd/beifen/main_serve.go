@@ -60,6 +60,7 @@ func (m *Main) Open() error {
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
+	m.CRM.PhoneHash = m.Auth.PhoneHash
 	return nil
 }
 
@@ -95,6 +96,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.BackupService = m.Backup
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
+	m.HTTPServer.TaskService = m.CRM
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

@@ -121,3 +121,53 @@ CREATE TABLE dnc (
 	created_at TEXT NOT NULL,
 	PRIMARY KEY (team_id, phone_hash)
 );
+
+-- Dial tasks over a team's leads.
+CREATE TABLE tasks (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	team_id      INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	name         TEXT NOT NULL,
+	window_start INTEGER NOT NULL,
+	window_end   INTEGER NOT NULL,
+	retry_delay  INTEGER NOT NULL, -- seconds
+	max_attempts INTEGER NOT NULL,
+	lease        INTEGER NOT NULL, -- seconds
+	created_at   TEXT NOT NULL
+);
+CREATE INDEX tasks_team_id ON tasks (team_id);
+
+-- Who may call a task's leads (none listed: every staff member of the team).
+CREATE TABLE task_staff (
+	task_id INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+	user_id INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	PRIMARY KEY (task_id, user_id)
+);
+
+-- Each lead of a task: pending (due_at: not before), assigned (due_at: end of the lease) or
+-- done. staff_id holds the caller, or the staff member a callback is kept for.
+CREATE TABLE task_leads (
+	task_id  INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+	lead_id  INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+	state    TEXT NOT NULL,
+	staff_id INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	attempts INTEGER NOT NULL DEFAULT 0,
+	due_at   TEXT NOT NULL,
+	outcome  TEXT NOT NULL DEFAULT '',
+	PRIMARY KEY (task_id, lead_id)
+);
+CREATE INDEX task_leads_due ON task_leads (task_id, state, due_at);
+
+-- Every logged call of a task's lead; the note is sealed under the team key.
+CREATE TABLE task_calls (
+	id           INTEGER PRIMARY KEY AUTOINCREMENT,
+	task_id      INTEGER NOT NULL REFERENCES tasks (id) ON DELETE CASCADE,
+	lead_id      INTEGER NOT NULL REFERENCES leads (id) ON DELETE CASCADE,
+	staff_id     INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	outcome      TEXT NOT NULL,
+	intent       TEXT NOT NULL DEFAULT '',
+	note         BLOB,
+	next_follow  TEXT,
+	talk_seconds INTEGER NOT NULL DEFAULT 0,
+	created_at   TEXT NOT NULL
+);
+CREATE INDEX task_calls_task ON task_calls (task_id, staff_id);

@@ -1,0 +1,186 @@
+package main_test
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/beifen/beifen"
+	main "github.com/beifen/beifen/cmd/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+)
+
+// mustLeadFile writes a text file of n distinct mobile numbers and returns its path.
+func mustLeadFile(tb testing.TB, n int) string {
+	tb.Helper()
+	var b strings.Builder
+	for i := 0; i < n; i++ {
+		fmt.Fprintf(&b, "客户 1390%07d\n", i)
+	}
+	path := filepath.Join(tb.TempDir(), "leads.txt")
+	os.WriteFile(path, []byte(b.String()), 0o600)
+	return path
+}
+
+// mustStaff creates n staff members of team directly and returns a client for each.
+func mustStaff(tb testing.TB, s *Server, team int64, n int, urls ...string) []*beifenhttp.Client {
+	tb.Helper()
+	var clients []*beifenhttp.Client
+	for i := 0; i < n; i++ {
+		_, tok, err := s.Auth.CreateMember(context.Background(), fmt.Sprintf("1370000%04d", i), "", team, beifen.RoleStaff)
+		if err != nil {
+			tb.Fatal(err)
+		}
+		url := s.URL
+		if len(urls) > 0 {
+			url = urls[i%len(urls)]
+		}
+		clients = append(clients, beifenhttp.NewClient(url, tok))
+	}
+	return clients
+}
+
+// drain has every client take leads until none are left, logging each call as connected, and
+// returns how often each lead was handed out and the latency of every hand-out.
+func drain(tb testing.TB, clients []*beifenhttp.Client, task int64) (map[int64]int, []time.Duration) {
+	tb.Helper()
+	var mu sync.Mutex
+	seen := map[int64]int{}
+	var lat []time.Duration
+	var wg sync.WaitGroup
+	ctx := context.Background()
+	for _, c := range clients {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				start := time.Now()
+				d, err := c.NextLead(ctx, task)
+				took := time.Since(start)
+				if err != nil {
+					tb.Error(err)
+					return
+				}
+				if d == nil {
+					return
+				}
+				mu.Lock()
+				seen[d.LeadID]++
+				lat = append(lat, took)
+				mu.Unlock()
+				if !strings.HasPrefix(d.Phone, "+86") {
+					tb.Errorf("dispatched phone %q is not E.164", d.Phone)
+				}
+				if err := c.LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeConnected, Intent: "B", TalkSeconds: 30}); err != nil {
+					tb.Error(err)
+					return
+				}
+			}
+		}()
+	}
+	wg.Wait()
+	return seen, lat
+}
+
+func wantExactlyOnce(tb testing.TB, seen map[int64]int, n int) {
+	tb.Helper()
+	if len(seen) != n {
+		tb.Fatalf("%d leads handed out, want %d", len(seen), n)
+	}
+	for id, k := range seen {
+		if k != 1 {
+			tb.Fatalf("lead %d handed out %d times", id, k)
+		}
+	}
+}
+
+func percentile(lat []time.Duration, p float64) time.Duration {
+	s := slices.Clone(lat)
+	slices.Sort(s)
+	return s[min(len(s)-1, int(float64(len(s))*p))]
+}
+
+// TestPolicy_9_call_phone_DispatchExactlyOnce: fifty staff phones drain a task of imported
+// numbers; every lead is handed out exactly once, only within the calling window, only to the
+// task's callers.
+func TestPolicy_9_call_phone_DispatchExactlyOnce(t *testing.T) {
+	s := MustRunMain(t, "")
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	leads := loadLeads(1000)
+	if sum := mustImport(t, admin, mustLeadFile(t, leads)); sum.Imported != leads {
+		t.Fatalf("import %+v", sum)
+	}
+	clients := mustStaff(t, s, team, 50)
+	out := mustCLI(t, admin, "task", "create", "--name", "三月回访", "--window", "00:00-24:00")
+	task := lastInt(t, out)
+	seen, lat := drain(t, clients, task)
+	wantExactlyOnce(t, seen, leads)
+	t.Logf("SQLite: %d hand-outs to 50 callers, p50 %v, p99 %v", len(lat), percentile(lat, 0.5), percentile(lat, 0.99))
+
+	// Outside the calling window nothing is handed out.
+	mustImport(t, admin, mustLeadFile(t, 1)) // a fresh unassigned lead... already a lead: duplicate
+	now := time.Now().In(time.FixedZone("CST", 8*3600))
+	closed := fmt.Sprintf("%02d:00-%02d:59", (now.Hour()+2)%22, (now.Hour()+2)%22)
+	out = mustCLI(t, admin, "task", "create", "--name", "夜间", "--window", closed)
+	if _, err := clients[0].NextLead(context.Background(), lastInt(t, out)); beifen.ErrorCode(err) != beifen.ECONFLICT {
+		t.Fatalf("next lead outside the window: %v, want ECONFLICT", err)
+	}
+	// A task limited to some staff refuses the others.
+	out = mustCLI(t, admin, "task", "create", "--name", "专人", "--staff", "13700000000", "--window", "00:00-24:00")
+	if _, err := clients[1].NextLead(context.Background(), lastInt(t, out)); beifen.ErrorCode(err) != beifen.EFORBIDDEN {
+		t.Fatalf("next lead for a non-caller: %v, want EFORBIDDEN", err)
+	}
+	// Another team's task reads as not found.
+	_, other := mustTeam(t, s, beifen.RoleAdmin, "13911110001")
+	if _, err := beifenhttp.NewClient(s.URL, other["BEIFEN_TOKEN"]).NextLead(context.Background(), task); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("another team's task: %v, want ENOTFOUND", err)
+	}
+}
+
+// TestServe_PostgresDispatch: two servers sharing one PostgreSQL hand out every lead exactly
+// once (skipped without BEIFEN_TEST_POSTGRES_DSN). BEIFEN_LOAD_LEADS sets the size.
+func TestServe_PostgresDispatch(t *testing.T) {
+	dsn := os.Getenv("BEIFEN_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("BEIFEN_TEST_POSTGRES_DSN not set")
+	}
+	db := withSchema(t, dsn)
+	key := filepath.Join(t.TempDir(), "master.key")
+	a, b := mustRunOn(t, db, key), mustRunOn(t, db, key)
+	team, admin := mustTeam(t, a, beifen.RoleAdmin, "13911110000")
+	leads := loadLeads(1000)
+	if sum := mustImport(t, admin, mustLeadFile(t, leads)); sum.Imported != leads {
+		t.Fatalf("import %+v", sum)
+	}
+	clients := mustStaff(t, a, team, 50, a.URL, b.URL)
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "双机", "--window", "00:00-24:00"))
+	seen, lat := drain(t, clients, task)
+	wantExactlyOnce(t, seen, leads)
+	t.Logf("PostgreSQL, two servers: %d hand-outs to 50 callers, p50 %v, p99 %v", len(lat), percentile(lat, 0.5), percentile(lat, 0.99))
+}
+
+func loadLeads(def int) int {
+	var n int
+	if _, err := fmt.Sscan(os.Getenv("BEIFEN_LOAD_LEADS"), &n); err == nil && n > 0 {
+		return n
+	}
+	return def
+}
+
+func lastInt(tb testing.TB, out string) int64 {
+	tb.Helper()
+	lines := strings.Split(strings.TrimSpace(out), "\n")
+	var id int64
+	if _, err := fmt.Sscan(lines[len(lines)-1], &id); err != nil {
+		tb.Fatalf("no ID at the end of %q", out)
+	}
+	return id
+}
+
+var _ = main.LeadsSummary{}

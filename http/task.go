@@ -1,0 +1,78 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strconv"
+
+	"github.com/beifen/beifen"
+)
+
+// TaskDialer is what the task routes need: creating tasks, handing out leads, logging calls.
+type TaskDialer interface {
+	CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error)
+	NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error)
+	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) error
+}
+
+func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
+	var req beifen.TaskRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t, err := s.TaskService.CreateTask(r.Context(), &req)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusCreated, t)
+}
+
+func (s *Server) handleTaskNext(w http.ResponseWriter, r *http.Request) {
+	id, err := taskPathID(r, "id")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	d, err := s.TaskService.NextLead(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	} else if d == nil {
+		w.WriteHeader(http.StatusNoContent)
+		return
+	}
+	writeJSON(w, http.StatusOK, d)
+}
+
+func (s *Server) handleTaskOutcome(w http.ResponseWriter, r *http.Request) {
+	id, err := taskPathID(r, "id")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	leadID, err := taskPathID(r, "lead_id")
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	var c beifen.CallLog
+	if err := readJSON(w, r, &c); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.TaskService.LogOutcome(r.Context(), id, leadID, &c); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func taskPathID(r *http.Request, name string) (int64, error) {
+	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
+	if err != nil || id <= 0 {
+		return 0, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
+	}
+	return id, nil
+}
