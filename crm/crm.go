@@ -10,11 +10,13 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"time"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/blobcrypt"
 	"github.com/beifen/beifen/keyring"
+	"github.com/beifen/beifen/phonenumber"
 )
 
 // Service implements beifen.LeadImportService.
@@ -145,10 +147,16 @@ func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen
 	if err != nil {
 		return nil, 0, err
 	}
+	staff := beifen.UserFromContext(ctx).Role == beifen.RoleStaff
 	for _, l := range leads {
 		if err := t.openLead(l); err != nil {
 			return nil, 0, err
 		}
+		if staff { // staff see numbers masked; they dial through the task, which hands out the number
+			l.Phone = phonenumber.Mask(l.Phone)
+		}
 	}
 	return leads, n, nil
 }
+
+func itoa(n int64) string { return strconv.FormatInt(n, 10) }

@@ -42,3 +42,12 @@ func (s *Server) handleLeadList(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, &LeadsResponse{Leads: append([]*beifen.Lead{}, leads...), Total: n})
 }
+
+func (s *Server) handleCustomersVCard(w http.ResponseWriter, r *http.Request) {
+	lw := &lazyWriter{w: w, ctype: "text/vcard; charset=utf-8"}
+	if err := s.LeadService.ExportCustomers(r.Context(), lw); err != nil && !lw.started {
+		s.Error(w, r, err)
+		return
+	}
+	lw.start()
+}

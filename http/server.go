@@ -5,6 +5,7 @@ package http
 import (
 	"context"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -35,6 +36,9 @@ type Server struct {
 // LeadFinder lists the signed-in member's leads, opened and scoped to what their role may see.
 type LeadFinder interface {
 	FindLeads(ctx context.Context, filter beifen.LeadFilter) ([]*beifen.Lead, int, error)
+
+	// ExportCustomers writes the signed-in staff member's customers as vCard 3.0.
+	ExportCustomers(ctx context.Context, w io.Writer) error
 }
 
 // NewServer returns a Server.

@@ -3,6 +3,8 @@ package main_test
 import (
 	"context"
 	"fmt"
+	"io"
+	"net/http"
 	"os"
 	"path/filepath"
 	"slices"
@@ -14,6 +16,7 @@ import (
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/vcard"
 )
 
 // mustLeadFile writes a text file of n distinct mobile numbers and returns its path.
@@ -21,7 +24,7 @@ func mustLeadFile(tb testing.TB, n int) string {
 	tb.Helper()
 	var b strings.Builder
 	for i := 0; i < n; i++ {
-		fmt.Fprintf(&b, "客户 1390%07d\n", i)
+		fmt.Fprintf(&b, "李雷 1390%07d\n", i)
 	}
 	path := filepath.Join(tb.TempDir(), "leads.txt")
 	os.WriteFile(path, []byte(b.String()), 0o600)
@@ -184,3 +187,69 @@ func lastInt(tb testing.TB, out string) int64 {
 }
 
 var _ = main.LeadsSummary{}
+
+// TestPolicy_9_contacts_write_CustomersToPhone: the leads a staff member connected with become
+// their customers, published to their phone as a vCard 3.0 address book (one way); another staff
+// member's book holds none of them, and the lead list shows staff only masked numbers.
+func TestPolicy_9_contacts_write_CustomersToPhone(t *testing.T) {
+	s := MustRunMain(t, "")
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 3))
+	staff := mustStaff(t, s, team, 2)
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "回访", "--window", "00:00-24:00"))
+	ctx := context.Background()
+	var connected []string
+	for i := 0; i < 3; i++ {
+		d, err := staff[0].NextLead(ctx, task)
+		if err != nil || d == nil {
+			t.Fatalf("next lead: %v %v", d, err)
+		}
+		outcome := beifen.OutcomeConnected
+		if i == 2 {
+			outcome = beifen.OutcomeRefused
+		} else {
+			connected = append(connected, d.Phone)
+		}
+		if err := staff[0].LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: outcome}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	cards := customerCards(t, s, staff[0])
+	if len(cards) != 2 {
+		t.Fatalf("%d cards, want the 2 connected customers", len(cards))
+	}
+	for i, c := range cards {
+		if c.Prop("TEL") != connected[i] || c.Prop("FN") != "李雷" || !strings.HasPrefix(c.Prop("UID"), "beifen-lead-") {
+			t.Fatalf("card %d: %+v, want %s", i, c.Props, connected[i])
+		}
+	}
+	if others := customerCards(t, s, staff[1]); len(others) != 0 {
+		t.Fatalf("another staff member's book holds %d cards", len(others))
+	}
+	leads, _, err := staff[0].FindLeads(ctx, beifen.LeadFilter{})
+	if err != nil || len(leads) != 2 || !strings.Contains(leads[0].Phone, "****") {
+		t.Fatalf("staff lead list %v, %v; want their 2 customers with masked numbers", leads, err)
+	}
+}
+
+func customerCards(tb testing.TB, s *Server, c *beifenhttp.Client) []*beifen.Contact {
+	tb.Helper()
+	req, _ := http.NewRequest("GET", s.URL+"/api/v1/customers.vcf", nil)
+	req.Header.Set("Authorization", "Bearer "+c.Token)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil || resp.StatusCode != 200 {
+		tb.Fatalf("customers.vcf: %v %v", resp, err)
+	}
+	defer resp.Body.Close()
+	var cards []*beifen.Contact
+	r := vcard.NewReader(resp.Body, "customers.vcf")
+	for {
+		c, err := r.Read()
+		if err == io.EOF {
+			return cards
+		} else if err != nil {
+			tb.Fatal(err)
+		}
+		cards = append(cards, c)
+	}
+}
