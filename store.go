@@ -13,4 +13,5 @@ type Store struct {
 	Leads     LeadService
 	DNC       DNCService
 	Tasks     TaskService
+	Templates SMSTemplateService
 }

@@ -119,7 +119,8 @@ type TaskService interface {
 
 	// ClaimLead hands the context user the next lead of the task at now, exactly once: a
 	// callback due for them first, then a pending lead whose time has come, then a lead whose
-	// lease ran out. It returns the lead's ID, or 0 when nothing is left to call now.
+	// lease ran out; never a lead whose number is on the team's do-not-call list. It returns the
+	// lead's ID, or 0 when nothing is left to call now.
 	ClaimLead(ctx context.Context, taskID int64, now time.Time) (int64, error)
 
 	// LogCall records the outcome of the context user's call of a lead they hold and settles

@@ -26,6 +26,9 @@ type Service struct {
 	Master *keyring.Master
 	Logger *slog.Logger
 
+	// SMS sends after-call texts.
+	SMS beifen.SMSSender
+
 	// PhoneHash gives the keyed hash under which accounts are looked up by number.
 	PhoneHash func(e164 string) []byte
 

@@ -103,19 +103,24 @@ func (s *Service) NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch,
 	return &beifen.Dispatch{LeadID: id, Phone: leads[0].Phone, Name: leads[0].Name}, nil
 }
 
-// LogOutcome records how the caller's call of a lead went.
-func (s *Service) LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) error {
+// LogOutcome records how the caller's call of a lead went and sends the team's after-call text
+// for that outcome, if it has one and the number has not opted out. It reports whether a text
+// went out.
+func (s *Service) LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) (bool, error) {
 	tm, _, err := s.callerTask(ctx, taskID)
 	if err != nil {
-		return err
+		return false, err
 	}
 	if err := c.Validate(); err != nil {
-		return err
+		return false, err
 	}
 	if c.Note != "" {
 		c.SealedNote = tm.keys.Seal([]byte(fmt.Sprintf("beifen call note\x00task=%d\x00lead=%d", taskID, leadID)), []byte(c.Note))
 	}
-	return s.Store.Tasks.LogCall(ctx, taskID, leadID, c, s.now())
+	if err := s.Store.Tasks.LogCall(ctx, taskID, leadID, c, s.now()); err != nil {
+		return false, err
+	}
+	return s.afterCall(ctx, tm, leadID, c.Outcome)
 }
 
 // callerTask returns the caller's team and the task, if the caller may call its leads.

@@ -352,7 +352,21 @@ func (c *Client) NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, 
 	return &d, nil
 }
 
-// LogOutcome logs how a call went.
-func (c *Client) LogOutcome(ctx context.Context, taskID, leadID int64, log *beifen.CallLog) error {
-	return c.call(ctx, "POST", fmt.Sprintf("/api/v1/tasks/%d/leads/%d/outcome", taskID, leadID), log, nil)
+// LogOutcome logs how a call went and reports whether an after-call text went out.
+func (c *Client) LogOutcome(ctx context.Context, taskID, leadID int64, log *beifen.CallLog) (bool, error) {
+	var resp OutcomeResponse
+	err := c.call(ctx, "POST", fmt.Sprintf("/api/v1/tasks/%d/leads/%d/outcome", taskID, leadID), log, &resp)
+	return resp.TextSent, err
+}
+
+// PutTemplate sets the team's after-call text for an outcome.
+func (c *Client) PutTemplate(ctx context.Context, t *beifen.SMSTemplate) error {
+	return c.call(ctx, "PUT", "/api/v1/sms/templates/"+string(t.Outcome), t, nil)
+}
+
+// HandleReply passes on a customer's reply and reports whether it was an opt-out.
+func (c *Client) HandleReply(ctx context.Context, from, body string) (bool, error) {
+	var resp ReplyResponse
+	err := c.call(ctx, "POST", "/api/v1/sms/replies", &ReplyRequest{From: from, Body: body}, &resp)
+	return resp.OptOut, err
 }

@@ -37,6 +37,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/leads/{lead_id}/outcome", s.requireAuth(s.handleTaskOutcome))
+	mux.HandleFunc("PUT /api/v1/sms/templates/{outcome}", s.requireAuth(s.handleTemplatePut))
+	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 
 	return s.recoverPanic(s.accessLog(s.authenticate(mux)))
 }

@@ -12,7 +12,53 @@ import (
 type TaskDialer interface {
 	CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error)
 	NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error)
-	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) error
+	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) (bool, error)
+	PutTemplate(ctx context.Context, t *beifen.SMSTemplate) error
+	HandleReply(ctx context.Context, from, body string) (bool, error)
+}
+
+// OutcomeResponse says whether an after-call text went out.
+type OutcomeResponse struct {
+	TextSent bool `json:"text_sent"`
+}
+
+// ReplyRequest is a text a customer sent back.
+type ReplyRequest struct {
+	From string `json:"from"`
+	Body string `json:"body"`
+}
+
+// ReplyResponse says whether the reply was an opt-out.
+type ReplyResponse struct {
+	OptOut bool `json:"opt_out"`
+}
+
+func (s *Server) handleTemplatePut(w http.ResponseWriter, r *http.Request) {
+	var t beifen.SMSTemplate
+	if err := readJSON(w, r, &t); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	t.Outcome = beifen.Outcome(r.PathValue("outcome"))
+	if err := s.TaskService.PutTemplate(r.Context(), &t); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &t)
+}
+
+func (s *Server) handleSMSReply(w http.ResponseWriter, r *http.Request) {
+	var req ReplyRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	opt, err := s.TaskService.HandleReply(r.Context(), req.From, req.Body)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &ReplyResponse{OptOut: opt})
 }
 
 func (s *Server) handleTaskCreate(w http.ResponseWriter, r *http.Request) {
@@ -62,11 +108,12 @@ func (s *Server) handleTaskOutcome(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	if err := s.TaskService.LogOutcome(r.Context(), id, leadID, &c); err != nil {
+	sent, err := s.TaskService.LogOutcome(r.Context(), id, leadID, &c)
+	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	w.WriteHeader(http.StatusNoContent)
+	writeJSON(w, http.StatusOK, &OutcomeResponse{TextSent: sent})
 }
 
 func taskPathID(r *http.Request, name string) (int64, error) {

@@ -16,5 +16,6 @@ func NewStore(db *DB) beifen.Store {
 		Leads:     NewLeadService(db),
 		DNC:       NewDNCService(db),
 		Tasks:     NewTaskService(db),
+		Templates: NewSMSTemplateService(db),
 	}
 }

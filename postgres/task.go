@@ -160,6 +160,8 @@ const claimLead = `
 		SELECT task_id, lead_id FROM task_leads
 		WHERE task_id = $1 AND due_at <= $3
 			AND ((state = 'pending' AND (staff_id IS NULL OR staff_id = $2)) OR state = 'assigned')
+			AND NOT EXISTS (SELECT 1 FROM leads AS l JOIN dnc AS d
+				ON d.team_id = l.team_id AND d.phone_hash = l.phone_hash WHERE l.id = task_leads.lead_id)
 		ORDER BY
 			(state = 'pending' AND staff_id IS NOT DISTINCT FROM $2) DESC,
 			(state = 'pending') DESC,

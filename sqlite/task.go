@@ -131,12 +131,16 @@ func taskStaff(ctx context.Context, q queryer, taskID int64) ([]int64, error) {
 }
 
 // claimOrder lists where the next lead comes from, in order: a callback kept for the caller, a
-// pending lead whose time has come, a lead whose lease ran out.
+// pending lead whose time has come, a lead whose lease ran out. A lead whose number is on the
+// team's do-not-call list is never handed out (notDNC).
 var claimOrder = []string{
 	`state = 'pending' AND staff_id = ? AND due_at <= ?`,
 	`state = 'pending' AND staff_id IS NULL AND due_at <= ?`,
 	`state = 'assigned' AND due_at <= ?`,
 }
+
+const notDNC = ` AND NOT EXISTS (SELECT 1 FROM leads AS l JOIN dnc AS d
+	ON d.team_id = l.team_id AND d.phone_hash = l.phone_hash WHERE l.id = task_leads.lead_id)`
 
 // ClaimLead hands the caller the next lead of the task, exactly once.
 func (s *TaskService) ClaimLead(ctx context.Context, taskID int64, now time.Time) (int64, error) {
@@ -157,7 +161,7 @@ func (s *TaskService) ClaimLead(ctx context.Context, taskID int64, now time.Time
 		if i == 0 {
 			args = []any{taskID, uid, at}
 		}
-		err = tx.QueryRowContext(ctx, `SELECT lead_id FROM task_leads WHERE task_id = ? AND `+where+`
+		err = tx.QueryRowContext(ctx, `SELECT lead_id FROM task_leads WHERE task_id = ? AND `+where+notDNC+`
 			ORDER BY due_at, lead_id LIMIT 1`, args...).Scan(&leadID)
 		if err == nil {
 			break

@@ -31,6 +31,8 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Team", func(t *testing.T) { testTeam(t, open) })
 	t.Run("Lead", func(t *testing.T) { testLead(t, open) })
 	t.Run("Task", func(t *testing.T) { testTask(t, open) })
+	t.Run("TaskDNC", func(t *testing.T) { testTaskDNC(t, open) })
+	t.Run("SMSTemplate", func(t *testing.T) { testSMSTemplate(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

@@ -160,3 +160,23 @@ func testTask(t *testing.T, open func(tb testing.TB) Services) {
 		wantError(t, err, beifen.EINVALID, "The task refers to leads the team does not have.")
 	})
 }
+
+func testTaskDNC(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := open(t)
+	team, admin := MustCreateMember(t, ctx, s, nil, beifen.RoleAdmin)
+	task, _ := mustTask(t, admin, s, 2, nil)
+	_, a := MustCreateMember(t, ctx, s, team, beifen.RoleStaff)
+	if err := s.DNC.AddDNC(admin, [][]byte{[]byte("t0")}); err != nil {
+		t.Fatal(err)
+	}
+	first := mustClaim(t, a, s, task.ID, now)
+	leads, _, _ := s.Leads.FindLeads(admin, beifen.LeadFilter{ID: &first})
+	if len(leads) != 1 || string(leads[0].PhoneHash) != "t1" {
+		t.Fatalf("claimed %v, want the lead not on the do-not-call list", leads)
+	}
+	if got := mustClaim(t, a, s, task.ID, now); got != 0 {
+		t.Fatalf("a do-not-call lead was handed out: %d", got)
+	}
+}

@@ -61,6 +61,7 @@ func (m *Main) Open() error {
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM.PhoneHash = m.Auth.PhoneHash
+	m.CRM.SMS = m.Auth.SMS
 	return nil
 }
 

@@ -80,7 +80,7 @@ func drain(tb testing.TB, clients []*beifenhttp.Client, task int64) (map[int64]i
 				if !strings.HasPrefix(d.Phone, "+86") {
 					tb.Errorf("dispatched phone %q is not E.164", d.Phone)
 				}
-				if err := c.LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeConnected, Intent: "B", TalkSeconds: 30}); err != nil {
+				if _, err := c.LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeConnected, Intent: "B", TalkSeconds: 30}); err != nil {
 					tb.Error(err)
 					return
 				}
@@ -210,7 +210,7 @@ func TestPolicy_9_contacts_write_CustomersToPhone(t *testing.T) {
 		} else {
 			connected = append(connected, d.Phone)
 		}
-		if err := staff[0].LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: outcome}); err != nil {
+		if _, err := staff[0].LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: outcome}); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -251,5 +251,86 @@ func customerCards(tb testing.TB, s *Server, c *beifenhttp.Client) []*beifen.Con
 			tb.Fatal(err)
 		}
 		cards = append(cards, c)
+	}
+}
+
+// smsRecorder keeps the texts the server sends.
+type smsRecorder struct {
+	mu   sync.Mutex
+	sent []string // "to|body"
+}
+
+func (r *smsRecorder) SendSMS(ctx context.Context, to, body string) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	r.sent = append(r.sent, to+"|"+body)
+	return nil
+}
+
+func (r *smsRecorder) texts() []string {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	return slices.Clone(r.sent)
+}
+
+// TestPolicy_9_SMS_AfterCallTextsHonourOptOut: after a call the team's text for its outcome goes
+// to the customer with their name, the caller's name and an opt-out line; a TD reply puts the
+// number on the do-not-call list at once, so no more texts and no more dialing.
+func TestPolicy_9_SMS_AfterCallTextsHonourOptOut(t *testing.T) {
+	s := MustRunMain(t, "")
+	sms := &smsRecorder{}
+	s.CRM.SMS = sms
+	clock := time.Now()
+	s.CRM.Now = func() time.Time { return clock }
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 2))
+	ctx := context.Background()
+	_, tok, err := s.Auth.CreateMember(ctx, "13700000001", "王芳", team, beifen.RoleStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff := beifenhttp.NewClient(s.URL, tok)
+	boss := beifenhttp.NewClient(s.URL, admin["BEIFEN_TOKEN"])
+	for outcome, body := range map[beifen.Outcome]string{
+		beifen.OutcomeConnected: "{name}您好，我是{staff}，感谢您的接听",
+		beifen.OutcomeNoAnswer:  "{客户}您好，刚才未能接通，如不需要请回复退订",
+	} {
+		if err := boss.PutTemplate(ctx, &beifen.SMSTemplate{Outcome: outcome, Body: body}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := staff.PutTemplate(ctx, &beifen.SMSTemplate{Outcome: beifen.OutcomeBusy, Body: "x"}); beifen.ErrorCode(err) != beifen.EFORBIDDEN {
+		t.Fatalf("staff set a template: %v", err)
+	}
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "回访", "--window", "00:00-24:00"))
+
+	a, _ := staff.NextLead(ctx, task)
+	if sent, err := staff.LogOutcome(ctx, task, a.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeConnected}); err != nil || !sent {
+		t.Fatalf("connected: sent=%v, %v", sent, err)
+	}
+	if got, want := sms.texts(), []string{a.Phone + "|李雷您好，我是王芳，感谢您的接听 回复TD退订"}; !slices.Equal(got, want) {
+		t.Fatalf("texts %q, want %q", got, want)
+	}
+	b, _ := staff.NextLead(ctx, task)
+	if sent, _ := staff.LogOutcome(ctx, task, b.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeNoAnswer}); !sent {
+		t.Fatal("no after-call text for no answer")
+	}
+	if last := sms.texts()[1]; strings.Count(last, "退订") != 1 || !strings.HasPrefix(last, b.Phone+"|李雷您好") {
+		t.Fatalf("no-answer text %q: want the name and exactly one opt-out", last)
+	}
+	// B replies 退订: on the do-not-call list at once.
+	if opt, err := staff.HandleReply(ctx, b.Phone, " 退订 "); err != nil || !opt {
+		t.Fatalf("reply: opt-out=%v, %v", opt, err)
+	}
+	if opt, _ := staff.HandleReply(ctx, a.Phone, "好的，谢谢"); opt {
+		t.Fatal("an ordinary reply counted as an opt-out")
+	}
+	// After the retry delay B would be due again: it is never handed out, and never texted.
+	clock = clock.Add(beifen.DefaultRetryDelay + time.Minute)
+	if d, err := staff.NextLead(ctx, task); err != nil || d != nil {
+		t.Fatalf("after opting out, next lead=%v, %v; want none", d, err)
+	}
+	if n := len(sms.texts()); n != 2 {
+		t.Fatalf("%d texts, want 2", n)
 	}
 }

@@ -171,3 +171,12 @@ CREATE TABLE task_calls (
 	created_at   TEXT NOT NULL
 );
 CREATE INDEX task_calls_task ON task_calls (task_id, staff_id);
+
+-- A team's after-call texts, one per call outcome.
+CREATE TABLE sms_templates (
+	team_id    INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	outcome    TEXT NOT NULL,
+	body       TEXT NOT NULL,
+	updated_at TEXT NOT NULL,
+	PRIMARY KEY (team_id, outcome)
+);
