@@ -127,6 +127,8 @@ type TaskService interface {
 	// the lead: done, back in the pool after the retry delay, or reserved for them as a
 	// callback. Returns ENOTFOUND if the user does not hold the lead.
 	LogCall(ctx context.Context, taskID, leadID int64, log *CallLog, now time.Time) error
+
+	TaskCallService
 }
 
 // SettleLead says what becomes of a task's lead after a call by staff, given its attempts so

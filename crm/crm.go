@@ -29,6 +29,9 @@ type Service struct {
 	// SMS sends after-call texts.
 	SMS beifen.SMSSender
 
+	// Profile fills a user's name and number from their sealed profile.
+	Profile func(u *beifen.User) error
+
 	// PhoneHash gives the keyed hash under which accounts are looked up by number.
 	PhoneHash func(e164 string) []byte
 
@@ -163,3 +166,5 @@ func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+func maskPhone(e164 string) string { return phonenumber.Mask(e164) }

@@ -370,3 +370,25 @@ func (c *Client) HandleReply(ctx context.Context, from, body string) (bool, erro
 	err := c.call(ctx, "POST", "/api/v1/sms/replies", &ReplyRequest{From: from, Body: body}, &resp)
 	return resp.OptOut, err
 }
+
+// Report downloads a task report: format is "csv" or "xlsx".
+func (c *Client) Report(ctx context.Context, taskID int64, format string, w io.Writer) error {
+	req, err := c.newRequest(ctx, "GET", fmt.Sprintf("/api/v1/tasks/%d/report.%s", taskID, format), nil)
+	if err != nil {
+		return err
+	}
+	resp, err := c.do(req)
+	if err != nil {
+		return err
+	}
+	defer resp.Body.Close()
+	_, err = io.Copy(w, resp.Body)
+	return err
+}
+
+// ReportRows returns a task report as rows.
+func (c *Client) ReportRows(ctx context.Context, taskID int64) ([]*beifen.ReportRow, error) {
+	var resp ReportResponse
+	err := c.call(ctx, "GET", fmt.Sprintf("/api/v1/tasks/%d/report", taskID), nil, &resp)
+	return resp.Rows, err
+}

@@ -37,6 +37,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/leads/{lead_id}/outcome", s.requireAuth(s.handleTaskOutcome))
+	mux.HandleFunc("GET /api/v1/tasks/{id}/report", s.requireAuth(s.handleReport))
+	mux.HandleFunc("GET /api/v1/tasks/{id}/report.csv", s.requireAuth(s.handleReportCSV))
+	mux.HandleFunc("GET /api/v1/tasks/{id}/report.xlsx", s.requireAuth(s.handleReportXLSX))
 	mux.HandleFunc("PUT /api/v1/sms/templates/{outcome}", s.requireAuth(s.handleTemplatePut))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 

@@ -30,6 +30,7 @@ type Server struct {
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder
 	TaskService       TaskDialer
+	Reporter          Reporter
 	Logger            *slog.Logger
 }
 

@@ -248,3 +248,38 @@ func insertTaskCall(ctx context.Context, tx *Tx, taskID, leadID, uid int64, c *b
 		taskID, leadID, uid, string(c.Outcome), c.Intent, c.SealedNote, nullTime(c.NextFollow), c.TalkSeconds, now)
 	return FormatError(err)
 }
+
+// ScanTaskCalls calls fn for each logged call of the task, in time order.
+func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*beifen.TaskCall) error) error {
+	if _, err := s.FindTaskByID(ctx, taskID); err != nil {
+		return err
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT
+			id,
+			lead_id,
+			staff_id,
+			outcome,
+			intent,
+			talk_seconds,
+			created_at
+		FROM task_calls WHERE task_id = $1 ORDER BY created_at, id`, taskID)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c beifen.TaskCall
+		var staff sql.NullInt64
+		var outcome string
+		var created sql.NullTime
+		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &created); err != nil {
+			return err
+		}
+		c.StaffID, c.Outcome, c.CreatedAt = staff.Int64, beifen.Outcome(outcome), parseTime(created)
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

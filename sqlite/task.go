@@ -231,3 +231,38 @@ func (s *TaskService) LogCall(ctx context.Context, taskID, leadID int64, c *beif
 	}
 	return tx.Commit()
 }
+
+// ScanTaskCalls calls fn for each logged call of the task, in time order.
+func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*beifen.TaskCall) error) error {
+	if _, err := s.FindTaskByID(ctx, taskID); err != nil {
+		return err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `
+		SELECT
+			id,
+			lead_id,
+			staff_id,
+			outcome,
+			intent,
+			talk_seconds,
+			created_at
+		FROM task_calls WHERE task_id = ? ORDER BY created_at, id`, taskID)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var c beifen.TaskCall
+		var staff sql.NullInt64
+		var outcome string
+		var created sql.NullString
+		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &created); err != nil {
+			return err
+		}
+		c.StaffID, c.Outcome, c.CreatedAt = staff.Int64, beifen.Outcome(outcome), parseTime(created)
+		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}

@@ -146,6 +146,12 @@ func testTask(t *testing.T, open func(tb testing.TB) Services) {
 		if _, n, _ := s.Leads.FindLeads(admin, beifen.LeadFilter{OwnerID: &owner}); n != 1 {
 			t.Fatalf("the caller owns %d leads, want 1", n)
 		}
+		var calls []*beifen.TaskCall
+		err := s.Tasks.ScanTaskCalls(admin, task.ID, func(c *beifen.TaskCall) error { calls = append(calls, c); return nil })
+		if err != nil || len(calls) != 1 || calls[0].Outcome != beifen.OutcomeConnected || calls[0].Intent != "A" ||
+			calls[0].TalkSeconds != 95 || calls[0].StaffID != owner || calls[0].LeadID != lead || !calls[0].CreatedAt.Equal(now) {
+			t.Fatalf("ScanTaskCalls=%+v, %v", calls, err)
+		}
 	})
 	t.Run("ErrOtherTeam", func(t *testing.T) {
 		s := open(t)

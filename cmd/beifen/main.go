@@ -34,6 +34,7 @@ Usage:
   beifen team add   --data DIR --name NAME                       create a sales team, print its ID
   beifen leads import --server URL --token T [--json] FILE...   import leads (txt/csv/docx/xlsx/vcf)
   beifen task create --server URL --token T --name NAME [--staff PHONE,...] [--window HH:MM-HH:MM]
+  beifen report     --server URL --token T --task ID --out FILE.xlsx|FILE.csv
   beifen backup     --server URL --token T [--json] PATH...      back up a phone export
   beifen snapshots  --server URL --token T [--json]              list snapshots
   beifen restore    --server URL --token T [--snapshot ID|latest] --out DIR
@@ -65,6 +66,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runLeads(ctx, args, getenv, stdout, stderr)
 	case "task":
 		return runTask(ctx, args, getenv, stdout, stderr)
+	case "report":
+		return runReport(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -62,6 +62,7 @@ func (m *Main) Open() error {
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM.PhoneHash = m.Auth.PhoneHash
 	m.CRM.SMS = m.Auth.SMS
+	m.CRM.Profile = m.Auth.OpenProfile
 	return nil
 }
 
@@ -98,6 +99,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
+	m.HTTPServer.Reporter = m.CRM
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}
