@@ -14,4 +14,5 @@ type Store struct {
 	DNC       DNCService
 	Tasks     TaskService
 	Templates SMSTemplateService
+	Calls     PhoneCallService
 }

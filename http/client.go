@@ -392,3 +392,29 @@ func (c *Client) ReportRows(ctx context.Context, taskID int64) ([]*beifen.Report
 	err := c.call(ctx, "GET", fmt.Sprintf("/api/v1/tasks/%d/report", taskID), nil, &resp)
 	return resp.Rows, err
 }
+
+// UploadCalls sends a phone's call log.
+func (c *Client) UploadCalls(ctx context.Context, name string, r io.Reader) (*beifen.CallUpload, error) {
+	req, err := c.newRequest(ctx, "POST", "/api/v1/calls", r)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set(NameHeader, url.PathEscape(name))
+	resp, err := c.do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	var res beifen.CallUpload
+	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
+		return nil, fmt.Errorf("decode call upload: %w", err)
+	}
+	return &res, nil
+}
+
+// Timeline returns a lead's timeline.
+func (c *Client) Timeline(ctx context.Context, leadID int64) (*beifen.Timeline, error) {
+	var tl beifen.Timeline
+	err := c.call(ctx, "GET", fmt.Sprintf("/api/v1/leads/%d/timeline", leadID), nil, &tl)
+	return &tl, err
+}

@@ -33,6 +33,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/leads/imports/{id}/rejected.csv", s.requireAuth(s.handleLeadRejected))
 	mux.HandleFunc("GET /api/v1/leads", s.requireAuth(s.handleLeadList))
 	mux.HandleFunc("GET /api/v1/customers.vcf", s.requireAuth(s.handleCustomersVCard))
+	mux.HandleFunc("GET /api/v1/leads/{id}/timeline", s.requireAuth(s.handleTimeline))
+	mux.HandleFunc("POST /api/v1/calls", s.requireAuth(s.handleCallUpload))
 
 	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))

@@ -31,6 +31,7 @@ type Server struct {
 	LeadService       LeadFinder
 	TaskService       TaskDialer
 	Reporter          Reporter
+	CallLogger        CallLogger
 	Logger            *slog.Logger
 }
 

@@ -17,5 +17,6 @@ func NewStore(db *DB) beifen.Store {
 		DNC:       NewDNCService(db),
 		Tasks:     NewTaskService(db),
 		Templates: NewSMSTemplateService(db),
+		Calls:     NewPhoneCallService(db),
 	}
 }

@@ -12,6 +12,7 @@ var WantSchema = map[string][]string{
 	"dnc":           {"created_at", "phone_hash", "team_id"},
 	"leads":         {"created_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":         {"created_at", "id", "name", "time_zone", "wrapped_key"},
+	"phone_calls":   {"date", "duration", "id", "lead_id", "phone_hash", "sealed", "staff_id", "team_id", "type"},
 	"sms_templates": {"body", "outcome", "team_id", "updated_at"},
 	"tasks":         {"created_at", "id", "lease", "max_attempts", "name", "retry_delay", "team_id", "window_end", "window_start"},
 	"task_staff":    {"task_id", "user_id"},

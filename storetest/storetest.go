@@ -33,6 +33,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Task", func(t *testing.T) { testTask(t, open) })
 	t.Run("TaskDNC", func(t *testing.T) { testTaskDNC(t, open) })
 	t.Run("SMSTemplate", func(t *testing.T) { testSMSTemplate(t, open) })
+	t.Run("PhoneCall", func(t *testing.T) { testPhoneCall(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

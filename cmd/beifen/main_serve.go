@@ -100,6 +100,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
 	m.HTTPServer.Reporter = m.CRM
+	m.HTTPServer.CallLogger = m.CRM
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

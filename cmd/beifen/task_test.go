@@ -8,6 +8,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -332,5 +333,64 @@ func TestPolicy_9_SMS_AfterCallTextsHonourOptOut(t *testing.T) {
 	}
 	if n := len(sms.texts()); n != 2 {
 		t.Fatalf("%d texts, want 2", n)
+	}
+}
+
+// callsXML writes an SMS Backup & Restore calls file.
+func callsXML(rows [][4]string) string {
+	var b strings.Builder
+	b.WriteString("<?xml version='1.0' encoding='UTF-8' standalone='yes' ?>\n<calls count=\"" + strconv.Itoa(len(rows)) + "\">\n")
+	for _, r := range rows { // number, type, date ms, duration
+		fmt.Fprintf(&b, "  <call number=\"%s\" duration=\"%s\" date=\"%s\" type=\"%s\" presentation=\"1\" contact_name=\"(Unknown)\" />\n", r[0], r[3], r[2], r[1])
+	}
+	return b.String() + "</calls>\n"
+}
+
+// TestPolicy_9_call_log_MatchesCustomers: staff phones upload their call logs; each call is
+// matched to the lead with its number (whatever way the phone wrote it), re-uploads change
+// nothing, the server keeps more than a phone's 500 rows, and a customer's timeline shows them.
+func TestPolicy_9_call_log_MatchesCustomers(t *testing.T) {
+	s := MustRunMain(t, "")
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 2)) // +8613900000000, +8613900000001
+	ctx := context.Background()
+	_, tok, _ := s.Auth.CreateMember(ctx, "13700000001", "王芳", team, beifen.RoleStaff)
+	staff := beifenhttp.NewClient(s.URL, tok)
+	base := int64(1772400000000)
+	rows := [][4]string{
+		{"+86 139 0000 0000", "2", strconv.FormatInt(base, 10), "75"},
+		{"139-0000-0001", "1", strconv.FormatInt(base+60_000, 10), "12"},
+		{"008613900000000", "3", strconv.FormatInt(base+120_000, 10), "0"},
+		{"-2", "1", strconv.FormatInt(base+180_000, 10), "0"}, // a private number
+	}
+	for i := 0; i < 600; i++ { // more than a phone keeps
+		rows = append(rows, [4]string{"1360000" + fmt.Sprintf("%04d", i), "2", strconv.FormatInt(base+int64(i+10)*60_000, 10), "30"})
+	}
+	res, err := staff.UploadCalls(ctx, "calls-20260302.xml", strings.NewReader(callsXML(rows)))
+	if err != nil || res.Calls != 604 || res.New != 603 || res.Matched != 3 || res.Skipped != 1 {
+		t.Fatalf("upload %+v, %v; want 604 read, 603 new, 3 matched, 1 skipped", res, err)
+	}
+	if res, _ := staff.UploadCalls(ctx, "calls-20260303.xml", strings.NewReader(callsXML(rows))); res.New != 0 {
+		t.Fatalf("re-upload added %d calls", res.New)
+	}
+	boss := beifenhttp.NewClient(s.URL, admin["BEIFEN_TOKEN"])
+	leads, _, _ := boss.FindLeads(ctx, beifen.LeadFilter{})
+	var first int64
+	for _, l := range leads {
+		if l.Phone == "+8613900000000" {
+			first = l.ID
+		}
+	}
+	tl, err := boss.Timeline(ctx, first)
+	if err != nil || len(tl.Events) != 2 || tl.Events[0].Duration != 75 || tl.Events[1].Type != "3" || tl.Lead.Phone != "+8613900000000" {
+		t.Fatalf("timeline %+v, %v", tl, err)
+	}
+	// Staff see only their own customers' timelines; another team sees nothing.
+	if _, err := staff.Timeline(ctx, first); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("staff read a lead that is not theirs: %v", err)
+	}
+	_, other := mustTeam(t, s, beifen.RoleAdmin, "13911110001")
+	if _, err := beifenhttp.NewClient(s.URL, other["BEIFEN_TOKEN"]).Timeline(ctx, first); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("another team read the timeline: %v", err)
 	}
 }

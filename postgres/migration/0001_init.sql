@@ -180,3 +180,18 @@ CREATE TABLE sms_templates (
 	updated_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (team_id, outcome)
 );
+
+-- Call logs uploaded by a team's phones; lead_id links a call to the lead with its number.
+CREATE TABLE phone_calls (
+	id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	team_id    BIGINT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	staff_id   BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	lead_id    BIGINT REFERENCES leads (id) ON DELETE SET NULL,
+	phone_hash BYTEA NOT NULL,
+	sealed     BYTEA NOT NULL,
+	type       TEXT NOT NULL,
+	date       TIMESTAMPTZ NOT NULL,
+	duration   INTEGER NOT NULL,
+	UNIQUE (team_id, staff_id, phone_hash, type, date)
+);
+CREATE INDEX phone_calls_lead ON phone_calls (team_id, lead_id, date);

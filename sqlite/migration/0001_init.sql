@@ -180,3 +180,18 @@ CREATE TABLE sms_templates (
 	updated_at TEXT NOT NULL,
 	PRIMARY KEY (team_id, outcome)
 );
+
+-- Call logs uploaded by a team's phones; lead_id links a call to the lead with its number.
+CREATE TABLE phone_calls (
+	id         INTEGER PRIMARY KEY AUTOINCREMENT,
+	team_id    INTEGER NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	staff_id   INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	lead_id    INTEGER REFERENCES leads (id) ON DELETE SET NULL,
+	phone_hash BLOB NOT NULL,
+	sealed     BLOB NOT NULL,
+	type       TEXT NOT NULL,
+	date       TEXT NOT NULL,
+	duration   INTEGER NOT NULL,
+	UNIQUE (team_id, staff_id, phone_hash, type, date)
+);
+CREATE INDEX phone_calls_lead ON phone_calls (team_id, lead_id, date);
