@@ -15,4 +15,5 @@ type Store struct {
 	Tasks     TaskService
 	Templates SMSTemplateService
 	Calls     PhoneCallService
+	Recs      RecordingService
 }

@@ -35,6 +35,12 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/customers.vcf", s.requireAuth(s.handleCustomersVCard))
 	mux.HandleFunc("GET /api/v1/leads/{id}/timeline", s.requireAuth(s.handleTimeline))
 	mux.HandleFunc("POST /api/v1/calls", s.requireAuth(s.handleCallUpload))
+	mux.HandleFunc("POST /api/v1/recordings", s.requireAuth(s.handleRecordingUpload))
+	mux.HandleFunc("GET /api/v1/recordings", s.requireAuth(s.handleRecordingList))
+	mux.HandleFunc("GET /api/v1/recordings/{id}/audio", s.requireAuth(s.handleRecordingAudio))
+	mux.HandleFunc("POST /api/v1/recordings/{id}/link", s.requireAuth(s.handleRecordingLink))
+	mux.HandleFunc("PUT /api/v1/recordings/{id}/review", s.requireAuth(s.handleRecordingReview))
+	mux.HandleFunc("GET /api/v1/recordings/{id}/accesses", s.requireAuth(s.handleRecordingAccesses))
 
 	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))

@@ -32,6 +32,7 @@ type Server struct {
 	TaskService       TaskDialer
 	Reporter          Reporter
 	CallLogger        CallLogger
+	Recorder          Recorder
 	Logger            *slog.Logger
 }
 

@@ -18,5 +18,6 @@ func NewStore(db *DB) beifen.Store {
 		Tasks:     NewTaskService(db),
 		Templates: NewSMSTemplateService(db),
 		Calls:     NewPhoneCallService(db),
+		Recs:      NewRecordingService(db),
 	}
 }

@@ -101,6 +101,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.TaskService = m.CRM
 	m.HTTPServer.Reporter = m.CRM
 	m.HTTPServer.CallLogger = m.CRM
+	m.HTTPServer.Recorder = m.CRM
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

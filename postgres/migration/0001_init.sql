@@ -195,3 +195,40 @@ CREATE TABLE phone_calls (
 	UNIQUE (team_id, staff_id, phone_hash, type, date)
 );
 CREATE INDEX phone_calls_lead ON phone_calls (team_id, lead_id, date);
+
+-- Call recordings uploaded by a team's phones, matched to their calls.
+CREATE TABLE recordings (
+	id         BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	team_id    BIGINT NOT NULL REFERENCES teams (id) ON DELETE CASCADE,
+	staff_id   BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	blob_name  TEXT NOT NULL,
+	size       BIGINT NOT NULL,
+	phone_hash BYTEA NOT NULL,
+	sealed     BYTEA NOT NULL,
+	started_at TIMESTAMPTZ NOT NULL,
+	call_id    BIGINT REFERENCES phone_calls (id) ON DELETE SET NULL,
+	lead_id    BIGINT REFERENCES leads (id) ON DELETE SET NULL,
+	created_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX recordings_team ON recordings (team_id, call_id);
+
+-- Every playback and download of a recording.
+CREATE TABLE recording_access (
+	recording_id BIGINT NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+	user_id      BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	kind         TEXT NOT NULL,
+	at           TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX recording_access_recording ON recording_access (recording_id, at);
+
+-- Quality reviews of recordings; comments are sealed under the team key.
+CREATE TABLE reviews (
+	recording_id BIGINT NOT NULL REFERENCES recordings (id) ON DELETE CASCADE,
+	reviewer_id  BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	items        TEXT NOT NULL,
+	comments     BYTEA,
+	score        DOUBLE PRECISION NOT NULL,
+	passed       BOOLEAN NOT NULL,
+	created_at   TIMESTAMPTZ NOT NULL,
+	PRIMARY KEY (recording_id, reviewer_id)
+);
