@@ -4,9 +4,9 @@ import (
 	"context"
 	"io"
 	"mime"
-	"path"
 	"net/http"
 	"net/url"
+	"path"
 	"time"
 
 	"github.com/beifen/beifen"
