@@ -14,6 +14,7 @@ import (
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/xlsx"
 	"golang.org/x/text/encoding/simplifiedchinese"
 )
 
@@ -204,4 +205,57 @@ func operatorFlags(s *Server) []string {
 
 func operatorEnv(s *Server) map[string]string {
 	return map[string]string{"BEIFEN_MASTER_KEY_FILE": s.Config.MasterKeyFile}
+}
+
+// TestLeadsImport_SpreadsheetAndCSV: an .xlsx with numeric phone cells and Chinese headers, and
+// a GBK CSV with ; separators and quoted fields, import with exact counts and reasons.
+func TestLeadsImport_SpreadsheetAndCSV(t *testing.T) {
+	s := MustRunMain(t, "")
+	_, env := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	dir := t.TempDir()
+	f, err := os.Create(filepath.Join(dir, "客户.xlsx"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	rows := [][]any{
+		{"张三", 13800138000, "华为"},                    // a numeric cell
+		{"李四", "139 0013 9000, 137-0013-7000", "阿里"}, // two numbers in one cell
+		{"王五", "", "腾讯"},                             // no number
+		{"赵六", 13800138000, "字节"},                    // repeats 张三's number
+		{"孙七", "12345", ""},                          // not a phone number
+	}
+	err = xlsx.WriteReport(f, xlsx.Sheet{Name: "客户名单", Header: []string{"姓名", "手机号", "公司"},
+		Rows: func(add func([]any) error) error {
+			for _, r := range rows {
+				if err := add(r); err != nil {
+					return err
+				}
+			}
+			return nil
+		}})
+	f.Close()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sum := mustImport(t, env, filepath.Join(dir, "客户.xlsx"))
+	if want := (main.LeadsSummary{Imported: 3, Duplicates: 1, Invalid: 2}); sum != want {
+		t.Fatalf("xlsx import %+v, want %+v", sum, want)
+	}
+	rejected := readRejected(t, filepath.Join(dir, "客户.xlsx.rejected.csv"))
+	if len(rejected) != 3 || rejected[0][0] != "客户名单" || rejected[0][1] != "4" {
+		t.Fatalf("rejected rows %q", rejected)
+	}
+
+	csvText := "姓名;手机;备注\r\n\"周八\";\"150 0015 0000\";\"老客户; 已联系\"\r\n吴九;15100151000;\r\n郑十;无;\r\n"
+	os.WriteFile(filepath.Join(dir, "名单.csv"), gbk(t, csvText), 0o600)
+	sum = mustImport(t, env, filepath.Join(dir, "名单.csv"))
+	if want := (main.LeadsSummary{Imported: 2, Invalid: 1}); sum != want {
+		t.Fatalf("csv import %+v, want %+v", sum, want)
+	}
+	leads, _, _ := beifenhttp.NewClient(s.URL, env["BEIFEN_TOKEN"]).FindLeads(context.Background(), beifen.LeadFilter{})
+	for _, l := range leads {
+		if l.Phone == "+8615000150000" && (l.Name != "周八" || l.Note != "老客户; 已联系") {
+			t.Fatalf("csv lead %+v", l)
+		}
+	}
 }
