@@ -55,6 +55,10 @@ type LeadService interface {
 
 	// FindLeadPhones returns which of these number hashes the team already has as leads.
 	FindLeadPhones(ctx context.Context, hashes [][]byte) ([][]byte, error)
+
+	// ReleaseIdle puts back in the team's public pool every customer whose owner has not
+	// called it since before, and returns how many.
+	ReleaseIdle(ctx context.Context, before time.Time) (int, error)
 }
 
 // DNCService stores a team's do-not-call list (numbers as keyed hashes).

@@ -22,11 +22,17 @@ func (r Role) Valid() bool { return r == RoleAdmin || r == RoleManager || r == R
 // Team is a tenant of the sales workspace. Its data is sealed under its own data key, wrapped by
 // the server's master key like an account's.
 type Team struct {
-	ID         int64     `json:"id"`
-	Name       string    `json:"name"`
-	TimeZone   string    `json:"time_zone"`
-	WrappedKey []byte    `json:"-"`
-	CreatedAt  time.Time `json:"created_at"`
+	ID         int64  `json:"id"`
+	Name       string `json:"name"`
+	TimeZone   string `json:"time_zone"`
+	WrappedKey []byte `json:"-"`
+
+	// PoolDays: a customer with no follow-up call by its owner for this many days goes back to
+	// the team's public pool (公海). MaxCustomers: the most customers one staff member holds
+	// (0: no limit).
+	PoolDays     int       `json:"pool_days"`
+	MaxCustomers int       `json:"max_customers"`
+	CreatedAt    time.Time `json:"created_at"`
 }
 
 // Validate returns EINVALID if a required field is missing.
@@ -36,6 +42,9 @@ func (t *Team) Validate() error {
 	}
 	if _, err := time.LoadLocation(t.TimeZone); t.TimeZone == "" || err != nil {
 		return Errorf(EINVALID, "Unknown time zone.")
+	}
+	if t.PoolDays < 1 || t.MaxCustomers < 0 {
+		return Errorf(EINVALID, "Pool days must be at least 1 and the customer limit 0 (none) or more.")
 	}
 	return nil
 }
@@ -47,6 +56,9 @@ type TeamService interface {
 
 	// CreateTeam creates a team and sets its ID.
 	CreateTeam(ctx context.Context, t *Team) error
+
+	// FindTeams returns every team, in ID order (for the server's own jobs).
+	FindTeams(ctx context.Context) ([]*Team, error)
 
 	// UpdateTeamKey sets a team's wrapped data key. Returns ENOTFOUND if the team does not exist.
 	UpdateTeamKey(ctx context.Context, id int64, wrapped []byte) error

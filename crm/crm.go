@@ -133,6 +133,9 @@ func (t *team) openLead(l *beifen.Lead) error {
 
 // CreateTeam creates a team with its own data key.
 func (s *Service) CreateTeam(ctx context.Context, t *beifen.Team) error {
+	if t.PoolDays == 0 {
+		t.PoolDays = 30
+	}
 	if err := s.Store.Teams.CreateTeam(ctx, t); err != nil {
 		return err
 	}
@@ -168,3 +171,27 @@ func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
 
 func maskPhone(e164 string) string { return phonenumber.Mask(e164) }
+
+// ReleaseIdle puts back in each team's public pool (公海) the customers whose owner has not
+// called them for the team's PoolDays. The server runs it every hour; running it twice, or on
+// two replicas at once, does no harm.
+func (s *Service) ReleaseIdle(ctx context.Context) (int, error) {
+	teams, err := s.Store.Teams.FindTeams(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, t := range teams {
+		// The job acts as the team itself: a member with no account behind it.
+		tctx := beifen.NewContextWithUser(ctx, &beifen.User{TeamID: t.ID, Role: beifen.RoleAdmin})
+		n, err := s.Store.Leads.ReleaseIdle(tctx, s.now().Add(-time.Duration(t.PoolDays)*24*time.Hour))
+		if err != nil {
+			return total, err
+		}
+		if n > 0 {
+			s.Logger.InfoContext(ctx, "customers back in the public pool", "team_id", t.ID, "count", n)
+		}
+		total += n
+	}
+	return total, nil
+}

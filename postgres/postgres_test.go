@@ -302,7 +302,7 @@ func randomRecords(n int) []*beifen.Record {
 func TestCreateLeadsRepeatsInBatch(t *testing.T) {
 	db := MustOpenDB(t, MustCreateSchema(t))
 	ctx := context.Background()
-	team := &beifen.Team{Name: "t", TimeZone: "Asia/Shanghai"}
+	team := &beifen.Team{Name: "t", TimeZone: "Asia/Shanghai", PoolDays: 30}
 	if err := postgres.NewTeamService(db).CreateTeam(ctx, team); err != nil {
 		t.Fatal(err)
 	}

@@ -24,10 +24,12 @@ func (s *TeamService) FindTeamByID(ctx context.Context, id int64) (*beifen.Team,
 			id,
 			name,
 			time_zone,
+			pool_days,
+			max_customers,
 			wrapped_key,
 			created_at
 		FROM teams WHERE id = $1`, id,
-	).Scan(&t.ID, &t.Name, &t.TimeZone, &t.WrappedKey, &created)
+	).Scan(&t.ID, &t.Name, &t.TimeZone, &t.PoolDays, &t.MaxCustomers, &t.WrappedKey, &created)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "Team not found.")
 	} else if err != nil {
@@ -47,10 +49,12 @@ func (s *TeamService) CreateTeam(ctx context.Context, t *beifen.Team) error {
 		INSERT INTO teams (
 			name,
 			time_zone,
+			pool_days,
+			max_customers,
 			wrapped_key,
 			created_at
-		) VALUES ($1, $2, $3, $4) RETURNING id`,
-		t.Name, t.TimeZone, t.WrappedKey, t.CreatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.WrappedKey, t.CreatedAt,
 	).Scan(&t.ID)
 	return FormatError(err)
 }
@@ -65,4 +69,31 @@ func (s *TeamService) UpdateTeamKey(ctx context.Context, id int64, wrapped []byt
 		return beifen.Errorf(beifen.ENOTFOUND, "Team not found.")
 	}
 	return nil
+}
+
+// FindTeams returns every team, in ID order.
+func (s *TeamService) FindTeams(ctx context.Context) ([]*beifen.Team, error) {
+	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM teams ORDER BY id`)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	teams := make([]*beifen.Team, 0, len(ids))
+	for _, id := range ids {
+		t, err := s.FindTeamByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		teams = append(teams, t)
+	}
+	return teams, nil
 }

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -98,6 +99,21 @@ func (s *LeadService) CreateLeads(ctx context.Context, leads []*beifen.Lead) err
 // FindLeadPhones returns which of these number hashes the team already has as leads.
 func (s *LeadService) FindLeadPhones(ctx context.Context, hashes [][]byte) ([][]byte, error) {
 	return findHashes(ctx, s.db, "leads", hashes)
+}
+
+// ReleaseIdle puts back in the pool the customers not called by their owner since before.
+func (s *LeadService) ReleaseIdle(ctx context.Context, before time.Time) (int, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	res, err := s.db.write.ExecContext(ctx, `UPDATE leads SET owner_id = NULL, followed_at = NULL
+		WHERE team_id = ? AND owner_id IS NOT NULL AND COALESCE(followed_at, created_at) < ?`, tid, formatTime(before))
+	if err != nil {
+		return 0, FormatError(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // findHashes returns which of hashes the context team has in table's phone_hash column.

@@ -224,8 +224,18 @@ func (s *TaskService) LogCall(ctx context.Context, taskID, leadID int64, c *beif
 		taskID, leadID); err != nil {
 		return FormatError(err)
 	}
-	if c.Outcome == beifen.OutcomeConnected { // a connected lead becomes the caller's customer
-		if _, err := tx.ExecContext(ctx, `UPDATE leads SET owner_id = ? WHERE id = ?`, uid, leadID); err != nil {
+	// Any call by the owner is a follow-up; a connected lead becomes the caller's customer while
+	// they hold fewer than the team's limit.
+	if _, err := tx.ExecContext(ctx, `UPDATE leads SET followed_at = ? WHERE id = ? AND owner_id = ?`,
+		formatTime(now), leadID, uid); err != nil {
+		return FormatError(err)
+	}
+	if c.Outcome == beifen.OutcomeConnected {
+		if _, err := tx.ExecContext(ctx, `UPDATE leads SET owner_id = ?1, followed_at = ?2
+			WHERE id = ?3 AND team_id = ?4 AND owner_id IS NULL
+				AND ((SELECT max_customers FROM teams WHERE id = ?4) = 0
+					OR (SELECT COUNT(*) FROM leads WHERE team_id = ?4 AND owner_id = ?1) < (SELECT max_customers FROM teams WHERE id = ?4))`,
+			uid, formatTime(now), leadID, t.TeamID); err != nil {
 			return FormatError(err)
 		}
 	}

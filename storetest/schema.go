@@ -10,8 +10,8 @@ import (
 var WantSchema = map[string][]string{
 	"blobs":            {"created_at", "name", "size", "snapshot_id", "user_id"},
 	"dnc":              {"created_at", "phone_hash", "team_id"},
-	"leads":            {"created_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
-	"teams":            {"created_at", "id", "name", "time_zone", "wrapped_key"},
+	"leads":            {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
+	"teams":            {"created_at", "id", "max_customers", "name", "pool_days", "time_zone", "wrapped_key"},
 	"phone_calls":      {"date", "duration", "id", "lead_id", "phone_hash", "sealed", "staff_id", "team_id", "type"},
 	"recordings":       {"blob_name", "call_id", "created_at", "id", "lead_id", "phone_hash", "sealed", "size", "staff_id", "started_at", "team_id"},
 	"recording_access": {"at", "kind", "recording_id", "user_id"},

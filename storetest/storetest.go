@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Lead", func(t *testing.T) { testLead(t, open) })
 	t.Run("Task", func(t *testing.T) { testTask(t, open) })
 	t.Run("TaskDNC", func(t *testing.T) { testTaskDNC(t, open) })
+	t.Run("PublicPool", func(t *testing.T) { testPublicPool(t, open) })
 	t.Run("SMSTemplate", func(t *testing.T) { testSMSTemplate(t, open) })
 	t.Run("PhoneCall", func(t *testing.T) { testPhoneCall(t, open) })
 	t.Run("Recording", func(t *testing.T) { testRecording(t, open) })
@@ -54,7 +55,7 @@ func MustCreateUser(tb testing.TB, ctx context.Context, s Services) (*beifen.Use
 func MustCreateMember(tb testing.TB, ctx context.Context, s Services, team *beifen.Team, role beifen.Role) (*beifen.Team, context.Context) {
 	tb.Helper()
 	if team == nil {
-		team = &beifen.Team{Name: "销售一部", TimeZone: "Asia/Shanghai", WrappedKey: randBytes(60)}
+		team = &beifen.Team{Name: "销售一部", TimeZone: "Asia/Shanghai", PoolDays: 30, WrappedKey: randBytes(60)}
 		if err := s.Teams.CreateTeam(ctx, team); err != nil {
 			tb.Fatal(err)
 		}

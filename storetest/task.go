@@ -186,3 +186,39 @@ func testTaskDNC(t *testing.T, open func(tb testing.TB) Services) {
 		t.Fatalf("a do-not-call lead was handed out: %d", got)
 	}
 }
+
+func testPublicPool(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	now := time.Date(2026, 3, 2, 10, 0, 0, 0, time.UTC)
+	s := open(t)
+	team := &beifen.Team{Name: "限额", TimeZone: "Asia/Shanghai", PoolDays: 30, MaxCustomers: 1, WrappedKey: randBytes(60)}
+	if err := s.Teams.CreateTeam(ctx, team); err != nil {
+		t.Fatal(err)
+	}
+	_, admin := MustCreateMember(t, ctx, s, team, beifen.RoleAdmin)
+	task, _ := mustTask(t, admin, s, 2, nil)
+	_, a := MustCreateMember(t, ctx, s, team, beifen.RoleStaff)
+	me := beifen.UserFromContext(a).ID
+	for i := 0; i < 2; i++ {
+		lead := mustClaim(t, a, s, task.ID, now)
+		if err := s.Tasks.LogCall(a, task.ID, lead, &beifen.CallLog{Outcome: beifen.OutcomeConnected}, now); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, n, _ := s.Leads.FindLeads(admin, beifen.LeadFilter{OwnerID: &me}); n != 1 {
+		t.Fatalf("staff holds %d customers, want the limit of 1", n)
+	}
+	if n, err := s.Leads.ReleaseIdle(admin, now.Add(-time.Hour)); err != nil || n != 0 {
+		t.Fatalf("ReleaseIdle of a fresh customer=%d, %v", n, err)
+	}
+	if n, err := s.Leads.ReleaseIdle(admin, now.Add(time.Hour)); err != nil || n != 1 {
+		t.Fatalf("ReleaseIdle=%d, %v; want 1", n, err)
+	}
+	if _, n, _ := s.Leads.FindLeads(admin, beifen.LeadFilter{OwnerID: &me}); n != 0 {
+		t.Fatalf("staff still holds %d customers", n)
+	}
+	teams, err := s.Teams.FindTeams(ctx)
+	if err != nil || len(teams) != 1 || teams[0].MaxCustomers != 1 || teams[0].PoolDays != 30 {
+		t.Fatalf("FindTeams=%v, %v", teams, err)
+	}
+}

@@ -10,6 +10,7 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/auth"
@@ -29,6 +30,7 @@ type Main struct {
 	Logger *slog.Logger
 
 	closeDB    func() error
+	stopJobs   func()
 	Store      beifen.Store
 	Blobs      beifen.BlobStore
 	Master     *keyring.Master
@@ -105,13 +107,39 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}
+	jobs, cancel := context.WithCancel(ctx)
+	m.stopJobs = cancel
+	go m.runJobs(jobs)
 	m.Logger.Info("beifen serving", "url", m.HTTPServer.URL(), "version", beifen.Version,
 		"db", map[bool]string{true: "postgres", false: "sqlite"}[m.Config.isPostgres()])
 	return nil
 }
 
+// jobInterval is how often the server's background jobs run.
+const jobInterval = time.Hour
+
+// runJobs runs the background jobs until ctx ends: customers idle past their team's pool days
+// go back to the public pool. Every replica may run them; they are idempotent.
+func (m *Main) runJobs(ctx context.Context) {
+	t := time.NewTicker(jobInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			if _, err := m.CRM.ReleaseIdle(ctx); err != nil {
+				m.Logger.Error("release idle customers", "err", err)
+			}
+		}
+	}
+}
+
 // Close stops serving and closes the storage.
 func (m *Main) Close() error {
+	if m.stopJobs != nil {
+		m.stopJobs()
+	}
 	var errs []error
 	if m.HTTPServer != nil {
 		errs = append(errs, m.HTTPServer.Close())

@@ -394,3 +394,28 @@ func TestPolicy_9_call_log_MatchesCustomers(t *testing.T) {
 		t.Fatalf("another team read the timeline: %v", err)
 	}
 }
+
+// TestPublicPool_IdleCustomersGoBack: a customer nobody followed up for the team's pool days goes
+// back to the public pool (公海) and leaves the staff member's phone book.
+func TestPublicPool_IdleCustomersGoBack(t *testing.T) {
+	s := MustRunMain(t, "")
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 1))
+	staff := mustStaff(t, s, team, 1)[0]
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "回访", "--window", "00:00-24:00"))
+	ctx := context.Background()
+	d, _ := staff.NextLead(ctx, task)
+	if _, err := staff.LogOutcome(ctx, task, d.LeadID, &beifen.CallLog{Outcome: beifen.OutcomeConnected}); err != nil {
+		t.Fatal(err)
+	}
+	if n, err := s.CRM.ReleaseIdle(ctx); err != nil || n != 0 {
+		t.Fatalf("a fresh customer was released: %d, %v", n, err)
+	}
+	s.CRM.Now = func() time.Time { return time.Now().Add(31 * 24 * time.Hour) }
+	if n, err := s.CRM.ReleaseIdle(ctx); err != nil || n != 1 {
+		t.Fatalf("ReleaseIdle=%d, %v; want the idle customer", n, err)
+	}
+	if cards := customerCards(t, s, staff); len(cards) != 0 {
+		t.Fatalf("the released customer is still in the phone book: %d cards", len(cards))
+	}
+}

@@ -3,6 +3,8 @@ CREATE TABLE teams (
 	id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
 	name        TEXT NOT NULL,
 	time_zone   TEXT NOT NULL,
+	pool_days   INTEGER NOT NULL DEFAULT 30, -- customers with no follow-up this long go back to the pool
+	max_customers INTEGER NOT NULL DEFAULT 0, -- most customers one staff member holds; 0: no limit
 	wrapped_key BYTEA,
 	created_at  TIMESTAMPTZ NOT NULL
 );
@@ -109,6 +111,7 @@ CREATE TABLE leads (
 	phone_hash BYTEA NOT NULL,
 	sealed     BYTEA NOT NULL,
 	owner_id   BIGINT REFERENCES users (id) ON DELETE SET NULL,
+	followed_at TIMESTAMPTZ, -- the owner's last call
 	created_at TIMESTAMPTZ NOT NULL,
 	UNIQUE (team_id, phone_hash)
 );

@@ -3,6 +3,8 @@ CREATE TABLE teams (
 	id          INTEGER PRIMARY KEY AUTOINCREMENT,
 	name        TEXT NOT NULL,
 	time_zone   TEXT NOT NULL,
+	pool_days   INTEGER NOT NULL DEFAULT 30, -- customers with no follow-up this long go back to the pool
+	max_customers INTEGER NOT NULL DEFAULT 0, -- most customers one staff member holds; 0: no limit
 	wrapped_key BLOB,
 	created_at  TEXT NOT NULL
 );
@@ -109,6 +111,7 @@ CREATE TABLE leads (
 	phone_hash BLOB NOT NULL,
 	sealed     BLOB NOT NULL,
 	owner_id   INTEGER REFERENCES users (id) ON DELETE SET NULL,
+	followed_at TEXT, -- the owner's last call
 	created_at TEXT NOT NULL,
 	UNIQUE (team_id, phone_hash)
 );
