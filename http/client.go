@@ -135,9 +135,16 @@ func (c *Client) UploadFragment(ctx context.Context, hash beifen.BlobKey, size i
 }
 
 func (c *Client) upload(ctx context.Context, path string, length int64, name string, r io.Reader) (*beifen.UploadResult, error) {
-	req, err := c.newRequest(ctx, "PUT", path, r)
+	var res beifen.UploadResult
+	return &res, c.sendFile(ctx, "PUT", path, length, name, r, &res)
+}
+
+// sendFile sends r (length bytes; -1: unknown) with the file's name, and decodes the JSON
+// answer into out.
+func (c *Client) sendFile(ctx context.Context, method, path string, length int64, name string, r io.Reader, out any) error {
+	req, err := c.newRequest(ctx, method, path, r)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	req.ContentLength = length
 	if length == 0 {
@@ -147,14 +154,13 @@ func (c *Client) upload(ctx context.Context, path string, length int64, name str
 	req.Header.Set(NameHeader, url.PathEscape(name))
 	resp, err := c.do(req)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	defer resp.Body.Close()
-	var res beifen.UploadResult
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("decode upload response: %w", err)
+	if err := json.NewDecoder(resp.Body).Decode(out); err != nil {
+		return fmt.Errorf("decode %s response: %w", path, err)
 	}
-	return &res, nil
+	return nil
 }
 
 // CommitBackup creates a snapshot of these files.
@@ -283,23 +289,8 @@ var _ beifen.BackupService = (*Client)(nil)
 
 // ImportLeads uploads a lead file of size bytes.
 func (c *Client) ImportLeads(ctx context.Context, name string, size int64, r io.Reader) (*beifen.LeadImport, error) {
-	req, err := c.newRequest(ctx, "POST", "/api/v1/leads/import", r)
-	if err != nil {
-		return nil, err
-	}
-	req.ContentLength = size
-	req.Header.Set("Content-Type", "application/octet-stream")
-	req.Header.Set(NameHeader, url.PathEscape(name))
-	resp, err := c.do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var res beifen.LeadImport
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("decode import response: %w", err)
-	}
-	return &res, nil
+	return &res, c.sendFile(ctx, "POST", "/api/v1/leads/import", size, name, r, &res)
 }
 
 // RejectedRows downloads an import's rejected rows as CSV.
@@ -395,21 +386,8 @@ func (c *Client) ReportRows(ctx context.Context, taskID int64) ([]*beifen.Report
 
 // UploadCalls sends a phone's call log.
 func (c *Client) UploadCalls(ctx context.Context, name string, r io.Reader) (*beifen.CallUpload, error) {
-	req, err := c.newRequest(ctx, "POST", "/api/v1/calls", r)
-	if err != nil {
-		return nil, err
-	}
-	req.Header.Set(NameHeader, url.PathEscape(name))
-	resp, err := c.do(req)
-	if err != nil {
-		return nil, err
-	}
-	defer resp.Body.Close()
 	var res beifen.CallUpload
-	if err := json.NewDecoder(resp.Body).Decode(&res); err != nil {
-		return nil, fmt.Errorf("decode call upload: %w", err)
-	}
-	return &res, nil
+	return &res, c.sendFile(ctx, "POST", "/api/v1/calls", -1, name, r, &res)
 }
 
 // Timeline returns a lead's timeline.
