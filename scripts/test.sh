@@ -14,21 +14,7 @@ FUZZTIME="${FUZZTIME:-10s}"
 work="$(mktemp -d)"
 log="$work/go-test.log"
 
-pg_bin() {
-  for d in /usr/lib/postgresql/*/bin; do [ -x "$d/initdb" ] && { echo "$d"; return; }; done
-  command -v initdb >/dev/null && dirname "$(command -v initdb)"
-}
-
-start_postgres() {
-  local bin; bin="$(pg_bin)" || true
-  [ -n "$bin" ] || { echo "test.sh: PostgreSQL not installed; its suite will skip"; return; }
-  local as=()
-  if [ "$(id -u)" = 0 ]; then chown postgres "$work"; as=(runuser -u postgres --); fi
-  "${as[@]}" "$bin/initdb" -D "$work/pg" -U postgres --auth=trust >/dev/null
-  "${as[@]}" "$bin/pg_ctl" -D "$work/pg" -o "-k $work -c listen_addresses='' -c fsync=off" -l "$work/pg.log" -w start >/dev/null
-  export BEIFEN_TEST_POSTGRES_DSN="postgres:///postgres?host=$work&user=postgres&sslmode=disable"
-  stop_pg=("${as[@]}" "$bin/pg_ctl" -D "$work/pg" -m immediate stop)
-}
+. "$(dirname "$0")/postgres.sh"
 
 stop_pg=()
 cleanup() {
@@ -37,7 +23,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-start_postgres
+if start_postgres "$work"; then
+  export BEIFEN_TEST_POSTGRES_DSN="$PG_DSN"
+else
+  echo "test.sh: PostgreSQL not installed; its suite will skip"
+fi
 go vet ./...
 go test -count=1 -timeout 20m ./... 2>&1 | tee "$log"
 # go test hides per-test skips without -v: run the PostgreSQL tests again verbosely to prove
