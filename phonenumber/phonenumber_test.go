@@ -36,3 +36,19 @@ func TestMask(t *testing.T) {
 		t.Fatalf("Mask=%q, want +86138****8000", got)
 	}
 }
+
+// TestNormalizeFastPath checks that the mobile fast path agrees with libphonenumber, including
+// for blocks it has seen before.
+func TestNormalizeFastPath(t *testing.T) {
+	for _, in := range []string{"13800138000", "13800138001", "+86 138-0013-8002", "0086 13800138003", "8613800138004",
+		"14000000000", "14000000001", "15400000000", "19912345678", "12345678901", "10086", "1380013800",
+		"00 13800138000", "+1 3800138000", "86 1380013800"} {
+		for i := 0; i < 2; i++ { // the second time from the block cache
+			got, err := phonenumber.Normalize(in)
+			want, werr := phonenumber.NormalizeSlow(in)
+			if got != want || (err == nil) != (werr == nil) {
+				t.Fatalf("Normalize(%q)=%q, %v; libphonenumber says %q, %v", in, got, err, want, werr)
+			}
+		}
+	}
+}

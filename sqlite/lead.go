@@ -73,6 +73,22 @@ func (s *LeadService) CreateLeads(ctx context.Context, leads []*beifen.Lead) err
 		return err
 	}
 	defer tx.Rollback()
+	for i := 0; i < len(leads); i += batchSize {
+		if err := createLeads(ctx, tx, tid, leads[i:min(i+batchSize, len(leads))]); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// createLeads inserts a batch in one statement; the numbers it returns got new rows, and the
+// first lead of the batch with each of them gets the ID.
+func createLeads(ctx context.Context, tx *Tx, tid int64, leads []*beifen.Lead) error {
+	args := make([]any, 0, len(leads)*5)
+	for _, l := range leads {
+		l.TeamID, l.CreatedAt, l.ID = tid, tx.now, 0
+		args = append(args, tid, l.PhoneHash, l.Sealed, nullID(l.OwnerID), formatTime(tx.now))
+	}
 	st, err := tx.prepared(ctx, `
 		INSERT INTO leads (
 			team_id,
@@ -80,20 +96,33 @@ func (s *LeadService) CreateLeads(ctx context.Context, leads []*beifen.Lead) err
 			sealed,
 			owner_id,
 			created_at
-		) VALUES (?, ?, ?, ?, ?)
+		) VALUES `+repeatTuple("(?, ?, ?, ?, ?)", len(leads))+`
 		ON CONFLICT (team_id, phone_hash) DO NOTHING
-		RETURNING id`)
+		RETURNING id, phone_hash`)
 	if err != nil {
 		return err
 	}
+	rows, err := st.QueryContext(ctx, args...)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	ids := map[string]int64{}
+	for rows.Next() {
+		var id int64
+		var h []byte
+		if err := rows.Scan(&id, &h); err != nil {
+			return err
+		}
+		ids[string(h)] = id
+	}
 	for _, l := range leads {
-		l.TeamID, l.CreatedAt, l.ID = tid, tx.now, 0
-		err := st.QueryRowContext(ctx, tid, l.PhoneHash, l.Sealed, nullID(l.OwnerID), formatTime(tx.now)).Scan(&l.ID)
-		if err != nil && err != sql.ErrNoRows {
-			return FormatError(err)
+		if id, ok := ids[string(l.PhoneHash)]; ok {
+			l.ID = id
+			delete(ids, string(l.PhoneHash)) // later copies in the batch keep 0
 		}
 	}
-	return tx.Commit()
+	return rows.Err()
 }
 
 // FindLeadPhones returns which of these number hashes the team already has as leads.

@@ -25,7 +25,6 @@ func WriteReport(w io.Writer, sheets ...Sheet) error {
 			return fmt.Errorf("sheet %s: %w", sh.Name, err)
 		}
 	}
-	f.SetActiveSheet(0)
 	_, err := f.WriteTo(w)
 	return err
 }
