@@ -132,13 +132,11 @@ func (im *importer) flush() error {
 	if err != nil {
 		return err
 	}
-	existing, err := im.hashSet(im.s.Store.Leads.FindLeadPhones, hashes)
-	if err != nil {
-		return err
-	}
+	// Numbers the team already has are found by the insert itself (their ID stays 0), which
+	// saves a look-up per number.
 	var fresh []*beifen.Lead
 	for _, p := range im.batch {
-		p.leads = im.sortOut(p, dnc, existing)
+		p.leads = im.sortOut(p, dnc)
 		fresh = append(fresh, p.leads...)
 	}
 	if err := im.s.Store.Leads.CreateLeads(im.ctx, fresh); err != nil {
@@ -162,20 +160,16 @@ func (im *importer) hashSet(find func(context.Context, [][]byte) ([][]byte, erro
 	return set, err
 }
 
-// sortOut drops a row's numbers that are on the do-not-call list or already leads.
-func (im *importer) sortOut(p *pendingRow, dnc, existing map[string]bool) []*beifen.Lead {
+// sortOut drops a row's numbers that are on the do-not-call list.
+func (im *importer) sortOut(p *pendingRow, dnc map[string]bool) []*beifen.Lead {
 	var keep []*beifen.Lead
 	for _, l := range p.leads {
-		switch {
-		case dnc[string(l.PhoneHash)]:
+		if dnc[string(l.PhoneHash)] {
 			im.res.DNC++
 			p.reasons = append(p.reasons, "on the do-not-call list: "+l.Phone)
-		case existing[string(l.PhoneHash)]:
-			im.res.Duplicates++
-			p.reasons = append(p.reasons, "already a lead: "+l.Phone)
-		default:
-			keep = append(keep, l)
+			continue
 		}
+		keep = append(keep, l)
 	}
 	return keep
 }
@@ -186,7 +180,7 @@ func (im *importer) settle(p *pendingRow) error {
 	for _, l := range p.leads {
 		if l.ID != 0 {
 			stored++
-		} else { // another import stored it in the meantime
+		} else { // the team had it already
 			im.res.Duplicates++
 			p.reasons = append(p.reasons, "already a lead: "+l.Phone)
 		}
