@@ -84,6 +84,7 @@ type CallLog struct {
 	SealedNote  []byte    `json:"-"` // the note as stored, sealed under the team key
 	NextFollow  time.Time `json:"next_follow_up,omitzero"`
 	TalkSeconds int       `json:"talk_seconds,omitempty"`
+	TextSent    bool      `json:"-"` // set by the server: an after-call text goes out for this call
 }
 
 // Validate returns EINVALID for a log that cannot be recorded.

@@ -46,6 +46,16 @@ func (s *Service) Report(ctx context.Context, taskID int64) ([]*beifen.ReportRow
 	if err != nil {
 		return nil, err
 	}
+	err = s.Store.Tasks.ScanTaskReviews(ctx, taskID, func(v *beifen.TaskReview) error {
+		day := v.At.In(loc).Format("2006-01-02")
+		row(day, v.StaffID).AddReview(v.Score)
+		row("", v.StaffID).AddReview(v.Score)
+		row("", 0).AddReview(v.Score)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
 	return s.sortedRows(ctx, rows), nil
 }
 
@@ -99,7 +109,7 @@ func (s *Service) teamZone(ctx context.Context, teamID int64) (*time.Location, e
 
 // ReportHeader is the header row of a report, in Chinese and English.
 var ReportHeader = []string{"日期 Day", "员工 Staff", "拨打 Dials", "接通 Connected", "接通率 Connect rate",
-	"通话时长(秒) Talk s", "平均时长(秒) Avg talk s", "A", "B", "C", "D"}
+	"通话时长(秒) Talk s", "平均时长(秒) Avg talk s", "A", "B", "C", "D", "短信 Texts", "质检数 Reviews", "质检均分 QA score"}
 
 // ReportRecord is a report row as cells, in ReportHeader's order.
 func ReportRecord(r *beifen.ReportRow) []string {
@@ -110,7 +120,8 @@ func ReportRecord(r *beifen.ReportRow) []string {
 	return []string{day, r.Staff, strconv.Itoa(r.Dials), strconv.Itoa(r.Connected),
 		strconv.FormatFloat(r.ConnectRate, 'f', 4, 64), strconv.Itoa(r.TalkSeconds),
 		strconv.FormatFloat(r.AvgTalk, 'f', 1, 64), strconv.Itoa(r.Intents["A"]), strconv.Itoa(r.Intents["B"]),
-		strconv.Itoa(r.Intents["C"]), strconv.Itoa(r.Intents["D"])}
+		strconv.Itoa(r.Intents["C"]), strconv.Itoa(r.Intents["D"]), strconv.Itoa(r.Texts), strconv.Itoa(r.Reviews),
+		strconv.FormatFloat(r.QAScore, 'f', 1, 64)}
 }
 
 // WriteReportCSV writes a report as CSV (UTF-8 with a byte order mark, so Excel reads it).
@@ -131,7 +142,7 @@ func ReportRows(rows []*beifen.ReportRow) func(add func([]any) error) error {
 		for _, r := range rows {
 			rec := ReportRecord(r)
 			cells := []any{rec[0], rec[1], r.Dials, r.Connected, r.ConnectRate, r.TalkSeconds, r.AvgTalk,
-				r.Intents["A"], r.Intents["B"], r.Intents["C"], r.Intents["D"]}
+				r.Intents["A"], r.Intents["B"], r.Intents["C"], r.Intents["D"], r.Texts, r.Reviews, r.QAScore}
 			if err := add(cells); err != nil {
 				return err
 			}

@@ -15,33 +15,30 @@ func (s *Service) PutTemplate(ctx context.Context, t *beifen.SMSTemplate) error 
 	return s.Store.Templates.PutSMSTemplate(ctx, t)
 }
 
-// afterCall sends the team's text for the outcome of a call to the lead, unless the number has
-// opted out. It reports whether a text went out.
-func (s *Service) afterCall(ctx context.Context, t *team, leadID int64, outcome beifen.Outcome) (bool, error) {
+// afterCallText is the team's text for the outcome of a call to the lead, or nil when the team
+// has none or the number has opted out.
+func (s *Service) afterCallText(ctx context.Context, t *team, leadID int64, outcome beifen.Outcome) (*outgoingText, error) {
 	tpl, err := s.Store.Templates.FindSMSTemplate(ctx, outcome)
 	if beifen.ErrorCode(err) == beifen.ENOTFOUND || beifen.ErrorCode(err) == beifen.EINVALID {
-		return false, nil
+		return nil, nil
 	} else if err != nil {
-		return false, err
+		return nil, err
 	}
 	leads, _, err := s.Store.Leads.FindLeads(ctx, beifen.LeadFilter{ID: &leadID})
 	if err != nil || len(leads) == 0 {
-		return false, err
+		return nil, err
 	}
 	l := leads[0]
 	if dnc, err := s.Store.DNC.FindDNC(ctx, [][]byte{l.PhoneHash}); err != nil || len(dnc) > 0 {
-		return false, err // opted out: no more texts
+		return nil, err // opted out: no more texts
 	}
 	if err := t.openLead(l); err != nil {
-		return false, err
+		return nil, err
 	}
-	staff := beifen.UserFromContext(ctx).Name
-	if err := s.SMS.SendSMS(ctx, l.Phone, tpl.Render(l.Name, staff)); err != nil {
-		return false, err
-	}
-	s.Logger.InfoContext(ctx, "after-call text sent", "team_id", t.id, "lead_id", leadID, "outcome", outcome)
-	return true, nil
+	return &outgoingText{to: l.Phone, body: tpl.Render(l.Name, beifen.UserFromContext(ctx).Name)}, nil
 }
+
+type outgoingText struct{ to, body string }
 
 // HandleReply takes a text a customer sent back (through the gateway's webhook, or entered by
 // staff). An opt-out (TD, T, N, 退订) puts the number on the team's do-not-call list at once: no

@@ -117,10 +117,22 @@ func (s *Service) LogOutcome(ctx context.Context, taskID, leadID int64, c *beife
 	if c.Note != "" {
 		c.SealedNote = tm.keys.Seal([]byte(fmt.Sprintf("beifen call note\x00task=%d\x00lead=%d", taskID, leadID)), []byte(c.Note))
 	}
+	text, err := s.afterCallText(ctx, tm, leadID, c.Outcome)
+	if err != nil {
+		return false, err
+	}
+	c.TextSent = text != nil
 	if err := s.Store.Tasks.LogCall(ctx, taskID, leadID, c, s.now()); err != nil {
 		return false, err
 	}
-	return s.afterCall(ctx, tm, leadID, c.Outcome)
+	if text == nil {
+		return false, nil
+	}
+	if err := s.SMS.SendSMS(ctx, text.to, text.body); err != nil {
+		return false, err
+	}
+	s.Logger.InfoContext(ctx, "after-call text sent", "team_id", tm.id, "lead_id", leadID, "outcome", c.Outcome)
+	return true, nil
 }
 
 // callerTask returns the caller's team and the task, if the caller may call its leads.

@@ -252,9 +252,11 @@ func insertTaskCall(ctx context.Context, tx *Tx, taskID, leadID, uid int64, c *b
 			note,
 			next_follow,
 			talk_seconds,
+			text_sent,
 			created_at
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-		taskID, leadID, uid, string(c.Outcome), c.Intent, c.SealedNote, nullTime(c.NextFollow), c.TalkSeconds, now)
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+		taskID, leadID, uid, string(c.Outcome), c.Intent, c.SealedNote, nullTime(c.NextFollow), c.TalkSeconds,
+		boolInt(c.TextSent), now)
 	return FormatError(err)
 }
 
@@ -271,6 +273,7 @@ func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*
 			outcome,
 			intent,
 			talk_seconds,
+			text_sent,
 			created_at
 		FROM task_calls WHERE task_id = $1 ORDER BY created_at, id`, taskID)
 	if err != nil {
@@ -282,11 +285,47 @@ func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*
 		var staff sql.NullInt64
 		var outcome string
 		var created sql.NullTime
-		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &created); err != nil {
+		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &c.TextSent, &created); err != nil {
 			return err
 		}
 		c.StaffID, c.Outcome, c.CreatedAt = staff.Int64, beifen.Outcome(outcome), parseTime(created)
 		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+// ScanTaskReviews calls fn for each review of a recording of one of the task's leads.
+func (s *TaskService) ScanTaskReviews(ctx context.Context, taskID int64, fn func(*beifen.TaskReview) error) error {
+	if _, err := s.FindTaskByID(ctx, taskID); err != nil {
+		return err
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT r.staff_id, v.score, r.started_at
+		FROM reviews AS v
+		JOIN recordings AS r ON r.id = v.recording_id
+		JOIN task_leads AS tl ON tl.lead_id = r.lead_id AND tl.task_id = $1
+		ORDER BY r.started_at`, taskID)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v beifen.TaskReview
+		var at sql.NullTime
+		if err := rows.Scan(&v.StaffID, &v.Score, &at); err != nil {
+			return err
+		}
+		v.At = parseTime(at)
+		if err := fn(&v); err != nil {
 			return err
 		}
 	}

@@ -212,10 +212,11 @@ func (s *TaskService) LogCall(ctx context.Context, taskID, leadID int64, c *beif
 			note,
 			next_follow,
 			talk_seconds,
+			text_sent,
 			created_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		taskID, leadID, uid, string(c.Outcome), c.Intent, c.SealedNote, nullTime(c.NextFollow), c.TalkSeconds,
-		formatTime(now)); err != nil {
+		c.TextSent, formatTime(now)); err != nil {
 		return FormatError(err)
 	}
 	state, staff, due, attempts := beifen.SettleLead(t, c, uid, attempts, now)
@@ -255,6 +256,7 @@ func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*
 			outcome,
 			intent,
 			talk_seconds,
+			text_sent,
 			created_at
 		FROM task_calls WHERE task_id = ? ORDER BY created_at, id`, taskID)
 	if err != nil {
@@ -266,11 +268,40 @@ func (s *TaskService) ScanTaskCalls(ctx context.Context, taskID int64, fn func(*
 		var staff sql.NullInt64
 		var outcome string
 		var created sql.NullString
-		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &created); err != nil {
+		if err := rows.Scan(&c.ID, &c.LeadID, &staff, &outcome, &c.Intent, &c.TalkSeconds, &c.TextSent, &created); err != nil {
 			return err
 		}
 		c.StaffID, c.Outcome, c.CreatedAt = staff.Int64, beifen.Outcome(outcome), parseTime(created)
 		if err := fn(&c); err != nil {
+			return err
+		}
+	}
+	return rows.Err()
+}
+
+// ScanTaskReviews calls fn for each review of a recording of one of the task's leads.
+func (s *TaskService) ScanTaskReviews(ctx context.Context, taskID int64, fn func(*beifen.TaskReview) error) error {
+	if _, err := s.FindTaskByID(ctx, taskID); err != nil {
+		return err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `
+		SELECT r.staff_id, v.score, r.started_at
+		FROM reviews AS v
+		JOIN recordings AS r ON r.id = v.recording_id
+		JOIN task_leads AS tl ON tl.lead_id = r.lead_id AND tl.task_id = ?
+		ORDER BY r.started_at`, taskID)
+	if err != nil {
+		return FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var v beifen.TaskReview
+		var at sql.NullString
+		if err := rows.Scan(&v.StaffID, &v.Score, &at); err != nil {
+			return err
+		}
+		v.At = parseTime(at)
+		if err := fn(&v); err != nil {
 			return err
 		}
 	}

@@ -63,6 +63,15 @@ func testRecording(t *testing.T, open func(tb testing.TB) Services) {
 		if err := s.Recs.PutReview(admin, rv, []byte("sealed")); err != nil || rv.Score != 95 {
 			t.Fatalf("PutReview score=%v, %v; want 95", rv.Score, err)
 		}
+		task := &beifen.Task{Name: "质检", WindowEnd: 1440, MaxAttempts: 1, Lease: time.Minute}
+		if err := s.Tasks.CreateTask(admin, task, []int64{leads[0].ID}); err != nil {
+			t.Fatal(err)
+		}
+		var reviews []*beifen.TaskReview
+		err = s.Tasks.ScanTaskReviews(admin, task.ID, func(v *beifen.TaskReview) error { reviews = append(reviews, v); return nil })
+		if err != nil || len(reviews) != 1 || reviews[0].StaffID != sid || reviews[0].Score != 95 || !reviews[0].At.Equal(at) {
+			t.Fatalf("ScanTaskReviews=%+v, %v", reviews, err)
+		}
 	})
 	t.Run("ErrOtherTeam", func(t *testing.T) {
 		s := open(t)

@@ -20,7 +20,7 @@ var WantSchema = map[string][]string{
 	"tasks":            {"created_at", "id", "lease", "max_attempts", "name", "retry_delay", "team_id", "window_end", "window_start"},
 	"task_staff":       {"task_id", "user_id"},
 	"task_leads":       {"attempts", "due_at", "lead_id", "outcome", "staff_id", "state", "task_id"},
-	"task_calls":       {"created_at", "id", "intent", "lead_id", "next_follow", "note", "outcome", "staff_id", "talk_seconds", "task_id"},
+	"task_calls":       {"created_at", "id", "intent", "lead_id", "next_follow", "note", "outcome", "staff_id", "talk_seconds", "task_id", "text_sent"},
 	"migrations":       {"name"},
 	"otps":             {"attempts", "code_hash", "expires_at", "locked_until", "phone_hash", "sent_at"},
 	"records":          {"created_at", "id", "ident", "kind", "payload", "user_id", "version"},

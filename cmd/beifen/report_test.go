@@ -37,6 +37,11 @@ func TestPolicy_9_storage_write_ReportToExcel(t *testing.T) {
 		}
 		staff = append(staff, beifenhttp.NewClient(s.URL, tok))
 	}
+	boss := beifenhttp.NewClient(s.URL, admin["BEIFEN_TOKEN"])
+	s.CRM.SMS = &smsRecorder{}
+	if err := boss.PutTemplate(ctx, &beifen.SMSTemplate{Outcome: beifen.OutcomeConnected, Body: "{name}您好"}); err != nil {
+		t.Fatal(err)
+	}
 	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "月度", "--window", "00:00-24:00"))
 	calls := []struct {
 		who int
@@ -63,7 +68,7 @@ func TestPolicy_9_storage_write_ReportToExcel(t *testing.T) {
 		t.Fatal(err)
 	}
 	total := rows[len(rows)-1]
-	if total.StaffID != 0 || total.Dials != 6 || total.Connected != 3 || total.TalkSeconds != 211 || total.Intents["A"] != 2 {
+	if total.StaffID != 0 || total.Dials != 6 || total.Connected != 3 || total.TalkSeconds != 211 || total.Intents["A"] != 2 || total.Texts != 3 {
 		t.Fatalf("task total %+v", total)
 	}
 	dir := t.TempDir()
@@ -106,7 +111,7 @@ func TestPolicy_9_storage_write_ReportToExcel(t *testing.T) {
 	for i, r := range rows {
 		cells := got[i+1]
 		for j, want := range map[int]float64{2: float64(r.Dials), 3: float64(r.Connected), 4: r.ConnectRate,
-			5: float64(r.TalkSeconds), 6: r.AvgTalk, 7: float64(r.Intents["A"]), 10: float64(r.Intents["D"])} {
+			5: float64(r.TalkSeconds), 6: r.AvgTalk, 7: float64(r.Intents["A"]), 10: float64(r.Intents["D"]), 11: float64(r.Texts)} {
 			v, err := strconv.ParseFloat(cells[j], 64)
 			if err != nil || v < want-0.01 || v > want+0.01 {
 				t.Fatalf("row %d column %d: LibreOffice shows %q, the API %v (row %q)", i, j, cells[j], want, cells)

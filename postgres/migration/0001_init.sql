@@ -171,6 +171,7 @@ CREATE TABLE task_calls (
 	note         BYTEA,
 	next_follow  TIMESTAMPTZ,
 	talk_seconds INTEGER NOT NULL DEFAULT 0,
+	text_sent    INTEGER NOT NULL DEFAULT 0, -- 1 when an after-call text went out
 	created_at   TIMESTAMPTZ NOT NULL
 );
 CREATE INDEX task_calls_task ON task_calls (task_id, staff_id);

@@ -171,6 +171,7 @@ CREATE TABLE task_calls (
 	note         BLOB,
 	next_follow  TEXT,
 	talk_seconds INTEGER NOT NULL DEFAULT 0,
+	text_sent    INTEGER NOT NULL DEFAULT 0, -- 1 when an after-call text went out
 	created_at   TEXT NOT NULL
 );
 CREATE INDEX task_calls_task ON task_calls (task_id, staff_id);
