@@ -16,4 +16,5 @@ type Store struct {
 	Templates SMSTemplateService
 	Calls     PhoneCallService
 	Recs      RecordingService
+	Audit     AuditService
 }

@@ -31,9 +31,20 @@ type Service struct {
 	Blobs  beifen.BlobStore // the raw blob store; Service encrypts what it puts there
 	Master *keyring.Master
 	Logger *slog.Logger
+
+	// Auditor records each export of a snapshot (may be nil in tests).
+	Auditor beifen.Auditor
 }
 
 var _ beifen.BackupService = (*Service)(nil)
+
+// audit records an access in the account's audit log.
+func (s *Service) audit(ctx context.Context, action, object string) error {
+	if s.Auditor == nil {
+		return nil
+	}
+	return s.Auditor.Audit(ctx, action, object)
+}
 
 // NewService returns a Service.
 func NewService(store beifen.Store, blobs beifen.BlobStore, master *keyring.Master, logger *slog.Logger) *Service {

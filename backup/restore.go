@@ -52,6 +52,9 @@ func (s *Service) ExportContacts(ctx context.Context, id int64, w io.Writer) err
 	if err != nil {
 		return err
 	}
+	if err := s.audit(ctx, "snapshot.export", fmt.Sprintf("snapshot:%d/contacts", id)); err != nil {
+		return err
+	}
 	bw := bufio.NewWriterSize(w, 64<<10)
 	vw := vcard.NewWriter(bw)
 	if err := each(ctx, s, a, id, beifen.KindContact, vw.Write); err != nil {
@@ -99,6 +102,9 @@ func (s *Service) exportXML(ctx context.Context, id int64, w io.Writer, write fu
 	}
 	sn, err := s.Store.Snapshots.FindSnapshotByID(ctx, id)
 	if err != nil {
+		return err
+	}
+	if err := s.audit(ctx, "snapshot.export", fmt.Sprintf("snapshot:%d", id)); err != nil {
 		return err
 	}
 	bw := bufio.NewWriterSize(w, 64<<10)

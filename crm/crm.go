@@ -29,6 +29,9 @@ type Service struct {
 	// SMS sends after-call texts.
 	SMS beifen.SMSSender
 
+	// Auditor records accesses to personal data (may be nil in tests).
+	Auditor beifen.Auditor
+
 	// Profile fills a user's name and number from their sealed profile.
 	Profile func(u *beifen.User) error
 
@@ -194,4 +197,12 @@ func (s *Service) ReleaseIdle(ctx context.Context) (int, error) {
 		total += n
 	}
 	return total, nil
+}
+
+// audit records an access in the team's audit log.
+func (s *Service) audit(ctx context.Context, action, object string) error {
+	if s.Auditor == nil {
+		return nil
+	}
+	return s.Auditor.Audit(ctx, action, object)
 }

@@ -19,6 +19,9 @@ func (s *Service) ExportCustomers(ctx context.Context, w io.Writer) error {
 		return err
 	}
 	me := beifen.UserFromContext(ctx).ID
+	if err := s.audit(ctx, "customers.export", "user:"+itoa(me)); err != nil {
+		return err
+	}
 	bw := bufio.NewWriter(w)
 	vw := vcard.NewWriter(bw)
 	for off := 0; ; off += 1000 {

@@ -47,6 +47,9 @@ func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, pro
 	if err != nil {
 		return nil, err
 	}
+	if err := s.audit(ctx, "leads.import", "import:"+im.res.ID); err != nil {
+		return nil, err
+	}
 	s.Logger.InfoContext(ctx, "leads imported", "team_id", t.id, "rows", im.res.Rows, "imported", im.res.Imported,
 		"duplicates", im.res.Duplicates, "invalid", im.res.Invalid, "dnc", im.res.DNC)
 	return &im.res, nil

@@ -152,6 +152,9 @@ func (s *Service) OpenRecording(ctx context.Context, id, offset, length int64, k
 	if err := s.Store.Recs.LogAccess(ctx, &beifen.RecordingAccess{RecordingID: id, UserID: u.ID, Kind: kind, At: s.now().UTC()}); err != nil {
 		return nil, err
 	}
+	if err := s.audit(ctx, "recording."+kind, "recording:"+itoa(id)); err != nil {
+		return nil, err
+	}
 	return t.blobs.OpenRange(ctx, recs[0].BlobName, offset, length)
 }
 

@@ -61,6 +61,9 @@ func (s *Service) RejectedRows(ctx context.Context, id string, w io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := s.audit(ctx, "leads.rejected.export", "import:"+id); err != nil {
+		return err
+	}
 	for n := 0; ; n++ {
 		rc, err := t.blobs.Open(ctx, t.rejectName(id, n))
 		if beifen.ErrorCode(err) == beifen.ENOTFOUND {

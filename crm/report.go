@@ -185,6 +185,9 @@ func (s *Service) ReportCSV(ctx context.Context, taskID int64, w io.Writer) erro
 	if err != nil {
 		return err
 	}
+	if err := s.audit(ctx, "report.export", "task:"+itoa(taskID)); err != nil {
+		return err
+	}
 	return WriteReportCSV(w, rows)
 }
 
@@ -197,6 +200,9 @@ func (s *Service) ReportXLSX(ctx context.Context, taskID int64, w io.Writer) err
 	}
 	detail, err := s.DetailRows(ctx, taskID)
 	if err != nil {
+		return err
+	}
+	if err := s.audit(ctx, "report.export", "task:"+itoa(taskID)); err != nil {
 		return err
 	}
 	return xlsx.WriteReport(w, xlsx.Sheet{Name: "汇总 Summary", Header: ReportHeader, Rows: ReportRows(rows)},

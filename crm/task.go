@@ -99,6 +99,9 @@ func (s *Service) NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch,
 	if err := tm.openLead(leads[0]); err != nil {
 		return nil, err
 	}
+	if err := s.audit(ctx, "lead.dial", "lead:"+itoa(id)); err != nil { // the number is revealed to dial it
+		return nil, err
+	}
 	s.Logger.InfoContext(ctx, "lead dispatched", "task_id", taskID, "lead_id", id, "user_id", beifen.UserIDFromContext(ctx))
 	return &beifen.Dispatch{LeadID: id, Phone: leads[0].Phone, Name: leads[0].Name}, nil
 }

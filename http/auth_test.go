@@ -51,6 +51,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/api/v1/tasks/1/report.xlsx"},
 	{"PUT", "/api/v1/sms/templates/connected"},
 	{"POST", "/api/v1/sms/replies"},
+	{"GET", "/api/v1/audit"},
+	{"GET", "/api/v1/audit/verify"},
 }
 
 // The backup mock has no functions set: a request that got past the check would panic into a 500.

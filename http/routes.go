@@ -49,6 +49,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/tasks/{id}/report.csv", s.requireAuth(s.handleReportCSV))
 	mux.HandleFunc("GET /api/v1/tasks/{id}/report.xlsx", s.requireAuth(s.handleReportXLSX))
 	mux.HandleFunc("PUT /api/v1/sms/templates/{outcome}", s.requireAuth(s.handleTemplatePut))
+	mux.HandleFunc("GET /api/v1/audit", s.requireAuth(s.handleAuditList))
+	mux.HandleFunc("GET /api/v1/audit/verify", s.requireAuth(s.handleAuditVerify))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 
 	return s.recoverPanic(s.accessLog(s.authenticate(mux)))

@@ -33,6 +33,8 @@ type Server struct {
 	Reporter          Reporter
 	CallLogger        CallLogger
 	Recorder          Recorder
+	AuditReader       AuditReader
+	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger
 }
 

@@ -19,5 +19,6 @@ func NewStore(db *DB) beifen.Store {
 		Templates: NewSMSTemplateService(db),
 		Calls:     NewPhoneCallService(db),
 		Recs:      NewRecordingService(db),
+		Audit:     NewAuditService(db),
 	}
 }

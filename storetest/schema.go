@@ -8,6 +8,7 @@ import (
 
 // WantSchema is the logical schema every dialect must reach: each table and its sorted columns.
 var WantSchema = map[string][]string{
+	"audit":            {"action", "actor_id", "at", "hash", "id", "object", "prev", "scope"},
 	"blobs":            {"created_at", "name", "size", "snapshot_id", "user_id"},
 	"dnc":              {"created_at", "phone_hash", "team_id"},
 	"leads":            {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/audit"
 	"github.com/beifen/beifen/auth"
 	"github.com/beifen/beifen/backup"
 	"github.com/beifen/beifen/crm"
@@ -36,6 +37,7 @@ type Main struct {
 	Master     *keyring.Master
 	Auth       *auth.Service
 	Backup     *backup.Service
+	Audit      *audit.Service
 	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
 }
@@ -60,11 +62,14 @@ func (m *Main) Open() error {
 	m.Master = master
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
+	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
+	m.Backup.Auditor = m.Audit
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM.PhoneHash = m.Auth.PhoneHash
 	m.CRM.SMS = m.Auth.SMS
 	m.CRM.Profile = m.Auth.OpenProfile
+	m.CRM.Auditor = m.Audit
 	return nil
 }
 
@@ -104,6 +109,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Reporter = m.CRM
 	m.HTTPServer.CallLogger = m.CRM
 	m.HTTPServer.Recorder = m.CRM
+	m.HTTPServer.AuditReader = m.Audit
+	m.HTTPServer.AuditScope = audit.ScopeOf
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

@@ -236,3 +236,16 @@ CREATE TABLE reviews (
 	created_at   TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (recording_id, reviewer_id)
 );
+
+-- Tamper-evident audit logs: a hash chain per scope (a team or a personal account).
+CREATE TABLE audit (
+	id       BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	scope    TEXT NOT NULL,
+	actor_id BIGINT NOT NULL,
+	action   TEXT NOT NULL,
+	object   TEXT NOT NULL,
+	at       TIMESTAMPTZ NOT NULL,
+	prev     BYTEA NOT NULL,
+	hash     BYTEA NOT NULL
+);
+CREATE INDEX audit_scope ON audit (scope, id);

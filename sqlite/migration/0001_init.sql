@@ -236,3 +236,16 @@ CREATE TABLE reviews (
 	created_at   TEXT NOT NULL,
 	PRIMARY KEY (recording_id, reviewer_id)
 );
+
+-- Tamper-evident audit logs: a hash chain per scope (a team or a personal account).
+CREATE TABLE audit (
+	id       INTEGER PRIMARY KEY AUTOINCREMENT,
+	scope    TEXT NOT NULL,
+	actor_id INTEGER NOT NULL,
+	action   TEXT NOT NULL,
+	object   TEXT NOT NULL,
+	at       TEXT NOT NULL,
+	prev     BLOB NOT NULL,
+	hash     BLOB NOT NULL
+);
+CREATE INDEX audit_scope ON audit (scope, id);

@@ -1,0 +1,66 @@
+package main_test
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"path/filepath"
+	"testing"
+
+	"github.com/beifen/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+)
+
+// TestPolicy_5a_AuditLogTamperEvident: every access to personal data (a number revealed for
+// dialling, a report exported) lands in the team's audit log with who, what and when; staff may
+// not read it; and an entry edited in the database is detected.
+func TestPolicy_5a_AuditLogTamperEvident(t *testing.T) {
+	s := MustRunMain(t, "")
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 2))
+	staff := mustStaff(t, s, team, 1)[0]
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "审计", "--window", "00:00-24:00"))
+	ctx := context.Background()
+	d, err := staff.NextLead(ctx, task)
+	if err != nil || d == nil {
+		t.Fatal(err)
+	}
+	mustCLI(t, admin, "report", "--task", itoa(task), "--out", filepath.Join(t.TempDir(), "r.csv"))
+
+	b, st := apiDo(t, "GET", s.URL+"/api/v1/audit", admin["BEIFEN_TOKEN"], nil, nil)
+	var log beifenhttp.AuditResponse
+	json.Unmarshal(b, &log)
+	if st != 200 || len(log.Events) != 3 {
+		t.Fatalf("audit log %d: %+v, want the import, the dial and the export", st, log.Events)
+	}
+	want := []struct{ action, object string }{{"leads.import", ""}, {"lead.dial", "lead:" + itoa(d.LeadID)}, {"report.export", "task:" + itoa(task)}}
+	for i, e := range log.Events {
+		if e.Action != want[i].action || (want[i].object != "" && e.Object != want[i].object) || e.ActorID == 0 || e.At.IsZero() {
+			t.Fatalf("event %d: %+v, want %s %s", i, e, want[i].action, want[i].object)
+		}
+	}
+	if _, st := apiDo(t, "GET", s.URL+"/api/v1/audit", staff.Token, nil, nil); st != 403 {
+		t.Fatalf("staff read the audit log: %d", st)
+	}
+	verify := func() beifenhttp.VerifyResponse {
+		b, _ := apiDo(t, "GET", s.URL+"/api/v1/audit/verify", admin["BEIFEN_TOKEN"], nil, nil)
+		var v beifenhttp.VerifyResponse
+		json.Unmarshal(b, &v)
+		return v
+	}
+	if v := verify(); !v.Whole || v.Entries != 3 {
+		t.Fatalf("verify %+v, want a whole chain of 3", v)
+	}
+	// Someone with the database file rewrites who was dialled.
+	db, err := sql.Open("sqlite", filepath.Join(s.Config.DataDir, "beifen.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	if _, err := db.Exec(`UPDATE audit SET object = 'lead:999' WHERE id = ?`, log.Events[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	if v := verify(); v.Whole || v.Broken != log.Events[1].ID {
+		t.Fatalf("verify after tampering %+v, want broken at %d", v, log.Events[1].ID)
+	}
+}

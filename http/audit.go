@@ -1,0 +1,48 @@
+package http
+
+import (
+	"context"
+	"net/http"
+
+	"github.com/beifen/beifen"
+)
+
+// AuditReader shows and checks the signed-in user's audit log.
+type AuditReader interface {
+	Events(ctx context.Context) ([]*beifen.AuditEvent, error)
+	Verify(ctx context.Context, scope string) (broken int64, n int, err error)
+}
+
+// AuditResponse lists audit events.
+type AuditResponse struct {
+	Events []*beifen.AuditEvent `json:"events"`
+}
+
+// VerifyResponse says whether an audit chain is whole.
+type VerifyResponse struct {
+	Entries int   `json:"entries"`
+	Broken  int64 `json:"broken_at,omitempty"` // the first entry that does not match
+	Whole   bool  `json:"whole"`
+}
+
+func (s *Server) handleAuditList(w http.ResponseWriter, r *http.Request) {
+	events, err := s.AuditReader.Events(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &AuditResponse{Events: events})
+}
+
+func (s *Server) handleAuditVerify(w http.ResponseWriter, r *http.Request) {
+	if _, err := s.AuditReader.Events(r.Context()); err != nil { // the same rights as reading it
+		s.Error(w, r, err)
+		return
+	}
+	broken, n, err := s.AuditReader.Verify(r.Context(), s.AuditScope(beifen.UserFromContext(r.Context())))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &VerifyResponse{Entries: n, Broken: broken, Whole: broken == 0})
+}
