@@ -27,6 +27,9 @@ type User struct {
 	// WrappedKey is the account's data key sealed under the server's master key; never sent to
 	// clients. Destroying it makes everything the account backed up unreadable.
 	WrappedKey []byte `json:"-"`
+
+	// EraseAfter is when a requested deletion of the account takes effect (zero: none asked).
+	EraseAfter time.Time `json:"erase_after,omitzero"`
 }
 
 // Validate returns EINVALID if a required field is missing.
@@ -52,6 +55,13 @@ type UserService interface {
 	// FindUsers returns users in ID order, and how many there are in all.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 
+	// EraseUser deletes everything the account stored (records, snapshots, sources, the blob
+	// registry, tokens), destroys its data key and replaces its number and profile with the
+	// given anonymous ones, in one transaction. The row stays as a pseudonymous tombstone, so
+	// team data that names the person by ID loses the identity, not its history.
+	// Returns ENOTFOUND if the user does not exist.
+	EraseUser(ctx context.Context, id int64, phoneHash, sealed []byte) error
+
 	// CreateUser creates a user and sets its ID and times. Returns ECONFLICT if the phone
 	// number is taken.
 	CreateUser(ctx context.Context, u *User) error
@@ -62,6 +72,7 @@ type UserService interface {
 
 // UserUpdate holds the fields to change on a user.
 type UserUpdate struct {
+	EraseAfter   *time.Time // the zero time cancels a requested deletion
 	Sealed       *[]byte
 	PasswordHash *string
 	WrappedKey   *[]byte
@@ -69,6 +80,7 @@ type UserUpdate struct {
 
 // UserFilter selects users.
 type UserFilter struct {
-	Offset int
-	Limit  int
+	EraseDue *time.Time // only accounts whose deletion takes effect by then
+	Offset   int
+	Limit    int
 }

@@ -47,24 +47,7 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 	if err != nil {
 		return nil, "", err
 	}
-	now := s.Now().UTC()
-	ph := s.PhoneHash(e164)
-	o, err := s.Store.OTPs.FindOTP(ctx, ph)
-	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
-		return nil, "", beifen.Errorf(beifen.EUNAUTHORIZED, "Wrong or expired code.")
-	} else if err != nil {
-		return nil, "", err
-	}
-	if err := checkLock(o, now); err != nil {
-		return nil, "", err
-	}
-	if len(o.CodeHash) == 0 || !now.Before(o.ExpiresAt) {
-		return nil, "", beifen.Errorf(beifen.EUNAUTHORIZED, "Wrong or expired code.")
-	}
-	if !equalHash(o.CodeHash, s.codeHash(ph, code)) {
-		return nil, "", s.fail(ctx, ph, now)
-	}
-	if err := s.Store.OTPs.DeleteOTP(ctx, ph); err != nil {
+	if err := s.checkCode(ctx, e164, code); err != nil {
 		return nil, "", err
 	}
 	u, err := s.findOrCreate(ctx, e164)
@@ -73,6 +56,28 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 	}
 	tok, err := s.issueToken(ctx, u, kind)
 	return u, tok, err
+}
+
+// checkCode uses up the code sent to e164, counting a wrong one towards the lock.
+func (s *Service) checkCode(ctx context.Context, e164, code string) error {
+	now := s.Now().UTC()
+	ph := s.PhoneHash(e164)
+	o, err := s.Store.OTPs.FindOTP(ctx, ph)
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return beifen.Errorf(beifen.EUNAUTHORIZED, "Wrong or expired code.")
+	} else if err != nil {
+		return err
+	}
+	if err := checkLock(o, now); err != nil {
+		return err
+	}
+	if len(o.CodeHash) == 0 || !now.Before(o.ExpiresAt) {
+		return beifen.Errorf(beifen.EUNAUTHORIZED, "Wrong or expired code.")
+	}
+	if !equalHash(o.CodeHash, s.codeHash(ph, code)) {
+		return s.fail(ctx, ph, now)
+	}
+	return s.Store.OTPs.DeleteOTP(ctx, ph)
 }
 
 func (s *Service) fail(ctx context.Context, ph []byte, now time.Time) error {

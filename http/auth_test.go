@@ -53,6 +53,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"POST", "/api/v1/sms/replies"},
 	{"GET", "/api/v1/audit"},
 	{"GET", "/api/v1/audit/verify"},
+	{"POST", "/api/v1/me/deletion"},
+	{"DELETE", "/api/v1/me/deletion"},
 }
 
 // The backup mock has no functions set: a request that got past the check would panic into a 500.

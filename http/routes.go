@@ -13,6 +13,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/auth/signout", s.requireAuth(s.handleAuthSignOut))
 	mux.HandleFunc("GET /api/v1/me", s.requireAuth(s.handleMe))
 	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
+	mux.HandleFunc("POST /api/v1/me/deletion", s.requireAuth(s.handleDeletionRequest))
+	mux.HandleFunc("DELETE /api/v1/me/deletion", s.requireAuth(s.handleDeletionCancel))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -34,6 +34,7 @@ type Server struct {
 	CallLogger        CallLogger
 	Recorder          Recorder
 	AuditReader       AuditReader
+	AccountDeleter    AccountDeleter
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger
 }

@@ -35,7 +35,13 @@ func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*be
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM users ORDER BY id LIMIT $1 OFFSET $2`, limit, f.Offset)
+	var due any // NULL: every user
+	if f.EraseDue != nil {
+		due = f.EraseDue.UTC()
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM users
+		WHERE $3::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $3)
+		ORDER BY id LIMIT $1 OFFSET $2`, limit, f.Offset, due)
 	if err != nil {
 		return nil, 0, FormatError(err)
 	}
@@ -114,15 +120,19 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 	if upd.WrappedKey != nil {
 		u.WrappedKey = *upd.WrappedKey
 	}
+	if upd.EraseAfter != nil {
+		u.EraseAfter = *upd.EraseAfter
+	}
 	u.UpdatedAt = tx.now
 	_, err = tx.ExecContext(ctx, `
 		UPDATE users SET
 			sealed = $1,
 			password_hash = $2,
 			wrapped_key = $3,
-			updated_at = $4
-		WHERE id = $5`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, u.UpdatedAt, id)
+			erase_after = $4,
+			updated_at = $5
+		WHERE id = $6`,
+		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), u.UpdatedAt, id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -136,7 +146,7 @@ type queryer interface {
 
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
 	var u beifen.User
-	var created, updated sql.NullTime
+	var created, updated, erase sql.NullTime
 	var teamID sql.NullInt64
 	var role string
 	err := q.QueryRowContext(ctx, `
@@ -148,16 +158,40 @@ func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.Us
 			sealed,
 			password_hash,
 			wrapped_key,
+			erase_after,
 			created_at,
 			updated_at
 		FROM users WHERE `+where, arg,
-	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
+	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	} else if err != nil {
 		return nil, FormatError(err)
 	}
-	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	u.CreatedAt, u.UpdatedAt, u.EraseAfter = parseTime(created), parseTime(updated), parseTime(erase)
 	u.TeamID, u.Role = teamID.Int64, beifen.Role(role)
 	return &u, nil
+}
+
+// EraseUser deletes everything the account stored and leaves a pseudonymous tombstone.
+func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed []byte) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := findUser(ctx, tx, `id = $1 FOR UPDATE`, id); err != nil {
+		return err
+	}
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
+			return FormatError(err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = $1, sealed = $2, password_hash = '', wrapped_key = NULL,
+		erase_after = NULL, updated_at = $3 WHERE id = $4`, phoneHash, sealed, tx.now, id)
+	if err != nil {
+		return FormatError(err)
+	}
+	return tx.Commit()
 }

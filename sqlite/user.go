@@ -35,7 +35,12 @@ func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*be
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM users ORDER BY id LIMIT ? OFFSET ?`, limit, f.Offset)
+	where, args := "", []any{}
+	if f.EraseDue != nil {
+		where, args = "WHERE erase_after IS NOT NULL AND erase_after <= ?", append(args, formatTime(*f.EraseDue))
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY id LIMIT ? OFFSET ?`,
+		append(args, limit, f.Offset)...)
 	if err != nil {
 		return nil, 0, FormatError(err)
 	}
@@ -113,15 +118,19 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 	if upd.WrappedKey != nil {
 		u.WrappedKey = *upd.WrappedKey
 	}
+	if upd.EraseAfter != nil {
+		u.EraseAfter = *upd.EraseAfter
+	}
 	u.UpdatedAt = tx.now
 	_, err = tx.ExecContext(ctx, `
 		UPDATE users SET
 			sealed = ?,
 			password_hash = ?,
 			wrapped_key = ?,
+			erase_after = ?,
 			updated_at = ?
 		WHERE id = ?`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.UpdatedAt), id)
+		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), formatTime(u.UpdatedAt), id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -135,7 +144,7 @@ type queryer interface {
 
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
 	var u beifen.User
-	var created, updated sql.NullString
+	var created, updated, erase sql.NullString
 	var teamID sql.NullInt64
 	var role string
 	err := q.QueryRowContext(ctx, `
@@ -147,16 +156,40 @@ func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.Us
 			sealed,
 			password_hash,
 			wrapped_key,
+			erase_after,
 			created_at,
 			updated_at
 		FROM users WHERE `+where, arg,
-	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &created, &updated)
+	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	} else if err != nil {
 		return nil, FormatError(err)
 	}
-	u.CreatedAt, u.UpdatedAt = parseTime(created), parseTime(updated)
+	u.CreatedAt, u.UpdatedAt, u.EraseAfter = parseTime(created), parseTime(updated), parseTime(erase)
 	u.TeamID, u.Role = teamID.Int64, beifen.Role(role)
 	return &u, nil
+}
+
+// EraseUser deletes everything the account stored and leaves a pseudonymous tombstone.
+func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed []byte) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := findUser(ctx, tx, `id = ?`, id); err != nil {
+		return err
+	}
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
+			return FormatError(err)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = ?, sealed = ?, password_hash = '', wrapped_key = NULL,
+		erase_after = NULL, updated_at = ? WHERE id = ?`, phoneHash, sealed, formatTime(tx.now), id)
+	if err != nil {
+		return FormatError(err)
+	}
+	return tx.Commit()
 }

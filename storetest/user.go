@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -72,4 +73,54 @@ func testUser(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatalf("PasswordHash=%q/%q WrappedKey=%x, want %q and none", got.PasswordHash, again.PasswordHash, again.WrappedKey, pw)
 		}
 	})
+}
+
+func testUserErase(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	s := open(t)
+	u, uctx := MustCreateUser(t, ctx, s)
+	kept, kctx := MustCreateUser(t, ctx, s)
+	for _, c := range []context.Context{uctx, kctx} {
+		mustSnapshot(t, c, s, mustRecords(t, c, s, beifen.KindSMS, "a", 3))
+		if err := s.Blobs.PutBlobEntry(c, &beifen.BlobEntry{Name: "n", Size: 1}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	tok := &beifen.Token{UserID: u.ID, Hash: randBytes(32), Kind: "api"}
+	if err := s.Tokens.CreateToken(ctx, tok); err != nil {
+		t.Fatal(err)
+	}
+	due := time.Now().Add(time.Hour)
+	if _, err := s.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{EraseAfter: &due}); err != nil {
+		t.Fatal(err)
+	}
+	later := due.Add(time.Minute)
+	if users, _, err := s.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &later}); err != nil || len(users) != 1 || users[0].ID != u.ID {
+		t.Fatalf("FindUsers(erase due)=%v, %v; want the one user", users, err)
+	}
+	if err := s.Users.EraseUser(ctx, u.ID, randBytes(32), []byte("erased")); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Users.FindUserByPhoneHash(ctx, u.PhoneHash); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("the erased number still finds the account: %v", err)
+	}
+	got, err := s.Users.FindUserByID(ctx, u.ID)
+	if err != nil || len(got.WrappedKey) != 0 || string(got.Sealed) != "erased" || !got.EraseAfter.IsZero() {
+		t.Fatalf("tombstone %+v, %v", got, err)
+	}
+	n := 0
+	s.Records.ScanRecords(uctx, func(*beifen.Record) error { n++; return nil })
+	_, snaps, _ := s.Snapshots.FindSnapshots(uctx, beifen.SnapshotFilter{})
+	_, blobErr := s.Blobs.FindBlobEntry(uctx, "n")
+	_, tokErr := s.Tokens.FindTokenByHash(ctx, tok.Hash)
+	if n != 0 || snaps != 0 || beifen.ErrorCode(blobErr) != beifen.ENOTFOUND || beifen.ErrorCode(tokErr) != beifen.ENOTFOUND {
+		t.Fatalf("left after erasing: %d records, %d snapshots, blob %v, token %v", n, snaps, blobErr, tokErr)
+	}
+	// The other account is untouched.
+	k := 0
+	s.Records.ScanRecords(kctx, func(*beifen.Record) error { k++; return nil })
+	if _, ks, _ := s.Snapshots.FindSnapshots(kctx, beifen.SnapshotFilter{}); k != 3 || ks != 1 || kept.ID == 0 {
+		t.Fatalf("the other account has %d records, %d snapshots", k, ks)
+	}
+	wantError(t, s.Users.EraseUser(ctx, 9999, randBytes(32), nil), beifen.ENOTFOUND, "User not found.")
 }

@@ -2,9 +2,11 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 
 	"fmt"
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/phonenumber"
 	"io"
 	"log/slog"
 )
@@ -23,6 +25,9 @@ Options:
 `
 
 func runUser(ctx context.Context, args []string, getenv Env, stdout, stderr io.Writer) error {
+	if len(args) > 0 && args[0] == "erase" {
+		return runUserErase(ctx, args[1:], getenv, stdout, stderr)
+	}
 	if len(args) == 0 || args[0] != "add" {
 		fmt.Fprint(stderr, userAddUsage)
 		return errUsage
@@ -98,4 +103,42 @@ func runTeam(ctx context.Context, args []string, getenv Env, stdout, stderr io.W
 	}
 	fmt.Fprintf(stdout, "created team %q\n%d\n", t.Name, t.ID)
 	return nil
+}
+
+const userEraseUsage = `Usage: beifen user erase --data DIR [--db URL] --phone NUMBER
+
+Erases an account at once, as if its cooling-off period had ended (for legal requests and tests):
+its backups, blobs, tokens and data key are destroyed, and a receipt is printed as JSON.
+
+EXIT STATUS: 0 on success, 1 if there is no such account or erasing failed, 2 on bad flags.
+
+Options:
+`
+
+func runUserErase(ctx context.Context, args []string, getenv Env, stdout, stderr io.Writer) error {
+	fs := newFlagSet("user erase", userEraseUsage, stderr)
+	cfg := serverConfig(fs, getenv)
+	phone := fs.String("phone", "", "phone `number` of the account")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	e164, err := phonenumber.Normalize(*phone)
+	if err != nil {
+		return err
+	}
+	m, err := openQuiet(cfg, stderr)
+	if err != nil {
+		return err
+	}
+	defer m.Close()
+	u, err := m.Store.Users.FindUserByPhoneHash(ctx, m.Auth.PhoneHash(e164))
+	if err != nil {
+		return err
+	}
+	ph, sealed := m.Auth.Anonymous()
+	r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(stdout).Encode(r)
 }

@@ -111,6 +111,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Recorder = m.CRM
 	m.HTTPServer.AuditReader = m.Audit
 	m.HTTPServer.AuditScope = audit.ScopeOf
+	m.HTTPServer.AccountDeleter = m.Auth
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}
@@ -138,8 +139,30 @@ func (m *Main) runJobs(ctx context.Context) {
 			if _, err := m.CRM.ReleaseIdle(ctx); err != nil {
 				m.Logger.Error("release idle customers", "err", err)
 			}
+			if _, err := m.EraseDue(ctx, time.Now()); err != nil {
+				m.Logger.Error("erase accounts", "err", err)
+			}
 		}
 	}
+}
+
+// EraseDue erases every account whose requested deletion takes effect by now, and returns the
+// receipts.
+func (m *Main) EraseDue(ctx context.Context, now time.Time) ([]*backup.Receipt, error) {
+	users, _, err := m.Store.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &now})
+	if err != nil {
+		return nil, err
+	}
+	var receipts []*backup.Receipt
+	for _, u := range users {
+		ph, sealed := m.Auth.Anonymous()
+		r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
+		if err != nil {
+			return receipts, err
+		}
+		receipts = append(receipts, r)
+	}
+	return receipts, nil
 }
 
 // Close stops serving and closes the storage.

@@ -18,6 +18,7 @@ CREATE TABLE users (
 	sealed        BYTEA NOT NULL,
 	password_hash TEXT NOT NULL DEFAULT '',
 	wrapped_key   BYTEA,
+	erase_after   TIMESTAMPTZ, -- a requested deletion takes effect then
 	created_at    TIMESTAMPTZ NOT NULL,
 	updated_at    TIMESTAMPTZ NOT NULL
 );

@@ -18,6 +18,7 @@ CREATE TABLE users (
 	sealed        BLOB NOT NULL,
 	password_hash TEXT NOT NULL DEFAULT '',
 	wrapped_key   BLOB,
+	erase_after   TEXT, -- a requested deletion takes effect then
 	created_at    TEXT NOT NULL,
 	updated_at    TEXT NOT NULL
 );

@@ -1,0 +1,48 @@
+package backup
+
+import (
+	"context"
+	"time"
+
+	"github.com/beifen/beifen"
+)
+
+// Receipt says what erasing an account removed (clause 6.4).
+type Receipt struct {
+	UserID   int64     `json:"user_id"`
+	ErasedAt time.Time `json:"erased_at"`
+	Blobs    int       `json:"blobs"`
+	Records  int       `json:"records"`
+}
+
+// EraseAccount erases an account for good: its blobs are deleted, its records, snapshots,
+// sources and tokens removed, and its data key destroyed, so any copy of its data (a database
+// backup, say) can no longer be read. The account row stays as a pseudonymous tombstone with the
+// anonymous number and profile given; team data keeps its history without the person.
+func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, sealed []byte) (*Receipt, error) {
+	r := &Receipt{UserID: u.ID}
+	uctx := beifen.NewContextWithUser(ctx, u)
+	var names []string
+	if err := s.Store.Blobs.ScanBlobEntries(uctx, func(e *beifen.BlobEntry) error {
+		names = append(names, e.Name)
+		return nil
+	}); err != nil {
+		return nil, err
+	}
+	if err := s.Store.Records.ScanRecords(uctx, func(*beifen.Record) error { r.Records++; return nil }); err != nil {
+		return nil, err
+	}
+	// The key goes first, in the same transaction as the rows: from then on nothing is readable.
+	if err := s.Store.Users.EraseUser(ctx, u.ID, phoneHash, sealed); err != nil {
+		return nil, err
+	}
+	for _, name := range names {
+		if err := s.Blobs.Delete(ctx, name); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			return nil, err
+		}
+		r.Blobs++
+	}
+	r.ErasedAt = time.Now().UTC()
+	s.Logger.InfoContext(ctx, "account erased", "user_id", u.ID, "blobs", r.Blobs, "records", r.Records)
+	return r, nil
+}
