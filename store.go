@@ -17,4 +17,5 @@ type Store struct {
 	Calls     PhoneCallService
 	Recs      RecordingService
 	Audit     AuditService
+	Policies  PolicyService
 }

@@ -55,6 +55,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/api/v1/audit/verify"},
 	{"POST", "/api/v1/me/deletion"},
 	{"DELETE", "/api/v1/me/deletion"},
+	{"GET", "/api/v1/me/policy"},
+	{"POST", "/api/v1/me/policy"},
 }
 
 // The backup mock has no functions set: a request that got past the check would panic into a 500.

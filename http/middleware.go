@@ -58,6 +58,12 @@ func (s *Server) requireAuth(h http.HandlerFunc) http.HandlerFunc {
 			s.Error(w, r, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in."))
 			return
 		}
+		if s.Policy != nil && !ungated[r.URL.Path] {
+			if err := s.Policy.Gate(r.Context()); err != nil {
+				s.Error(w, r, err)
+				return
+			}
+		}
 		h(w, r)
 	}
 }

@@ -14,6 +14,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me", s.requireAuth(s.handleMe))
 	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
 	mux.HandleFunc("POST /api/v1/me/deletion", s.requireAuth(s.handleDeletionRequest))
+	mux.HandleFunc("GET /api/v1/policies", s.handlePolicyList)
+	mux.HandleFunc("GET /api/v1/policies/current", s.handlePolicyCurrent)
+	mux.HandleFunc("GET /api/v1/me/policy", s.requireAuth(s.handlePolicyStatus))
+	mux.HandleFunc("POST /api/v1/me/policy", s.requireAuth(s.handlePolicyAccept))
 	mux.HandleFunc("DELETE /api/v1/me/deletion", s.requireAuth(s.handleDeletionCancel))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))

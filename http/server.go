@@ -35,6 +35,8 @@ type Server struct {
 	Recorder          Recorder
 	AuditReader       AuditReader
 	AccountDeleter    AccountDeleter
+	Policy            PolicyKeeper
+	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger
 }

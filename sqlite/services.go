@@ -20,5 +20,6 @@ func NewStore(db *DB) beifen.Store {
 		Calls:     NewPhoneCallService(db),
 		Recs:      NewRecordingService(db),
 		Audit:     NewAuditService(db),
+		Policies:  NewPolicyService(db),
 	}
 }

@@ -42,6 +42,7 @@ Usage:
   beifen check      --data DIR [--db URL]                        verify every stored blob and record
   beifen migrate    --data DIR [--db URL] [--dry-run]            apply or list database migrations
   beifen gc         --data DIR [--db URL] [--grace 72h]          remove what unfinished backups left
+  beifen policy publish --data DIR --version V --lang L --title T --file F --effective DATE [--material]
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -68,6 +69,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runTask(ctx, args, getenv, stdout, stderr)
 	case "report":
 		return runReport(ctx, args, getenv, stdout, stderr)
+	case "policy":
+		return runPolicy(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -21,6 +21,7 @@ import (
 	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/keyring"
 	"github.com/beifen/beifen/postgres"
+	"github.com/beifen/beifen/privacy"
 	"github.com/beifen/beifen/sms"
 	"github.com/beifen/beifen/sqlite"
 )
@@ -38,6 +39,7 @@ type Main struct {
 	Auth       *auth.Service
 	Backup     *backup.Service
 	Audit      *audit.Service
+	Privacy    *privacy.Service
 	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
 }
@@ -63,6 +65,7 @@ func (m *Main) Open() error {
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
+	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -112,6 +115,11 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.AuditReader = m.Audit
 	m.HTTPServer.AuditScope = audit.ScopeOf
 	m.HTTPServer.AccountDeleter = m.Auth
+	m.HTTPServer.Policy = m.Privacy
+	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
+	if err := m.Privacy.EnsureDefault(ctx); err != nil {
+		return err
+	}
 	if err := m.HTTPServer.Open(); err != nil {
 		return err
 	}

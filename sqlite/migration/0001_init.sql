@@ -250,3 +250,22 @@ CREATE TABLE audit (
 	hash     BLOB NOT NULL
 );
 CREATE INDEX audit_scope ON audit (scope, id);
+
+-- Versions of the privacy policy, per language, and who accepted which.
+CREATE TABLE policies (
+	version      TEXT NOT NULL,
+	lang         TEXT NOT NULL,
+	title        TEXT NOT NULL,
+	body         TEXT NOT NULL,
+	effective_at TEXT NOT NULL,
+	material     INTEGER NOT NULL,
+	published_at TEXT NOT NULL,
+	PRIMARY KEY (version, lang)
+);
+
+CREATE TABLE policy_acceptances (
+	user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	version     TEXT NOT NULL,
+	accepted_at TEXT NOT NULL,
+	PRIMARY KEY (user_id, version)
+);

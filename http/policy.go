@@ -1,0 +1,86 @@
+package http
+
+import (
+	"context"
+	"net/http"
+	"strings"
+
+	"github.com/beifen/beifen"
+)
+
+// PolicyKeeper serves the privacy policy and records acceptances (clauses 6.6, 8a, 8b).
+type PolicyKeeper interface {
+	Documents(ctx context.Context, lang string) ([]*beifen.PolicyDocument, error)
+	Current(ctx context.Context, lang string) (current, upcoming *beifen.PolicyDocument, err error)
+	Accept(ctx context.Context, version string) error
+	// Gate returns an error while the signed-in user must accept a new version first.
+	Gate(ctx context.Context) error
+}
+
+// CurrentPolicyResponse is the policy in effect and the next one, if published.
+type CurrentPolicyResponse struct {
+	Current  *beifen.PolicyDocument `json:"current,omitempty"`
+	Upcoming *beifen.PolicyDocument `json:"upcoming,omitempty"`
+}
+
+// AcceptRequest accepts a version explicitly.
+type AcceptRequest struct {
+	Version string `json:"version"`
+}
+
+// lang reads the wanted language: ?lang=, else Accept-Language, else zh-CN.
+func lang(r *http.Request) string {
+	if l := r.URL.Query().Get("lang"); l == "en" || l == "zh-CN" {
+		return l
+	}
+	if strings.HasPrefix(r.Header.Get("Accept-Language"), "en") {
+		return "en"
+	}
+	return "zh-CN"
+}
+
+func (s *Server) handlePolicyList(w http.ResponseWriter, r *http.Request) {
+	docs, err := s.Policy.Documents(r.Context(), lang(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"policies": docs})
+}
+
+func (s *Server) handlePolicyCurrent(w http.ResponseWriter, r *http.Request) {
+	cur, next, err := s.Policy.Current(r.Context(), lang(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &CurrentPolicyResponse{Current: cur, Upcoming: next})
+}
+
+func (s *Server) handlePolicyStatus(w http.ResponseWriter, r *http.Request) {
+	st, err := s.PolicyStatus(r.Context(), lang(r))
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, st)
+}
+
+func (s *Server) handlePolicyAccept(w http.ResponseWriter, r *http.Request) {
+	var req AcceptRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Policy.Accept(r.Context(), req.Version); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+// ungated lists what a signed-in user may still do while a new policy waits for acceptance:
+// read and accept it, see their account, sign out, and close the account.
+var ungated = map[string]bool{
+	"/api/v1/me": true, "/api/v1/me/policy": true, "/api/v1/auth/signout": true, "/api/v1/me/deletion": true,
+}

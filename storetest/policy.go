@@ -1,0 +1,35 @@
+package storetest
+
+import (
+	"context"
+	"testing"
+	"time"
+
+	"github.com/beifen/beifen"
+)
+
+func testPolicy(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	s := open(t)
+	u, _ := MustCreateUser(t, ctx, s)
+	eff := time.Date(2026, 1, 1, 0, 0, 0, 0, time.UTC)
+	d := &beifen.PolicyDocument{Version: "1", Lang: "zh-CN", Title: "隐私政策", Body: "正文", EffectiveAt: eff, Material: true}
+	if err := s.Policies.PublishPolicy(ctx, d); err != nil {
+		t.Fatal(err)
+	}
+	wantError(t, s.Policies.PublishPolicy(ctx, d), beifen.ECONFLICT, "This policy version is already published.")
+	wantError(t, s.Policies.PublishPolicy(ctx, &beifen.PolicyDocument{Version: "2", Lang: "fr", Title: "x", Body: "x", EffectiveAt: eff}),
+		beifen.EINVALID, "Policy language must be zh-CN or en.")
+	docs, err := s.Policies.FindPolicies(ctx)
+	if err != nil || len(docs) != 1 || !docs[0].Material || !docs[0].EffectiveAt.Equal(eff) || docs[0].Body != "正文" {
+		t.Fatalf("FindPolicies=%+v, %v", docs, err)
+	}
+	for i := 0; i < 2; i++ {
+		if err := s.Policies.AcceptPolicy(ctx, u.ID, "1", eff); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if got, err := s.Policies.AcceptedPolicies(ctx, u.ID); err != nil || len(got) != 1 || got[0] != "1" {
+		t.Fatalf("AcceptedPolicies=%v, %v", got, err)
+	}
+}
