@@ -27,17 +27,18 @@ func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*be
 
 // FindUsers returns users in ID order, and how many there are in all.
 func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*beifen.User, int, error) {
+	var due any // NULL: every user
+	if f.EraseDue != nil {
+		due = f.EraseDue.UTC()
+	}
 	var n int
-	if err := s.db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+	if err := s.db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM users
+		WHERE $1::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $1)`, due).Scan(&n); err != nil {
 		return nil, 0, FormatError(err)
 	}
 	var limit any // NULL: no limit
 	if f.Limit > 0 {
 		limit = f.Limit
-	}
-	var due any // NULL: every user
-	if f.EraseDue != nil {
-		due = f.EraseDue.UTC()
 	}
 	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM users
 		WHERE $3::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $3)

@@ -27,17 +27,17 @@ func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*be
 
 // FindUsers returns users in ID order, and how many there are in all.
 func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*beifen.User, int, error) {
+	where, args := "", []any{}
+	if f.EraseDue != nil {
+		where, args = "WHERE erase_after IS NOT NULL AND erase_after <= ?", append(args, formatTime(*f.EraseDue))
+	}
 	var n int
-	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users`).Scan(&n); err != nil {
+	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users `+where, args...).Scan(&n); err != nil {
 		return nil, 0, FormatError(err)
 	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit
-	}
-	where, args := "", []any{}
-	if f.EraseDue != nil {
-		where, args = "WHERE erase_after IS NOT NULL AND erase_after <= ?", append(args, formatTime(*f.EraseDue))
 	}
 	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY id LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)

@@ -95,7 +95,7 @@ func testUserErase(t *testing.T, open func(tb testing.TB) Services) {
 		t.Fatal(err)
 	}
 	later := due.Add(time.Minute)
-	if users, _, err := s.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &later}); err != nil || len(users) != 1 || users[0].ID != u.ID {
+	if users, n, err := s.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &later}); err != nil || n != 1 || len(users) != 1 || users[0].ID != u.ID {
 		t.Fatalf("FindUsers(erase due)=%v, %v; want the one user", users, err)
 	}
 	if err := s.Users.EraseUser(ctx, u.ID, randBytes(32), []byte("erased")); err != nil {
