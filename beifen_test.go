@@ -3,6 +3,7 @@ package beifen_test
 import (
 	"bytes"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -85,6 +86,23 @@ func TestBlobKeyValid(t *testing.T) {
 		"../../etc/passwd": false, "": false, good[:63]: false} {
 		if got := k.Valid(); got != want {
 			t.Errorf("BlobKey(%q).Valid()=%v, want %v", k, got, want)
+		}
+	}
+}
+
+func TestWorkingDaysAfter(t *testing.T) {
+	cst := time.FixedZone("CST", 8*3600)
+	for _, tt := range []struct {
+		from time.Time
+		n    int
+		want string
+	}{
+		{time.Date(2026, 3, 2, 10, 0, 0, 0, cst), 15, "2026-03-23"}, // Monday: three weeks on
+		{time.Date(2026, 3, 6, 22, 0, 0, 0, cst), 1, "2026-03-09"},  // Friday night: next Monday
+		{time.Date(2026, 3, 7, 9, 0, 0, 0, cst), 5, "2026-03-13"},   // Saturday
+	} {
+		if got := beifen.WorkingDaysAfter(tt.from, tt.n, cst).Format("2006-01-02"); got != tt.want {
+			t.Errorf("WorkingDaysAfter(%v, %d)=%s, want %s", tt.from, tt.n, got, tt.want)
 		}
 	}
 }

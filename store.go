@@ -2,20 +2,21 @@ package beifen
 
 // Store is every storage service of one backend (SQLite or PostgreSQL), as cmd/beifen wires them.
 type Store struct {
-	Users     UserService
-	Tokens    TokenService
-	OTPs      OTPService
-	Records   RecordService
-	Snapshots SnapshotService
-	Sources   SourceService
-	Blobs     BlobEntryService
-	Teams     TeamService
-	Leads     LeadService
-	DNC       DNCService
-	Tasks     TaskService
-	Templates SMSTemplateService
-	Calls     PhoneCallService
-	Recs      RecordingService
-	Audit     AuditService
-	Policies  PolicyService
+	Users      UserService
+	Tokens     TokenService
+	OTPs       OTPService
+	Records    RecordService
+	Snapshots  SnapshotService
+	Sources    SourceService
+	Blobs      BlobEntryService
+	Teams      TeamService
+	Leads      LeadService
+	DNC        DNCService
+	Tasks      TaskService
+	Templates  SMSTemplateService
+	Calls      PhoneCallService
+	Recs       RecordingService
+	Audit      AuditService
+	Policies   PolicyService
+	Complaints ComplaintService
 }

@@ -57,6 +57,9 @@ var signedInRoutes = []struct{ method, path string }{
 	{"DELETE", "/api/v1/me/deletion"},
 	{"GET", "/api/v1/me/policy"},
 	{"POST", "/api/v1/me/policy"},
+	{"POST", "/api/v1/complaints"},
+	{"GET", "/api/v1/complaints"},
+	{"GET", "/api/v1/complaints/1/photos/0"},
 }
 
 // The backup mock has no functions set: a request that got past the check would panic into a 500.

@@ -56,6 +56,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/tasks/{id}/report.xlsx", s.requireAuth(s.handleReportXLSX))
 	mux.HandleFunc("PUT /api/v1/sms/templates/{outcome}", s.requireAuth(s.handleTemplatePut))
 	mux.HandleFunc("GET /api/v1/audit", s.requireAuth(s.handleAuditList))
+	mux.HandleFunc("POST /api/v1/complaints", s.requireAuth(s.handleComplaintFile))
+	mux.HandleFunc("GET /api/v1/complaints", s.requireAuth(s.handleComplaintList))
+	mux.HandleFunc("GET /api/v1/complaints/{id}/photos/{n}", s.requireAuth(s.handleComplaintPhoto))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.requireAuth(s.handleAuditVerify))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 

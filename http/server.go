@@ -36,6 +36,7 @@ type Server struct {
 	AuditReader       AuditReader
 	AccountDeleter    AccountDeleter
 	Policy            PolicyKeeper
+	Complaints        ComplaintDesk
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

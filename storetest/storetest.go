@@ -39,6 +39,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Recording", func(t *testing.T) { testRecording(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
+	t.Run("Complaint", func(t *testing.T) { testComplaint(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

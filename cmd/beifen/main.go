@@ -43,6 +43,7 @@ Usage:
   beifen migrate    --data DIR [--db URL] [--dry-run]            apply or list database migrations
   beifen gc         --data DIR [--db URL] [--grace 72h]          remove what unfinished backups left
   beifen policy publish --data DIR --version V --lang L --title T --file F --effective DATE [--material]
+  beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -71,6 +72,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runReport(ctx, args, getenv, stdout, stderr)
 	case "policy":
 		return runPolicy(ctx, args, getenv, stdout, stderr)
+	case "complaint":
+		return runComplaint(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -24,6 +24,7 @@ import (
 	"github.com/beifen/beifen/privacy"
 	"github.com/beifen/beifen/sms"
 	"github.com/beifen/beifen/sqlite"
+	"github.com/beifen/beifen/support"
 )
 
 // Main is the running server: its configuration and the components wired from it.
@@ -40,6 +41,7 @@ type Main struct {
 	Backup     *backup.Service
 	Audit      *audit.Service
 	Privacy    *privacy.Service
+	Support    *support.Service
 	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
 }
@@ -66,6 +68,7 @@ func (m *Main) Open() error {
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Privacy = privacy.NewService(m.Store.Policies)
+	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -116,6 +119,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.AuditScope = audit.ScopeOf
 	m.HTTPServer.AccountDeleter = m.Auth
 	m.HTTPServer.Policy = m.Privacy
+	m.HTTPServer.Complaints = m.Support
 	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	if err := m.Privacy.EnsureDefault(ctx); err != nil {
 		return err

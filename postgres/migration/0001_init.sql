@@ -269,3 +269,15 @@ CREATE TABLE policy_acceptances (
 	accepted_at TIMESTAMPTZ NOT NULL,
 	PRIMARY KEY (user_id, version)
 );
+
+-- Complaints and feedback, with a deadline in working days; text, photos and reply sealed.
+CREATE TABLE complaints (
+	id          BIGINT GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+	user_id     BIGINT NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	sealed      BYTEA NOT NULL,
+	reply       BYTEA,
+	created_at  TIMESTAMPTZ NOT NULL,
+	due_at      TIMESTAMPTZ NOT NULL,
+	answered_at TIMESTAMPTZ
+);
+CREATE INDEX complaints_due ON complaints (answered_at, due_at);

@@ -269,3 +269,15 @@ CREATE TABLE policy_acceptances (
 	accepted_at TEXT NOT NULL,
 	PRIMARY KEY (user_id, version)
 );
+
+-- Complaints and feedback, with a deadline in working days; text, photos and reply sealed.
+CREATE TABLE complaints (
+	id          INTEGER PRIMARY KEY AUTOINCREMENT,
+	user_id     INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+	sealed      BLOB NOT NULL,
+	reply       BLOB,
+	created_at  TEXT NOT NULL,
+	due_at      TEXT NOT NULL,
+	answered_at TEXT
+);
+CREATE INDEX complaints_due ON complaints (answered_at, due_at);
