@@ -56,7 +56,7 @@ type UserService interface {
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 
 	// EraseUser deletes everything the account stored (records, snapshots, sources, the blob
-	// registry, tokens), destroys its data key and replaces its number and profile with the
+	// registry, tokens, complaints), destroys its data key and replaces its number and profile with the
 	// given anonymous ones, in one transaction. The row stays as a pseudonymous tombstone, so
 	// team data that names the person by ID loses the identity, not its history.
 	// Returns ENOTFOUND if the user does not exist.

@@ -184,7 +184,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := findUser(ctx, tx, `id = $1 FOR UPDATE`, id); err != nil {
 		return err
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens"} {
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
 			return FormatError(err)
 		}
