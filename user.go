@@ -12,6 +12,7 @@ type User struct {
 	ID        int64     `json:"id"`
 	Phone     string    `json:"phone"`
 	Name      string    `json:"name,omitempty"`
+	Profile   Profile   `json:"profile"`
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 

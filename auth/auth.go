@@ -13,6 +13,7 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
+	"strconv"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -30,6 +31,9 @@ type Service struct {
 	SMS    beifen.SMSSender
 	Logger *slog.Logger
 	Now    func() time.Time
+
+	// Auditor records profile changes (may be nil in tests).
+	Auditor beifen.Auditor
 }
 
 var _ beifen.AuthService = (*Service)(nil)
@@ -41,8 +45,9 @@ func NewService(store beifen.Store, master *keyring.Master, sms beifen.SMSSender
 
 // profile is what a user's Sealed holds.
 type profile struct {
-	Phone string `json:"phone"`
-	Name  string `json:"name,omitempty"`
+	Phone   string         `json:"phone"`
+	Name    string         `json:"name,omitempty"`
+	Profile beifen.Profile `json:"profile"`
 }
 
 var profileAAD = []byte("beifen user profile")
@@ -62,13 +67,40 @@ func (s *Service) OpenProfile(u *beifen.User) error {
 	if err := json.Unmarshal(pt, &p); err != nil {
 		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
 	}
-	u.Phone, u.Name = p.Phone, p.Name
+	u.Phone, u.Name, u.Profile = p.Phone, p.Name, p.Profile
 	return nil
 }
 
 func (s *Service) sealProfile(phone, name string) []byte {
-	pt, _ := json.Marshal(profile{Phone: phone, Name: name})
+	return s.seal(profile{Phone: phone, Name: name})
+}
+
+func (s *Service) seal(p profile) []byte {
+	pt, _ := json.Marshal(p)
 	return s.Master.Server().Seal(profileAAD, pt)
+}
+
+// UpdateProfile replaces the signed-in user's profile (clause 6.3.1): they see it with GET
+// /api/v1/me and correct it here. Every change is audited.
+func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.User, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	sealed := s.seal(profile{Phone: u.Phone, Name: u.Name, Profile: p})
+	nu, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed})
+	if err != nil {
+		return nil, err
+	}
+	if s.Auditor != nil {
+		if err := s.Auditor.Audit(ctx, "profile.update", "user:"+strconv.FormatInt(u.ID, 10)); err != nil {
+			return nil, err
+		}
+	}
+	return nu, s.OpenProfile(nu)
 }
 
 // CreateUser creates an account with a data key and returns an API token for it.

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"time"
 
@@ -93,4 +94,23 @@ func (s *Server) handleSetPassword(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	w.WriteHeader(http.StatusNoContent)
+}
+
+// ProfileEditor corrects the signed-in user's profile.
+type ProfileEditor interface {
+	UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.User, error)
+}
+
+func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
+	var p beifen.Profile
+	if err := readJSON(w, r, &p); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	u, err := s.ProfileEditor.UpdateProfile(r.Context(), p)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, u)
 }

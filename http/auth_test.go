@@ -58,6 +58,7 @@ var signedInRoutes = []struct{ method, path string }{
 	{"GET", "/api/v1/me/policy"},
 	{"POST", "/api/v1/me/policy"},
 	{"POST", "/api/v1/complaints"},
+	{"PUT", "/api/v1/me/profile"},
 	{"GET", "/api/v1/complaints"},
 	{"GET", "/api/v1/complaints/1/photos/0"},
 }

@@ -37,6 +37,7 @@ type Server struct {
 	AccountDeleter    AccountDeleter
 	Policy            PolicyKeeper
 	Complaints        ComplaintDesk
+	ProfileEditor     ProfileEditor
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

@@ -67,6 +67,7 @@ func (m *Main) Open() error {
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
+	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -120,6 +121,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.AccountDeleter = m.Auth
 	m.HTTPServer.Policy = m.Privacy
 	m.HTTPServer.Complaints = m.Support
+	m.HTTPServer.ProfileEditor = m.Auth
 	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	if err := m.Privacy.EnsureDefault(ctx); err != nil {
 		return err
