@@ -56,6 +56,10 @@ type TokenService interface {
 	FindTokenByHash(ctx context.Context, hash []byte) (*Token, error)
 	// DeleteToken removes one of the context user's tokens. Returns ENOTFOUND if there is none.
 	DeleteToken(ctx context.Context, id int64) error
+
+	// FindTokens returns the context user's tokens and sessions that have not expired, oldest
+	// first.
+	FindTokens(ctx context.Context) ([]*Token, error)
 }
 
 // SMSSender sends text messages (sign-in codes now, notices later).

@@ -111,28 +111,37 @@ func (s *Service) CreateUser(ctx context.Context, phone, name string) (*beifen.U
 // CreateMember creates an account in a sales team (teamID 0: a personal account) and returns an
 // API token for it. Returns ENOTFOUND for an unknown team.
 func (s *Service) CreateMember(ctx context.Context, phone, name string, teamID int64, role beifen.Role) (*beifen.User, string, error) {
-	e164, err := phonenumber.Normalize(phone)
+	u, err := s.createAccount(ctx, phone, name, teamID, role)
 	if err != nil {
 		return nil, "", err
 	}
+	tok, err := s.issueToken(ctx, u, "api")
+	return u, tok, err
+}
+
+// createAccount creates an account with its own data key, and no token.
+func (s *Service) createAccount(ctx context.Context, phone, name string, teamID int64, role beifen.Role) (*beifen.User, error) {
+	e164, err := phonenumber.Normalize(phone)
+	if err != nil {
+		return nil, err
+	}
 	if teamID != 0 {
 		if _, err := s.Store.Teams.FindTeamByID(ctx, teamID); err != nil {
-			return nil, "", err
+			return nil, err
 		}
 	}
 	u := &beifen.User{PhoneHash: s.PhoneHash(e164), Sealed: s.sealProfile(e164, name), TeamID: teamID, Role: role}
 	if err := s.Store.Users.CreateUser(ctx, u); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	// The data key is bound to the account ID, which exists only now.
 	key := s.Master.NewDataKey(u.ID)
 	if u, err = s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{WrappedKey: &key}); err != nil {
-		return nil, "", err
+		return nil, err
 	}
 	u.Phone, u.Name = e164, name
 	s.Logger.InfoContext(ctx, "user created", "user_id", u.ID)
-	tok, err := s.issueToken(ctx, u, "api")
-	return u, tok, err
+	return u, nil
 }
 
 // Authenticate returns the user of a token. Returns EUNAUTHORIZED if it is not valid.
@@ -184,3 +193,26 @@ func (s *Service) codeHash(phoneHash []byte, code string) []byte {
 }
 
 func equalHash(a, b []byte) bool { return len(a) > 0 && hmac.Equal(a, b) }
+
+// SignOut ends the session or revokes the API token tok, so nothing usable is left behind
+// (clause 2.3).
+func (s *Service) SignOut(ctx context.Context, tok string) error {
+	t, err := s.Store.Tokens.FindTokenByHash(ctx, tokenHash(tok))
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return nil
+	} else if err != nil {
+		return err
+	}
+	return s.Store.Tokens.DeleteToken(ctx, t.ID)
+}
+
+// Sessions lists the signed-in user's sessions and API tokens.
+func (s *Service) Sessions(ctx context.Context) ([]*beifen.Token, error) {
+	return s.Store.Tokens.FindTokens(ctx)
+}
+
+// RevokeSession ends one of the signed-in user's sessions or tokens. Returns ENOTFOUND for
+// another user's.
+func (s *Service) RevokeSession(ctx context.Context, id int64) error {
+	return s.Store.Tokens.DeleteToken(ctx, id)
+}

@@ -105,8 +105,7 @@ func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 func (s *Service) findOrCreate(ctx context.Context, e164 string) (*beifen.User, error) {
 	u, err := s.Store.Users.FindUserByPhoneHash(ctx, s.PhoneHash(e164))
 	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
-		u, _, err = s.CreateUser(ctx, e164, "")
-		return u, err
+		return s.createAccount(ctx, e164, "", 0, "")
 	} else if err != nil {
 		return nil, err
 	}

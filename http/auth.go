@@ -3,6 +3,7 @@ package http
 import (
 	"context"
 	"net/http"
+	"strconv"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -74,8 +75,44 @@ func kindOrAPI(kind string) string {
 	return kind
 }
 
+// SessionKeeper ends and lists sessions (clauses 2.1, 2.3).
+type SessionKeeper interface {
+	SignOut(ctx context.Context, token string) error
+	Sessions(ctx context.Context) ([]*beifen.Token, error)
+	RevokeSession(ctx context.Context, id int64) error
+}
+
+// handleAuthSignOut ends the session on the server too, not only in the browser.
 func (s *Server) handleAuthSignOut(w http.ResponseWriter, r *http.Request) {
+	if s.Sessions != nil {
+		if err := s.Sessions.SignOut(r.Context(), requestToken(r)); err != nil {
+			s.Error(w, r, err)
+			return
+		}
+	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: "", Path: "/", MaxAge: -1, HttpOnly: true})
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleSessionList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Sessions.Sessions(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sessions": list})
+}
+
+func (s *Server) handleSessionRevoke(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.Error(w, r, beifen.Errorf(beifen.ENOTFOUND, "Token not found."))
+		return
+	}
+	if err := s.Sessions.RevokeSession(r.Context(), id); err != nil {
+		s.Error(w, r, err)
+		return
+	}
 	w.WriteHeader(http.StatusNoContent)
 }
 

@@ -59,6 +59,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"POST", "/api/v1/me/policy"},
 	{"POST", "/api/v1/complaints"},
 	{"PUT", "/api/v1/me/profile"},
+	{"GET", "/api/v1/me/sessions"},
+	{"DELETE", "/api/v1/me/sessions/1"},
 	{"GET", "/api/v1/complaints"},
 	{"GET", "/api/v1/complaints/1/photos/0"},
 }

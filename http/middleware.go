@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"net/http"
+	"net/url"
 	"strings"
 	"time"
 
@@ -13,14 +14,46 @@ import (
 // SessionCookie is the name of the browser session cookie.
 const SessionCookie = "beifen_session"
 
+// requestToken returns the request's bearer token, else its session cookie, else "".
+func requestToken(r *http.Request) string {
+	if v := r.Header.Get("Authorization"); strings.HasPrefix(v, "Bearer ") {
+		return strings.TrimPrefix(v, "Bearer ")
+	}
+	if c, err := r.Cookie(SessionCookie); err == nil {
+		return c.Value
+	}
+	return ""
+}
+
+// crossSite reports whether a request signed in by cookie changes something from another
+// site: its Origin (or Referer) names another host. Browsers send the cookie along with such
+// forged requests; bearer tokens they never do.
+func crossSite(r *http.Request) bool {
+	if r.Header.Get("Authorization") != "" {
+		return false
+	}
+	switch r.Method {
+	case http.MethodGet, http.MethodHead, http.MethodOptions:
+		return false
+	}
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = r.Header.Get("Referer")
+	}
+	if origin == "" {
+		return false // not a browser: a form post always carries one of them
+	}
+	u, err := url.Parse(origin)
+	return err != nil || u.Host != r.Host
+}
+
 // authenticate signs the request in from its bearer token or session cookie, if any.
 func (s *Server) authenticate(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		tok := ""
-		if v := r.Header.Get("Authorization"); strings.HasPrefix(v, "Bearer ") {
-			tok = strings.TrimPrefix(v, "Bearer ")
-		} else if c, err := r.Cookie(SessionCookie); err == nil {
-			tok = c.Value
+		tok := requestToken(r)
+		if tok != "" && crossSite(r) {
+			s.Error(w, r, beifen.Errorf(beifen.EFORBIDDEN, "Cross-site request refused."))
+			return
 		}
 		if tok != "" {
 			u, err := s.AuthService.Authenticate(r.Context(), tok)

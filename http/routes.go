@@ -14,6 +14,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me", s.requireAuth(s.handleMe))
 	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
 	mux.HandleFunc("PUT /api/v1/me/profile", s.requireAuth(s.handleProfileUpdate))
+	mux.HandleFunc("GET /api/v1/me/sessions", s.requireAuth(s.handleSessionList))
+	mux.HandleFunc("DELETE /api/v1/me/sessions/{id}", s.requireAuth(s.handleSessionRevoke))
 	mux.HandleFunc("POST /api/v1/me/deletion", s.requireAuth(s.handleDeletionRequest))
 	mux.HandleFunc("GET /api/v1/policies", s.handlePolicyList)
 	mux.HandleFunc("GET /api/v1/policies/current", s.handlePolicyCurrent)

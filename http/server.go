@@ -38,6 +38,7 @@ type Server struct {
 	Policy            PolicyKeeper
 	Complaints        ComplaintDesk
 	ProfileEditor     ProfileEditor
+	Sessions          SessionKeeper
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

@@ -80,3 +80,28 @@ func (s *TokenService) DeleteToken(ctx context.Context, id int64) error {
 	}
 	return nil
 }
+
+// FindTokens returns the context user's unexpired tokens, oldest first.
+func (s *TokenService) FindTokens(ctx context.Context) ([]*beifen.Token, error) {
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `SELECT id, user_id, kind, created_at, expires_at FROM tokens
+		WHERE user_id = $1 AND (expires_at IS NULL OR expires_at > $2) ORDER BY id`, uid, s.db.now())
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := []*beifen.Token{}
+	for rows.Next() {
+		var t beifen.Token
+		var created, expires sql.NullTime
+		if err := rows.Scan(&t.ID, &t.UserID, &t.Kind, &created, &expires); err != nil {
+			return nil, err
+		}
+		t.CreatedAt, t.ExpiresAt = parseTime(created), parseTime(expires)
+		out = append(out, &t)
+	}
+	return out, rows.Err()
+}

@@ -21,8 +21,15 @@ func testToken(t *testing.T, open func(tb testing.TB) Services) {
 		if err != nil || got.UserID != u.ID || got.Kind != "api" {
 			t.Fatalf("FindTokenByHash=%+v, %v", got, err)
 		}
+		list, err := s.Tokens.FindTokens(uctx)
+		if err != nil || len(list) != 1 || list[0].ID != tok.ID || list[0].Kind != "api" {
+			t.Fatalf("FindTokens=%v, %v", list, err)
+		}
 		if err := s.Tokens.DeleteToken(uctx, tok.ID); err != nil {
 			t.Fatal(err)
+		}
+		if list, _ := s.Tokens.FindTokens(uctx); len(list) != 0 {
+			t.Fatalf("FindTokens after delete=%v", list)
 		}
 		_, err = s.Tokens.FindTokenByHash(ctx, tok.Hash)
 		wantError(t, err, beifen.ENOTFOUND, "Token not found.")

@@ -122,6 +122,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Policy = m.Privacy
 	m.HTTPServer.Complaints = m.Support
 	m.HTTPServer.ProfileEditor = m.Auth
+	m.HTTPServer.Sessions = m.Auth
 	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	if err := m.Privacy.EnsureDefault(ctx); err != nil {
 		return err
