@@ -106,3 +106,34 @@ func TestWorkingDaysAfter(t *testing.T) {
 		}
 	}
 }
+
+func TestIDNumberBirthday(t *testing.T) {
+	for _, tt := range []struct {
+		id, want string
+		ok       bool
+	}{
+		{"11010519491231002X", "1949-12-31", true}, // the standard's own example
+		{"11010519491231002x", "1949-12-31", true},
+		{"110105194912310021", "", false}, // wrong check character
+		{"11010519491331002X", "", false}, // month 13 (the check digit does not help a bad date)
+		{"1101051949123100", "", false},
+		{"A1010519491231002X", "", false},
+	} {
+		got, err := beifen.IDNumberBirthday(tt.id)
+		if (err == nil) != tt.ok || got != tt.want {
+			t.Errorf("IDNumberBirthday(%q)=%q, %v; want %q ok=%v", tt.id, got, err, tt.want, tt.ok)
+		}
+	}
+}
+
+func TestAgeOn(t *testing.T) {
+	now := time.Date(2026, 11, 29, 0, 0, 0, 0, time.UTC)
+	for _, tt := range []struct {
+		birthday string
+		want     int
+	}{{"2008-11-29", 18}, {"2008-11-30", 17}, {"2012-01-01", 14}} {
+		if got, ok := beifen.AgeOn(tt.birthday, now); !ok || got != tt.want {
+			t.Errorf("AgeOn(%s)=%d, want %d", tt.birthday, got, tt.want)
+		}
+	}
+}

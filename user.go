@@ -9,12 +9,14 @@ import (
 // only as a keyed hash (PhoneHash, for look-ups) and sealed with the profile (Sealed); Phone and
 // Name are filled in once the profile is opened.
 type User struct {
-	ID        int64     `json:"id"`
-	Phone     string    `json:"phone"`
-	Name      string    `json:"name,omitempty"`
-	Profile   Profile   `json:"profile"`
-	CreatedAt time.Time `json:"created_at"`
-	UpdatedAt time.Time `json:"updated_at"`
+	ID      int64   `json:"id"`
+	Phone   string  `json:"phone"`
+	Name    string  `json:"name,omitempty"`
+	Profile Profile `json:"profile"`
+	// GuardianConsentAt is when a guardian consented for a user under 18 (clause 7.1).
+	GuardianConsentAt time.Time `json:"guardian_consent_at,omitzero"`
+	CreatedAt         time.Time `json:"created_at"`
+	UpdatedAt         time.Time `json:"updated_at"`
 
 	// TeamID and Role place the user in a sales team; zero for a personal account.
 	TeamID int64 `json:"team_id,omitempty"`

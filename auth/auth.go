@@ -45,9 +45,11 @@ func NewService(store beifen.Store, master *keyring.Master, sms beifen.SMSSender
 
 // profile is what a user's Sealed holds.
 type profile struct {
-	Phone   string         `json:"phone"`
-	Name    string         `json:"name,omitempty"`
-	Profile beifen.Profile `json:"profile"`
+	Phone      string         `json:"phone"`
+	Name       string         `json:"name,omitempty"`
+	Profile    beifen.Profile `json:"profile"`
+	GuardianAt time.Time      `json:"guardian_at,omitzero"`
+	Guardian   string         `json:"guardian,omitempty"` // the guardian's number, E.164
 }
 
 var profileAAD = []byte("beifen user profile")
@@ -55,6 +57,15 @@ var profileAAD = []byte("beifen user profile")
 // PhoneHash returns the keyed hash under which an E.164 number is looked up.
 func (s *Service) PhoneHash(e164 string) []byte {
 	return s.Master.Server().Ident([]byte("phone:" + e164))
+}
+
+func (s *Service) openRaw(u *beifen.User) (profile, error) {
+	var p profile
+	pt, err := s.Master.Server().Open(profileAAD, u.Sealed)
+	if err != nil {
+		return p, fmt.Errorf("open profile of user %d: %w", u.ID, err)
+	}
+	return p, json.Unmarshal(pt, &p)
 }
 
 // OpenProfile fills u.Phone and u.Name from its sealed profile.
@@ -67,7 +78,7 @@ func (s *Service) OpenProfile(u *beifen.User) error {
 	if err := json.Unmarshal(pt, &p); err != nil {
 		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
 	}
-	u.Phone, u.Name, u.Profile = p.Phone, p.Name, p.Profile
+	u.Phone, u.Name, u.Profile, u.GuardianConsentAt = p.Phone, p.Name, p.Profile, p.GuardianAt
 	return nil
 }
 
@@ -90,7 +101,12 @@ func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	sealed := s.seal(profile{Phone: u.Phone, Name: u.Name, Profile: p})
+	old, err := s.openRaw(u)
+	if err != nil {
+		return nil, err
+	}
+	old.Profile = p
+	sealed := s.seal(old)
 	nu, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed})
 	if err != nil {
 		return nil, err

@@ -151,3 +151,42 @@ func (s *Server) handleProfileUpdate(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, u)
 }
+
+// GuardianDesk takes a guardian's consent for a user under 18 (clause 7.1).
+type GuardianDesk interface {
+	RequestGuardianCode(ctx context.Context, guardian string) error
+	ConfirmGuardian(ctx context.Context, guardian, code string) error
+	MinorGate(ctx context.Context) error
+}
+
+// minorGated are the routes that keep new data: refused for a minor without a guardian's consent.
+var minorGated = map[string]bool{
+	"POST /api/v1/uploads/check": true, "PUT /api/v1/uploads/{hash}": true,
+	"PUT /api/v1/fragments/{hash}": true, "POST /api/v1/snapshots": true,
+}
+
+func (s *Server) handleGuardianRequest(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Guardians.RequestGuardianCode(r.Context(), req.Phone); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}
+
+func (s *Server) handleGuardianConfirm(w http.ResponseWriter, r *http.Request) {
+	var req SignInRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Guardians.ConfirmGuardian(r.Context(), req.Phone, req.Code); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	w.WriteHeader(http.StatusNoContent)
+}

@@ -60,6 +60,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"POST", "/api/v1/complaints"},
 	{"PUT", "/api/v1/me/profile"},
 	{"GET", "/api/v1/me/sessions"},
+	{"POST", "/api/v1/me/guardian"},
+	{"POST", "/api/v1/me/guardian/confirm"},
 	{"DELETE", "/api/v1/me/sessions/1"},
 	{"GET", "/api/v1/complaints"},
 	{"GET", "/api/v1/complaints/1/photos/0"},

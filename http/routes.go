@@ -15,6 +15,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
 	mux.HandleFunc("PUT /api/v1/me/profile", s.requireAuth(s.handleProfileUpdate))
 	mux.HandleFunc("GET /api/v1/me/sessions", s.requireAuth(s.handleSessionList))
+	mux.HandleFunc("POST /api/v1/me/guardian", s.requireAuth(s.handleGuardianRequest))
+	mux.HandleFunc("POST /api/v1/me/guardian/confirm", s.requireAuth(s.handleGuardianConfirm))
 	mux.HandleFunc("DELETE /api/v1/me/sessions/{id}", s.requireAuth(s.handleSessionRevoke))
 	mux.HandleFunc("POST /api/v1/me/deletion", s.requireAuth(s.handleDeletionRequest))
 	mux.HandleFunc("GET /api/v1/policies", s.handlePolicyList)

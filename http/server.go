@@ -39,6 +39,7 @@ type Server struct {
 	Complaints        ComplaintDesk
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper
+	Guardians         GuardianDesk
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

@@ -123,6 +123,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Complaints = m.Support
 	m.HTTPServer.ProfileEditor = m.Auth
 	m.HTTPServer.Sessions = m.Auth
+	m.HTTPServer.Guardians = m.Auth
 	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	if err := m.Privacy.EnsureDefault(ctx); err != nil {
 		return err
@@ -157,6 +158,9 @@ func (m *Main) runJobs(ctx context.Context) {
 			if _, err := m.EraseDue(ctx, time.Now()); err != nil {
 				m.Logger.Error("erase accounts", "err", err)
 			}
+			if _, err := m.EraseUnconsentedMinors(ctx, time.Now()); err != nil {
+				m.Logger.Error("erase minors' accounts", "err", err)
+			}
 		}
 	}
 }
@@ -178,6 +182,33 @@ func (m *Main) EraseDue(ctx context.Context, now time.Time) ([]*backup.Receipt, 
 		receipts = append(receipts, r)
 	}
 	return receipts, nil
+}
+
+// EraseUnconsentedMinors erases the accounts of users under 18 whom no guardian consented for
+// within beifen.MinorGrace of signing up (clause 7.1), and returns the receipts.
+func (m *Main) EraseUnconsentedMinors(ctx context.Context, now time.Time) ([]*backup.Receipt, error) {
+	var receipts []*backup.Receipt
+	for off := 0; ; off += 100 {
+		users, _, err := m.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 100})
+		if err != nil {
+			return receipts, err
+		}
+		for _, u := range users {
+			if len(u.WrappedKey) == 0 || m.Auth.OpenProfile(u) != nil || !m.Auth.IsUnconsentedMinor(u) ||
+				now.Before(u.CreatedAt.Add(beifen.MinorGrace)) {
+				continue
+			}
+			ph, sealed := m.Auth.Anonymous()
+			r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
+			if err != nil {
+				return receipts, err
+			}
+			receipts = append(receipts, r)
+		}
+		if len(users) < 100 {
+			return receipts, nil
+		}
+	}
 }
 
 // Close stops serving and closes the storage.

@@ -1,0 +1,64 @@
+package auth
+
+import (
+	"context"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/phonenumber"
+)
+
+// IsUnconsentedMinor reports whether u is under 18 by the birthday in their profile and no
+// guardian has consented yet.
+func (s *Service) IsUnconsentedMinor(u *beifen.User) bool {
+	age, ok := beifen.AgeOn(u.Profile.Birthday, s.Now())
+	return ok && age < beifen.AdultAge && u.GuardianConsentAt.IsZero()
+}
+
+// MinorGate refuses to keep data of a user under 18 until a guardian consents (clause 7.1).
+func (s *Service) MinorGate(ctx context.Context) error {
+	if u := beifen.UserFromContext(ctx); u != nil && s.IsUnconsentedMinor(u) {
+		return beifen.Errorf(beifen.EFORBIDDEN, "Users under 18 need a guardian's consent before their data is kept.")
+	}
+	return nil
+}
+
+// RequestGuardianCode texts a consent code to the guardian's number, which must not be the
+// user's own.
+func (s *Service) RequestGuardianCode(ctx context.Context, guardian string) error {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	e164, err := phonenumber.Normalize(guardian)
+	if err != nil {
+		return err
+	}
+	if e164 == u.Phone {
+		return beifen.Errorf(beifen.EINVALID, "A guardian needs a number of their own.")
+	}
+	return s.RequestCode(ctx, e164)
+}
+
+// ConfirmGuardian records the guardian's consent once they pass on the code texted to them.
+func (s *Service) ConfirmGuardian(ctx context.Context, guardian, code string) error {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	e164, err := phonenumber.Normalize(guardian)
+	if err != nil {
+		return err
+	}
+	if e164 == u.Phone {
+		return beifen.Errorf(beifen.EINVALID, "A guardian needs a number of their own.")
+	}
+	if err := s.checkCode(ctx, e164, code); err != nil {
+		return err
+	}
+	sealed := s.seal(profile{Phone: u.Phone, Name: u.Name, Profile: u.Profile, GuardianAt: s.Now().UTC(), Guardian: e164})
+	if _, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed}); err != nil {
+		return err
+	}
+	s.Logger.InfoContext(ctx, "guardian consent recorded", "user_id", u.ID)
+	return nil
+}
