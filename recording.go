@@ -104,6 +104,10 @@ type RecordingService interface {
 	// FindAccesses returns who played or downloaded a recording, oldest first.
 	FindAccesses(ctx context.Context, id int64) ([]*RecordingAccess, error)
 
+	// DeleteRecordingsBefore deletes the team's recordings that started before t (with their
+	// reviews and playback records) and returns their blob names, for the blobs to go too.
+	DeleteRecordingsBefore(ctx context.Context, t time.Time) ([]string, error)
+
 	// PutReview stores a review, replacing the reviewer's earlier one of the recording.
 	PutReview(ctx context.Context, r *Review, sealedComments []byte) error
 }

@@ -30,9 +30,12 @@ type Team struct {
 	// PoolDays: a customer with no follow-up call by its owner for this many days goes back to
 	// the team's public pool (公海). MaxCustomers: the most customers one staff member holds
 	// (0: no limit).
-	PoolDays     int       `json:"pool_days"`
-	MaxCustomers int       `json:"max_customers"`
-	CreatedAt    time.Time `json:"created_at"`
+	PoolDays     int `json:"pool_days"`
+	MaxCustomers int `json:"max_customers"`
+	// RecordingDays: call recordings older than this many days are deleted (clause 4.2);
+	// 0 keeps them.
+	RecordingDays int       `json:"recording_days"`
+	CreatedAt     time.Time `json:"created_at"`
 }
 
 // Validate returns EINVALID if a required field is missing.
@@ -43,7 +46,7 @@ func (t *Team) Validate() error {
 	if _, err := time.LoadLocation(t.TimeZone); t.TimeZone == "" || err != nil {
 		return Errorf(EINVALID, "Unknown time zone.")
 	}
-	if t.PoolDays < 1 || t.MaxCustomers < 0 {
+	if t.PoolDays < 1 || t.MaxCustomers < 0 || t.RecordingDays < 0 {
 		return Errorf(EINVALID, "Pool days must be at least 1 and the customer limit 0 (none) or more.")
 	}
 	return nil

@@ -206,3 +206,36 @@ func (s *Service) audit(ctx context.Context, action, object string) error {
 	}
 	return s.Auditor.Audit(ctx, action, object)
 }
+
+// ApplyRetention deletes each team's call recordings older than its RecordingDays (clause 4.2),
+// blobs included, and records what it did in the team's audit log. It returns how many went.
+func (s *Service) ApplyRetention(ctx context.Context) (int, error) {
+	teams, err := s.Store.Teams.FindTeams(ctx)
+	if err != nil {
+		return 0, err
+	}
+	total := 0
+	for _, t := range teams {
+		if t.RecordingDays == 0 {
+			continue
+		}
+		tctx := beifen.NewContextWithUser(ctx, &beifen.User{TeamID: t.ID, Role: beifen.RoleAdmin})
+		names, err := s.Store.Recs.DeleteRecordingsBefore(tctx, s.now().Add(-time.Duration(t.RecordingDays)*24*time.Hour))
+		if err != nil {
+			return total, err
+		}
+		for _, name := range names {
+			if err := s.Blobs.Delete(ctx, name); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+				return total, err
+			}
+		}
+		if len(names) > 0 {
+			if err := s.audit(tctx, "retention.delete", "recordings:"+strconv.Itoa(len(names))); err != nil {
+				return total, err
+			}
+			s.Logger.InfoContext(ctx, "recordings past retention deleted", "team_id", t.ID, "count", len(names))
+		}
+		total += len(names)
+	}
+	return total, nil
+}

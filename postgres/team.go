@@ -26,10 +26,11 @@ func (s *TeamService) FindTeamByID(ctx context.Context, id int64) (*beifen.Team,
 			time_zone,
 			pool_days,
 			max_customers,
+			recording_days,
 			wrapped_key,
 			created_at
 		FROM teams WHERE id = $1`, id,
-	).Scan(&t.ID, &t.Name, &t.TimeZone, &t.PoolDays, &t.MaxCustomers, &t.WrappedKey, &created)
+	).Scan(&t.ID, &t.Name, &t.TimeZone, &t.PoolDays, &t.MaxCustomers, &t.RecordingDays, &t.WrappedKey, &created)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "Team not found.")
 	} else if err != nil {
@@ -51,10 +52,11 @@ func (s *TeamService) CreateTeam(ctx context.Context, t *beifen.Team) error {
 			time_zone,
 			pool_days,
 			max_customers,
+			recording_days,
 			wrapped_key,
 			created_at
-		) VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
-		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.WrappedKey, t.CreatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
+		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.RecordingDays, t.WrappedKey, t.CreatedAt,
 	).Scan(&t.ID)
 	return FormatError(err)
 }

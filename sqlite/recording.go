@@ -204,3 +204,26 @@ func (s *RecordingService) PutReview(ctx context.Context, r *beifen.Review, seal
 	}
 	return nil
 }
+
+// DeleteRecordingsBefore deletes the team's recordings that started before t.
+func (s *RecordingService) DeleteRecordingsBefore(ctx context.Context, t time.Time) ([]string, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.write.QueryContext(ctx, `DELETE FROM recordings WHERE team_id = ? AND started_at < ?
+		RETURNING blob_name`, tid, formatTime(t))
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var names []string
+	for rows.Next() {
+		var n string
+		if err := rows.Scan(&n); err != nil {
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	return names, rows.Err()
+}

@@ -90,3 +90,25 @@ func testRecording(t *testing.T, open func(tb testing.TB) Services) {
 		}
 	})
 }
+
+func testRecordingRetention(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	s := open(t)
+	_, a := MustCreateMember(t, ctx, s, nil, beifen.RoleAdmin)
+	_, b := MustCreateMember(t, ctx, s, nil, beifen.RoleAdmin)
+	at := time.Date(2026, 3, 1, 0, 0, 0, 0, time.UTC)
+	for i, c := range []context.Context{a, a, b} {
+		r := &beifen.Recording{StaffID: beifen.UserFromContext(c).ID, BlobName: "b" + string(rune('0'+i)), PhoneHash: []byte("x"),
+			Sealed: []byte("s"), StartedAt: at.Add(time.Duration(i) * 24 * time.Hour)}
+		if err := s.Recs.CreateRecording(c, r, time.Minute); err != nil {
+			t.Fatal(err)
+		}
+	}
+	names, err := s.Recs.DeleteRecordingsBefore(a, at.Add(12*time.Hour))
+	if err != nil || len(names) != 1 || names[0] != "b0" {
+		t.Fatalf("DeleteRecordingsBefore=%v, %v; want [b0]", names, err)
+	}
+	if _, n, _ := s.Recs.FindRecordings(b, beifen.RecordingFilter{}); n != 1 {
+		t.Fatalf("another team's recordings went too: %d left", n)
+	}
+}

@@ -13,7 +13,7 @@ var WantSchema = map[string][]string{
 	"complaints":         {"answered_at", "created_at", "due_at", "id", "reply", "sealed", "user_id"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
-	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "time_zone", "wrapped_key"},
+	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},
 	"phone_calls":        {"date", "duration", "id", "lead_id", "phone_hash", "sealed", "staff_id", "team_id", "type"},
 	"policies":           {"body", "effective_at", "lang", "material", "published_at", "title", "version"},
 	"policy_acceptances": {"accepted_at", "user_id", "version"},

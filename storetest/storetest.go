@@ -37,6 +37,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("SMSTemplate", func(t *testing.T) { testSMSTemplate(t, open) })
 	t.Run("PhoneCall", func(t *testing.T) { testPhoneCall(t, open) })
 	t.Run("Recording", func(t *testing.T) { testRecording(t, open) })
+	t.Run("RecordingRetention", func(t *testing.T) { testRecordingRetention(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
 	t.Run("Complaint", func(t *testing.T) { testComplaint(t, open) })

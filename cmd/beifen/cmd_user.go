@@ -70,7 +70,7 @@ func openQuiet(cfg *Config, stderr io.Writer) (*Main, error) {
 	return m, nil
 }
 
-const teamAddUsage = `Usage: beifen team add --data DIR [--db URL] --name NAME [--time-zone ZONE]
+const teamAddUsage = `Usage: beifen team add --data DIR [--db URL] --name NAME [--time-zone ZONE] [--recording-days N] [--max-customers M]
 
 Creates a sales team (a tenant of the workspace, with its own data key) and prints its ID as the
 last line. The time zone (default Asia/Shanghai) sets the team's calling hours.
@@ -89,6 +89,8 @@ func runTeam(ctx context.Context, args []string, getenv Env, stdout, stderr io.W
 	cfg := serverConfig(fs, getenv)
 	name := fs.String("name", "", "team `name`")
 	tz := fs.String("time-zone", "Asia/Shanghai", "IANA time `zone`")
+	recDays := fs.Int("recording-days", 0, "delete call recordings older than this many `days` (0: keep)")
+	maxCust := fs.Int("max-customers", 0, "most customers one staff member holds (0: no limit)")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -97,7 +99,7 @@ func runTeam(ctx context.Context, args []string, getenv Env, stdout, stderr io.W
 		return err
 	}
 	defer m.Close()
-	t := &beifen.Team{Name: *name, TimeZone: *tz}
+	t := &beifen.Team{Name: *name, TimeZone: *tz, RecordingDays: *recDays, MaxCustomers: *maxCust}
 	if err := m.CRM.CreateTeam(ctx, t); err != nil {
 		return err
 	}

@@ -155,6 +155,9 @@ func (m *Main) runJobs(ctx context.Context) {
 			if _, err := m.CRM.ReleaseIdle(ctx); err != nil {
 				m.Logger.Error("release idle customers", "err", err)
 			}
+			if _, err := m.CRM.ApplyRetention(ctx); err != nil {
+				m.Logger.Error("retention", "err", err)
+			}
 			if _, err := m.EraseDue(ctx, time.Now()); err != nil {
 				m.Logger.Error("erase accounts", "err", err)
 			}

@@ -5,6 +5,7 @@ CREATE TABLE teams (
 	time_zone   TEXT NOT NULL,
 	pool_days   INTEGER NOT NULL DEFAULT 30, -- customers with no follow-up this long go back to the pool
 	max_customers INTEGER NOT NULL DEFAULT 0, -- most customers one staff member holds; 0: no limit
+	recording_days INTEGER NOT NULL DEFAULT 0, -- recordings older than this are deleted; 0: kept
 	wrapped_key BYTEA,
 	created_at  TIMESTAMPTZ NOT NULL
 );

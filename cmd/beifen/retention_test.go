@@ -1,0 +1,62 @@
+package main_test
+
+import (
+	"bytes"
+	"context"
+	"io/fs"
+	"path/filepath"
+	"net/url"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/beifen/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+)
+
+// TestPolicy_4_2_RetentionDeletesOldRecordings: a team keeps call recordings for its retention
+// period; older ones are deleted, blobs and all, and the deletion is recorded in the audit log.
+func TestPolicy_4_2_RetentionDeletesOldRecordings(t *testing.T) {
+	s := MustRunMain(t, "")
+	out := mustCLI(t, nil, "team", "add", "--data", s.Config.DataDir, "--name", "质检组", "--recording-days", "30")
+	team := lastInt(t, out)
+	admin := mustMember(t, s, team, "13911110000", beifen.RoleAdmin)["BEIFEN_TOKEN"]
+	staff := mustMember(t, s, team, "13700000001", beifen.RoleStaff)["BEIFEN_TOKEN"]
+	upload := func(start time.Time) int {
+		q := url.Values{"number": {"13900000000"}, "time": {start.Format(time.RFC3339)}}
+		_, st := apiDo(t, "POST", s.URL+"/api/v1/recordings?"+q.Encode(), staff, bytes.NewReader([]byte("fake mp3 audio bytes")),
+			map[string]string{beifenhttp.NameHeader: "rec.mp3"})
+		return st
+	}
+	if upload(time.Now().AddDate(0, 0, -40)) != 201 || upload(time.Now().AddDate(0, 0, -2)) != 201 {
+		t.Fatal("upload failed")
+	}
+	recBlobs := func() int {
+		n := 0
+		filepath.WalkDir(filepath.Join(s.Config.DataDir, "blobs"), func(p string, e fs.DirEntry, err error) error {
+			if err == nil && strings.HasPrefix(e.Name(), "rec-") {
+				n++
+			}
+			return err
+		})
+		return n
+	}
+	if recBlobs() != 2 {
+		t.Fatalf("%d recording blobs before, want 2", recBlobs())
+	}
+	n, err := s.CRM.ApplyRetention(context.Background())
+	if err != nil || n != 1 {
+		t.Fatalf("ApplyRetention=%d, %v; want the 40-day-old recording", n, err)
+	}
+	if recBlobs() != 1 {
+		t.Fatalf("%d recording blobs after, want 1", recBlobs())
+	}
+	b, _ := apiDo(t, "GET", s.URL+"/api/v1/recordings", admin, nil, nil)
+	if !strings.Contains(string(b), `"total":1`) {
+		t.Fatalf("recordings left: %s", b)
+	}
+	b, _ = apiDo(t, "GET", s.URL+"/api/v1/audit", admin, nil, nil)
+	if !strings.Contains(string(b), `"action":"retention.delete","object":"recordings:1"`) {
+		t.Fatalf("the deletion is not in the audit log: %s", b)
+	}
+}
