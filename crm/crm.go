@@ -38,6 +38,11 @@ type Service struct {
 	// PhoneHash gives the keyed hash under which accounts are looked up by number.
 	PhoneHash func(e164 string) []byte
 
+	// TempDir holds the temporary files of .xlsx imports and exports, which carry customer
+	// numbers in the clear ("" means the system's; serve uses a private one, see
+	// xlsx.PrepareTempDir).
+	TempDir string
+
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }

@@ -37,7 +37,7 @@ func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, pro
 	}
 	im := newImporter(ctx, s, t, progress)
 	if leadfile.Sniff(head, name) == leadfile.FormatXLSX {
-		err = xlsx.DecodeLeads(br, name, im.row)
+		err = xlsx.DecodeLeads(br, name, s.TempDir, im.row)
 	} else {
 		err = leadfile.Decode(br, name, im.row)
 	}

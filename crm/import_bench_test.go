@@ -28,7 +28,7 @@ func BenchmarkImportLeads1M(b *testing.B) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	err = xlsx.WriteReport(f, xlsx.Sheet{Name: "客户", Header: []string{"姓名", "手机号", "公司"},
+	err = xlsx.WriteReport(f, "", xlsx.Sheet{Name: "客户", Header: []string{"姓名", "手机号", "公司"},
 		Rows: func(add func([]any) error) error {
 			for i := 0; i < benchLeads(); i++ {
 				if err := add([]any{"李雷", 13000000000 + i*7, "华为"}); err != nil {

@@ -205,6 +205,6 @@ func (s *Service) ReportXLSX(ctx context.Context, taskID int64, w io.Writer) err
 	if err := s.audit(ctx, "report.export", "task:"+itoa(taskID)); err != nil {
 		return err
 	}
-	return xlsx.WriteReport(w, xlsx.Sheet{Name: "汇总 Summary", Header: ReportHeader, Rows: ReportRows(rows)},
+	return xlsx.WriteReport(w, s.TempDir, xlsx.Sheet{Name: "汇总 Summary", Header: ReportHeader, Rows: ReportRows(rows)},
 		xlsx.Sheet{Name: "明细 Detail", Header: DetailHeader, Rows: detail})
 }

@@ -125,7 +125,7 @@ func BenchmarkDecodeLeads1M(b *testing.B) {
 			}
 			defer f.Close()
 			n := 0
-			err = xlsx.DecodeLeads(f, "leads-1m.xlsx", func(r *beifen.LeadRow) error {
+			err = xlsx.DecodeLeads(f, "leads-1m.xlsx", "", func(r *beifen.LeadRow) error {
 				n += len(r.Phones)
 				return nil
 			})

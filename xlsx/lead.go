@@ -28,10 +28,11 @@ const (
 // iterator and raw cell values, so a number shown as 1.38001E+10 comes out as 13800138000.
 // It returns EINVALID for a legacy .xls file, for a file that is not an .xlsx, and for a
 // part packed over leadfile.MaxRatio to 1; ETOOLARGE past MaxFile, MaxMember or MaxTotal;
-// and the first error of fn, as it is. The file is copied to a temporary file while it is
-// read.
-func DecodeLeads(r io.Reader, name string, fn func(*beifen.LeadRow) error) error {
-	path, err := spool(r, name)
+// and the first error of fn, as it is. The file is copied to a temporary file in tmpDir (see
+// PrepareTempDir; "" means the system's) while it is read, and excelize keeps its own
+// temporary files there too; all are removed before DecodeLeads returns.
+func DecodeLeads(r io.Reader, name, tmpDir string, fn func(*beifen.LeadRow) error) error {
+	path, err := spool(r, name, tmpDir)
 	if err != nil {
 		return err
 	}
@@ -39,7 +40,7 @@ func DecodeLeads(r io.Reader, name string, fn func(*beifen.LeadRow) error) error
 	if err := check(path, name); err != nil {
 		return err
 	}
-	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: MaxTotal})
+	f, err := excelize.OpenFile(path, excelize.Options{UnzipSizeLimit: MaxTotal, TmpDir: tmpDir})
 	if err != nil {
 		return beifen.Errorf(beifen.EINVALID, "%s is not a readable .xlsx file.", name)
 	}
@@ -54,8 +55,8 @@ func DecodeLeads(r io.Reader, name string, fn func(*beifen.LeadRow) error) error
 
 // spool copies r to a temporary file, whose path it returns, so that excelize can read the
 // zip in place instead of holding the whole file in memory.
-func spool(r io.Reader, name string) (string, error) {
-	tmp, err := os.CreateTemp("", "beifen-xlsx-*")
+func spool(r io.Reader, name, tmpDir string) (string, error) {
+	tmp, err := os.CreateTemp(tmpDir, "beifen-xlsx-*")
 	if err != nil {
 		return "", fmt.Errorf("spool %s: %w", name, err)
 	}

@@ -105,7 +105,7 @@ func TestDecodeLeadsRefused(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := xlsx.DecodeLeads(bytes.NewReader(tt.data), "客户.xlsx", func(*beifen.LeadRow) error { return nil })
+			err := xlsx.DecodeLeads(bytes.NewReader(tt.data), "客户.xlsx", "", func(*beifen.LeadRow) error { return nil })
 			if got := beifen.ErrorCode(err); got != tt.code {
 				t.Fatalf("ErrorCode=%q (%v), want %q", got, err, tt.code)
 			}
@@ -119,7 +119,7 @@ func TestDecodeLeadsRefused(t *testing.T) {
 func TestDecodeLeadsStops(t *testing.T) {
 	stop := errors.New("stop")
 	calls := 0
-	err := xlsx.DecodeLeads(bytes.NewReader(mustLeadsXLSX(t)), "a.xlsx", func(*beifen.LeadRow) error {
+	err := xlsx.DecodeLeads(bytes.NewReader(mustLeadsXLSX(t)), "a.xlsx", "", func(*beifen.LeadRow) error {
 		calls++
 		return stop
 	})
@@ -156,7 +156,7 @@ func zipWith(tb testing.TB, name, data string, size uint64) []byte {
 func mustDecodeLeads(tb testing.TB, data []byte, name string) []beifen.LeadRow {
 	tb.Helper()
 	var rows []beifen.LeadRow
-	err := xlsx.DecodeLeads(bytes.NewReader(data), name, func(r *beifen.LeadRow) error {
+	err := xlsx.DecodeLeads(bytes.NewReader(data), name, "", func(r *beifen.LeadRow) error {
 		rows = append(rows, *r)
 		return nil
 	})

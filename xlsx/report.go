@@ -16,9 +16,10 @@ type Sheet struct {
 }
 
 // WriteReport writes sheets as an .xlsx workbook, streaming each sheet's rows (excelize's
-// StreamWriter), so a million rows take little memory.
-func WriteReport(w io.Writer, sheets ...Sheet) error {
-	f := excelize.NewFile()
+// StreamWriter), so a million rows take little memory. Rows past excelize's in-memory chunk
+// are buffered in temporary files in tmpDir (see PrepareTempDir; "" means the system's).
+func WriteReport(w io.Writer, tmpDir string, sheets ...Sheet) error {
+	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer f.Close()
 	for i, sh := range sheets {
 		if err := writeSheet(f, i, sh); err != nil {

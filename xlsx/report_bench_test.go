@@ -19,7 +19,7 @@ func callRow(i int) []any {
 // sheet of calls is written. Compare with BenchmarkStreamWriter1M (excelize alone).
 func BenchmarkWriteReport1M(b *testing.B) {
 	for i := 0; i < b.N; i++ {
-		err := xlsx.WriteReport(io.Discard, xlsx.Sheet{Name: "明细 Detail",
+		err := xlsx.WriteReport(io.Discard, "", xlsx.Sheet{Name: "明细 Detail",
 			Header: []string{"时间 Time", "员工 Staff", "线索 Lead", "结果 Outcome", "意向 Intent", "通话(秒) Talk s"},
 			Rows: func(add func([]any) error) error {
 				for r := 0; r < benchRows; r++ {

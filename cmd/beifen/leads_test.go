@@ -224,7 +224,7 @@ func TestLeadsImport_SpreadsheetAndCSV(t *testing.T) {
 		{"赵六", 13800138000, "字节"},                    // repeats 张三's number
 		{"孙七", "12345", ""},                          // not a phone number
 	}
-	err = xlsx.WriteReport(f, xlsx.Sheet{Name: "客户名单", Header: []string{"姓名", "手机号", "公司"},
+	err = xlsx.WriteReport(f, "", xlsx.Sheet{Name: "客户名单", Header: []string{"姓名", "手机号", "公司"},
 		Rows: func(add func([]any) error) error {
 			for _, r := range rows {
 				if err := add(r); err != nil {

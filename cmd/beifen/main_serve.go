@@ -25,6 +25,7 @@ import (
 	"github.com/beifen/beifen/sms"
 	"github.com/beifen/beifen/sqlite"
 	"github.com/beifen/beifen/support"
+	"github.com/beifen/beifen/xlsx"
 )
 
 // Main is the running server: its configuration and the components wired from it.
@@ -77,6 +78,14 @@ func (m *Main) Open() error {
 	m.CRM.SMS = m.Auth.SMS
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
+	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
+	removed, err := xlsx.PrepareTempDir(m.CRM.TempDir, time.Now())
+	if err != nil {
+		return err
+	}
+	if removed > 0 {
+		m.Logger.Info("stale temporary files removed", "count", removed)
+	}
 	return nil
 }
 
