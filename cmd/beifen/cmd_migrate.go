@@ -13,7 +13,7 @@ import (
 const migrateUsage = `Usage: beifen migrate --data DIR [--db URL] [--dry-run]
 
 Applies pending database migrations, or with --dry-run lists them. "beifen serve" migrates by
-itself at start.
+itself at start unless given --no-migrate.
 
 EXIT STATUS: 0 on success, 1 on failure, 2 on bad flags.
 

@@ -14,6 +14,10 @@ type Config struct {
 	DB            string // "" for SQLite in DataDir, or a postgres:// URL
 	MasterKeyFile string
 	LogLevel      string
+
+	// NoMigrate makes serve refuse a database with pending migrations instead of applying
+	// them, for deployments that run "beifen migrate" once before starting their replicas.
+	NoMigrate bool
 }
 
 // DefaultConfig returns the defaults: everything embedded, in ./beifen-data.
@@ -33,6 +37,10 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.DB, "BEIFEN_DB")
 	set(&c.MasterKeyFile, "BEIFEN_MASTER_KEY_FILE")
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
+	switch getenv("BEIFEN_NO_MIGRATE") {
+	case "1", "true", "yes":
+		c.NoMigrate = true
+	}
 }
 
 // secret reads name from the environment, or from the file named by name_FILE.

@@ -92,6 +92,7 @@ func (m *Main) Open() error {
 func (m *Main) openDB() error {
 	if m.Config.isPostgres() {
 		db := postgres.NewDB(m.Config.DB)
+		db.AutoMigrate = !m.Config.NoMigrate
 		if err := db.Open(); err != nil {
 			return fmt.Errorf("open postgres: %w", err)
 		}
@@ -102,6 +103,7 @@ func (m *Main) openDB() error {
 		return beifen.Errorf(beifen.EINVALID, "--db must be a postgres:// URL (leave it out for the embedded SQLite).")
 	}
 	db := sqlite.NewDB(filepath.Join(m.Config.DataDir, "beifen.db"))
+	db.AutoMigrate = !m.Config.NoMigrate
 	if err := db.Open(); err != nil {
 		return fmt.Errorf("open sqlite: %w", err)
 	}
@@ -238,13 +240,16 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-const serveUsage = `Usage: beifen serve [--data DIR] [--addr HOST:PORT] [--db URL]
+const serveUsage = `Usage: beifen serve [--data DIR] [--addr HOST:PORT] [--db URL] [--no-migrate]
 
 Runs the server. With no --db it keeps everything in DIR: an SQLite database, the encrypted blobs
 and the master key (DIR/master.key, mode 0600, or BEIFEN_MASTER_KEY_FILE). --db postgres://...
-keeps the database in PostgreSQL instead. GET /healthz answers 200 once ready.
+keeps the database in PostgreSQL instead. GET /healthz answers 200 once ready. serve applies
+pending database migrations at start; with --no-migrate it refuses to start on an out-of-date
+schema instead, for replicated deployments that run "beifen migrate" once before a rollout.
 
-Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE.
+Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE,
+BEIFEN_NO_MIGRATE=1.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
@@ -267,6 +272,7 @@ func runServe(ctx context.Context, args []string, getenv Env, stdout, stderr io.
 	fs := newFlagSet("serve", serveUsage, stderr)
 	cfg := serverConfig(fs, getenv)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen `address`")
+	fs.BoolVar(&cfg.NoMigrate, "no-migrate", cfg.NoMigrate, "refuse to start on pending migrations instead of applying them")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
