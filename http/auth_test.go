@@ -248,3 +248,43 @@ func findCookie(resp *http.Response, name string) *http.Cookie {
 	}
 	return nil
 }
+
+// A state-changing request that a browser sends from another site is refused before it reaches
+// the handler, cookie or not; the same request from the site itself, or from a client that is
+// not a browser (no Sec-Fetch-Site, no Origin), goes through.
+func TestCrossSiteRequestRefused(t *testing.T) {
+	cookie := beifenhttp.SessionCookie + "=" + Token
+	tests := []struct {
+		name   string
+		header http.Header
+		ok     bool
+	}{
+		{"CrossSite", http.Header{"Cookie": {cookie}, "Sec-Fetch-Site": {"cross-site"}}, false},
+		{"SameSiteSubdomain", http.Header{"Cookie": {cookie}, "Sec-Fetch-Site": {"same-site"}}, false},
+		{"OtherOrigin", http.Header{"Cookie": {cookie}, "Origin": {"https://evil.example"}}, false},
+		{"SameOrigin", http.Header{"Cookie": {cookie}, "Sec-Fetch-Site": {"same-origin"}}, true},
+		{"NotABrowser", http.Header{"Authorization": {"Bearer " + Token}}, true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s := MustOpenServer(t)
+			called := false
+			s.AuthService.SetPasswordFn = func(ctx context.Context, password string) error {
+				called = true
+				return nil
+			}
+			resp, body := s.Do(t, Request{Method: "PUT", Path: "/api/v1/me/password", Header: tt.header,
+				Body: strings.NewReader(`{"password":"correct horse"}`)})
+			if tt.ok {
+				if resp.StatusCode != http.StatusNoContent || !called {
+					t.Fatalf("StatusCode=%d, called=%v, want 204 and the password set (body %s)", resp.StatusCode, called, body)
+				}
+				return
+			}
+			AssertError(t, resp, body, http.StatusForbidden, beifen.EFORBIDDEN, "Cross-site request refused.")
+			if called {
+				t.Error("the handler ran")
+			}
+		})
+	}
+}

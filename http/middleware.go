@@ -156,3 +156,15 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 		next.ServeHTTP(w, r)
 	})
 }
+
+// crossOrigin refuses state-changing browser requests sent from another site (CSRF): the
+// session cookie is SameSite=Lax, which still lets a sibling subdomain post with it. Phones, the
+// CLI and DAV clients send neither Sec-Fetch-Site nor Origin and pass unchanged (see
+// http.CrossOriginProtection).
+func (s *Server) crossOrigin(next http.Handler) http.Handler {
+	p := http.NewCrossOriginProtection()
+	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		s.Error(w, r, beifen.Errorf(beifen.EFORBIDDEN, "Cross-site request refused."))
+	}))
+	return p.Handler(next)
+}

@@ -67,7 +67,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/audit/verify", s.requireAuth(s.handleAuditVerify))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 
-	return s.recoverPanic(s.accessLog(s.authenticate(mux)))
+	return s.recoverPanic(s.accessLog(s.crossOrigin(s.authenticate(mux))))
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {
