@@ -40,7 +40,7 @@ type Service struct {
 
 	// TempDir holds the temporary files of .xlsx imports and exports, which carry customer
 	// numbers in the clear ("" means the system's; serve uses a private one, see
-	// xlsx.PrepareTempDir).
+	// xlsx.SweepTempDir).
 	TempDir string
 
 	// Now returns the current time; tests may replace it.

@@ -29,7 +29,7 @@ const (
 // It returns EINVALID for a legacy .xls file, for a file that is not an .xlsx, and for a
 // part packed over leadfile.MaxRatio to 1; ETOOLARGE past MaxFile, MaxMember or MaxTotal;
 // and the first error of fn, as it is. The file is copied to a temporary file in tmpDir (see
-// PrepareTempDir; "" means the system's) while it is read, and excelize keeps its own
+// SweepTempDir; "" means the system's) while it is read, and excelize keeps its own
 // temporary files there too; all are removed before DecodeLeads returns.
 func DecodeLeads(r io.Reader, name, tmpDir string, fn func(*beifen.LeadRow) error) error {
 	path, err := spool(r, name, tmpDir)

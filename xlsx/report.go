@@ -17,7 +17,7 @@ type Sheet struct {
 
 // WriteReport writes sheets as an .xlsx workbook, streaming each sheet's rows (excelize's
 // StreamWriter), so a million rows take little memory. Rows past excelize's in-memory chunk
-// are buffered in temporary files in tmpDir (see PrepareTempDir; "" means the system's).
+// are buffered in temporary files in tmpDir (see SweepTempDir; "" means the system's).
 func WriteReport(w io.Writer, tmpDir string, sheets ...Sheet) error {
 	f := excelize.NewFile(excelize.Options{TmpDir: tmpDir})
 	defer f.Close()

@@ -9,17 +9,17 @@ import (
 	"time"
 )
 
-// StaleTemp is how old a file in the temporary directory must be before PrepareTempDir
+// StaleTemp is how old a file in the temporary directory must be before SweepTempDir
 // removes it: far longer than any import or export takes, so a replica sharing the directory
 // never loses a file in use.
 const StaleTemp = 24 * time.Hour
 
-// PrepareTempDir makes dir, readable by its owner only, for the temporary files that hold a
-// workbook's rows while it is read or written, and removes files left there over StaleTemp
-// ago by a process that stopped before it could clean up. Those files hold customer numbers
-// in the clear, so they are kept out of the shared system temporary directory and are not
-// left behind by a crash for longer than a day.
-func PrepareTempDir(dir string, now time.Time) (removed int, err error) {
+// SweepTempDir makes dir if needed, readable by its owner only, for the temporary files that
+// hold a workbook's rows while it is read or written, and removes files left there over
+// StaleTemp ago by a process that stopped before it could clean up. Those files hold customer
+// numbers in the clear, so they are kept out of the shared system temporary directory; serve
+// sweeps at start and in its hourly job, so a crash leaves none for much over a day.
+func SweepTempDir(dir string, now time.Time) (removed int, err error) {
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return 0, fmt.Errorf("temporary directory: %w", err)
 	}

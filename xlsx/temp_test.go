@@ -79,10 +79,10 @@ func TestWriteReportTempDir(t *testing.T) {
 	}
 }
 
-func TestPrepareTempDir(t *testing.T) {
+func TestSweepTempDir(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "tmp")
 	now := time.Now()
-	removed, err := xlsx.PrepareTempDir(dir, now)
+	removed, err := xlsx.SweepTempDir(dir, now)
 	if err != nil || removed != 0 {
 		t.Fatalf("new dir: removed %d, err %v", removed, err)
 	}
@@ -105,7 +105,7 @@ func TestPrepareTempDir(t *testing.T) {
 	if err := os.Mkdir(filepath.Join(dir, "sub"), 0o700); err != nil {
 		t.Fatal(err)
 	}
-	removed, err = xlsx.PrepareTempDir(dir, now)
+	removed, err = xlsx.SweepTempDir(dir, now)
 	if err != nil || removed != 1 {
 		t.Fatalf("removed %d, err %v; want 1", removed, err)
 	}

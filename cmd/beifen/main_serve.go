@@ -79,14 +79,16 @@ func (m *Main) Open() error {
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
 	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
-	removed, err := xlsx.PrepareTempDir(m.CRM.TempDir, time.Now())
-	if err != nil {
-		return err
-	}
+	return m.sweepTemp()
+}
+
+// sweepTemp makes the data folder's tmp folder and removes what a crash left there.
+func (m *Main) sweepTemp() error {
+	removed, err := xlsx.SweepTempDir(m.CRM.TempDir, time.Now())
 	if removed > 0 {
 		m.Logger.Info("stale temporary files removed", "count", removed)
 	}
-	return nil
+	return err
 }
 
 func (m *Main) openDB() error {
@@ -154,7 +156,8 @@ func (m *Main) Run(ctx context.Context) error {
 const jobInterval = time.Hour
 
 // runJobs runs the background jobs until ctx ends: customers idle past their team's pool days
-// go back to the public pool. Every replica may run them; they are idempotent.
+// go back to the public pool, retention and due erasures are applied, and stale temporary
+// files are removed. Every replica may run them; they are idempotent.
 func (m *Main) runJobs(ctx context.Context) {
 	t := time.NewTicker(jobInterval)
 	defer t.Stop()
@@ -174,6 +177,9 @@ func (m *Main) runJobs(ctx context.Context) {
 			}
 			if _, err := m.EraseUnconsentedMinors(ctx, time.Now()); err != nil {
 				m.Logger.Error("erase minors' accounts", "err", err)
+			}
+			if err := m.sweepTemp(); err != nil {
+				m.Logger.Error("sweep temporary files", "err", err)
 			}
 		}
 	}
