@@ -44,4 +44,11 @@ type PolicyService interface {
 
 	// AcceptedPolicies returns the versions a user accepted.
 	AcceptedPolicies(ctx context.Context, userID int64) ([]string, error)
+
+	// AddConsent appends an entry to the user's consent ledger. Returns EINVALID for an entry
+	// of no registered, optional purpose.
+	AddConsent(ctx context.Context, c *Consent) error
+
+	// FindConsents returns the user's consent ledger, oldest first.
+	FindConsents(ctx context.Context, userID int64) ([]*Consent, error)
 }

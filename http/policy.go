@@ -84,3 +84,42 @@ func (s *Server) handlePolicyAccept(w http.ResponseWriter, r *http.Request) {
 var ungated = map[string]bool{
 	"/api/v1/me": true, "/api/v1/me/policy": true, "/api/v1/auth/signout": true, "/api/v1/me/deletion": true,
 }
+
+// ConsentKeeper keeps the signed-in user's consent per purpose (clauses 1.8, 6.2).
+type ConsentKeeper interface {
+	Consents(ctx context.Context) ([]beifen.ConsentState, []*beifen.Consent, error)
+	SetConsent(ctx context.Context, purpose beifen.Purpose, granted bool) error
+}
+
+// ConsentsResponse is every purpose's state and the ledger behind it.
+type ConsentsResponse struct {
+	Purposes []beifen.ConsentState `json:"purposes"`
+	Ledger   []*beifen.Consent     `json:"ledger"`
+}
+
+// ConsentRequest grants or withdraws one purpose.
+type ConsentRequest struct {
+	Granted bool `json:"granted"`
+}
+
+func (s *Server) handleConsentList(w http.ResponseWriter, r *http.Request) {
+	states, ledger, err := s.Consents.Consents(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, &ConsentsResponse{Purposes: states, Ledger: ledger})
+}
+
+func (s *Server) handleConsentSet(w http.ResponseWriter, r *http.Request) {
+	var req ConsentRequest
+	if err := readJSON(w, r, &req); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if err := s.Consents.SetConsent(r.Context(), beifen.Purpose(r.PathValue("purpose")), req.Granted); err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	s.handleConsentList(w, r)
+}

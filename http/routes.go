@@ -24,6 +24,8 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me/policy", s.requireAuth(s.handlePolicyStatus))
 	mux.HandleFunc("POST /api/v1/me/policy", s.requireAuth(s.handlePolicyAccept))
 	mux.HandleFunc("DELETE /api/v1/me/deletion", s.requireAuth(s.handleDeletionCancel))
+	mux.HandleFunc("GET /api/v1/me/consents", s.requireAuth(s.handleConsentList))
+	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}", s.requireAuth(s.handleConsentSet))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -36,6 +36,7 @@ type Server struct {
 	AuditReader       AuditReader
 	AccountDeleter    AccountDeleter
 	Policy            PolicyKeeper
+	Consents          ConsentKeeper
 	Complaints        ComplaintDesk
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper

@@ -84,3 +84,37 @@ func (s *PolicyService) AcceptedPolicies(ctx context.Context, userID int64) ([]s
 	}
 	return out, rows.Err()
 }
+
+// AddConsent appends an entry to the user's consent ledger.
+func (s *PolicyService) AddConsent(ctx context.Context, c *beifen.Consent) error {
+	if err := c.Validate(); err != nil {
+		return err
+	}
+	if c.At.IsZero() {
+		c.At = s.db.Now().UTC()
+	}
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO consents (user_id, purpose, granted, policy_version, at)
+		VALUES (?, ?, ?, ?, ?)`, c.UserID, string(c.Purpose), c.Granted, c.PolicyVersion, formatTime(c.At))
+	return FormatError(err)
+}
+
+// FindConsents returns the user's consent ledger, oldest first.
+func (s *PolicyService) FindConsents(ctx context.Context, userID int64) ([]*beifen.Consent, error) {
+	rows, err := s.db.read.QueryContext(ctx, `SELECT purpose, granted, policy_version, at
+		FROM consents WHERE user_id = ? ORDER BY id`, userID)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := []*beifen.Consent{}
+	for rows.Next() {
+		c := &beifen.Consent{UserID: userID}
+		var at sql.NullString
+		if err := rows.Scan(&c.Purpose, &c.Granted, &c.PolicyVersion, &at); err != nil {
+			return nil, err
+		}
+		c.At = parseTime(at)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

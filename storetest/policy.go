@@ -32,4 +32,34 @@ func testPolicy(t *testing.T, open func(tb testing.TB) Services) {
 	if got, err := s.Policies.AcceptedPolicies(ctx, u.ID); err != nil || len(got) != 1 || got[0] != "1" {
 		t.Fatalf("AcceptedPolicies=%v, %v", got, err)
 	}
+
+	wantError(t, s.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: "dating"}), beifen.EINVALID, `Unknown purpose "dating".`)
+	wantError(t, s.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: beifen.PurposeService}), beifen.EINVALID,
+		"The service purpose is needed to provide the service; delete the account to end it.")
+	if got, err := s.Policies.FindConsents(ctx, u.ID); err != nil || len(got) != 0 {
+		t.Fatalf("FindConsents before any=%v, %v", got, err)
+	}
+	at := eff.Add(time.Hour)
+	for _, c := range []*beifen.Consent{
+		{UserID: u.ID, Purpose: beifen.PurposeMarketing, Granted: true, PolicyVersion: "1", At: at},
+		{UserID: u.ID, Purpose: beifen.PurposeStatistics, Granted: true, PolicyVersion: "1", At: at},
+		{UserID: u.ID, Purpose: beifen.PurposeMarketing, Granted: false, PolicyVersion: "1", At: at.Add(time.Minute)},
+	} {
+		if err := s.Policies.AddConsent(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	other, _ := MustCreateUser(t, ctx, s)
+	if got, err := s.Policies.FindConsents(ctx, other.ID); err != nil || len(got) != 0 {
+		t.Fatalf("another user's ledger=%v, %v", got, err)
+	}
+	ledger, err := s.Policies.FindConsents(ctx, u.ID)
+	if err != nil || len(ledger) != 3 || ledger[0].Purpose != beifen.PurposeMarketing || !ledger[0].Granted ||
+		ledger[2].Granted || !ledger[2].At.Equal(at.Add(time.Minute)) || ledger[1].PolicyVersion != "1" {
+		t.Fatalf("FindConsents=%+v, %v", ledger, err)
+	}
+	inForce := beifen.ConsentsInForce(ledger)
+	if !inForce[beifen.PurposeService] || inForce[beifen.PurposeMarketing] || !inForce[beifen.PurposeStatistics] || inForce[beifen.PurposeLocation] {
+		t.Fatalf("ConsentsInForce=%v", inForce)
+	}
 }

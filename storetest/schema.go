@@ -10,6 +10,7 @@ import (
 var WantSchema = map[string][]string{
 	"audit":              {"action", "actor_id", "at", "hash", "id", "object", "prev", "scope"},
 	"blobs":              {"created_at", "name", "size", "snapshot_id", "user_id"},
+	"consents":           {"at", "granted", "id", "policy_version", "purpose", "user_id"},
 	"complaints":         {"answered_at", "created_at", "due_at", "id", "reply", "sealed", "user_id"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},

@@ -133,6 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.AuditScope = audit.ScopeOf
 	m.HTTPServer.AccountDeleter = m.Auth
 	m.HTTPServer.Policy = m.Privacy
+	m.HTTPServer.Consents = m.Privacy
 	m.HTTPServer.Complaints = m.Support
 	m.HTTPServer.ProfileEditor = m.Auth
 	m.HTTPServer.Sessions = m.Auth

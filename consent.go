@@ -1,0 +1,88 @@
+package beifen
+
+import "time"
+
+// Purpose is one registered reason beifen processes personal data (clause 1.8). Processing for a
+// purpose needs its lawful basis: the contract for what the service cannot work without, the
+// user's own consent for everything else.
+type Purpose string
+
+// The registered purposes. A new purpose is added here, with its notice, and asks every user
+// afresh: nobody is opted in.
+const (
+	PurposeService    Purpose = "service"    // account, backup and restore: needed to provide the service
+	PurposeMarketing  Purpose = "marketing"  // marketing texts and activities (clauses 1.1.3, 3.1.5)
+	PurposeStatistics Purpose = "statistics" // counted in usage statistics (clause 1.7)
+	PurposeLocation   Purpose = "location"   // location, for location features only (clause 3.1.2c)
+)
+
+// PurposeInfo describes a purpose for the consent screen.
+type PurposeInfo struct {
+	Purpose Purpose `json:"purpose"`
+	// Required purposes rest on the contract, not consent: they are shown, not asked, and end
+	// only with the account.
+	Required bool `json:"required"`
+}
+
+// Purposes lists every registered purpose, in the order the consent screen shows them.
+var Purposes = []PurposeInfo{
+	{PurposeService, true},
+	{PurposeMarketing, false},
+	{PurposeStatistics, false},
+	{PurposeLocation, false},
+}
+
+// PurposeByName returns the registered purpose named p, or false.
+func PurposeByName(p string) (PurposeInfo, bool) {
+	for _, info := range Purposes {
+		if string(info.Purpose) == p {
+			return info, true
+		}
+	}
+	return PurposeInfo{}, false
+}
+
+// ConsentState is one purpose as a user sees it: on or off now.
+type ConsentState struct {
+	PurposeInfo
+	Granted bool `json:"granted"`
+}
+
+// Consent is one entry of a user's consent ledger: a purpose granted or withdrawn, when, and
+// under which policy version. The ledger is only appended to; the newest entry per purpose
+// is in force (clause 6.2: a withdrawal stops processing from then on and leaves what was
+// done before it lawful).
+type Consent struct {
+	UserID        int64     `json:"-"`
+	Purpose       Purpose   `json:"purpose"`
+	Granted       bool      `json:"granted"`
+	PolicyVersion string    `json:"policy_version,omitempty"`
+	At            time.Time `json:"at"`
+}
+
+// Validate returns EINVALID for an entry of no registered, optional purpose.
+func (c *Consent) Validate() error {
+	info, ok := PurposeByName(string(c.Purpose))
+	switch {
+	case !ok:
+		return Errorf(EINVALID, "Unknown purpose %q.", c.Purpose)
+	case info.Required:
+		return Errorf(EINVALID, "The %s purpose is needed to provide the service; delete the account to end it.", c.Purpose)
+	}
+	return nil
+}
+
+// ConsentsInForce folds a ledger (oldest first) into the state of each purpose: required purposes
+// true, the others as their newest entry says, false when never asked.
+func ConsentsInForce(ledger []*Consent) map[Purpose]bool {
+	m := map[Purpose]bool{}
+	for _, info := range Purposes {
+		m[info.Purpose] = info.Required
+	}
+	for _, c := range ledger {
+		if info, ok := PurposeByName(string(c.Purpose)); ok && !info.Required {
+			m[c.Purpose] = c.Granted
+		}
+	}
+	return m
+}
