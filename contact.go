@@ -86,3 +86,55 @@ func (c *Contact) normalized() string {
 	sort.Strings(lines)
 	return strings.Join(lines, "\n")
 }
+
+// DisplayName is the name to show: FN, else N's parts, else the first number or e-mail.
+func (c *Contact) DisplayName() string {
+	if fn := strings.TrimSpace(c.Prop("FN")); fn != "" {
+		return fn
+	}
+	if n := c.Prop("N"); n != "" {
+		// N is family;given;additional;prefix;suffix. Chinese names read family then given.
+		parts := strings.Split(n, ";")
+		var out []string
+		for _, p := range parts {
+			if p = strings.TrimSpace(p); p != "" {
+				out = append(out, p)
+			}
+		}
+		if len(out) > 0 {
+			return strings.Join(out, " ")
+		}
+	}
+	if tel := c.Prop("TEL"); tel != "" {
+		return tel
+	}
+	return c.Prop("EMAIL")
+}
+
+// Photo returns the contact's embedded photo and its MIME type, or ok false.
+func (c *Contact) Photo() (b64, mime string, ok bool) {
+	for _, p := range c.Props {
+		if p.Name != "PHOTO" || p.Value == "" {
+			continue
+		}
+		enc, typ := "", ""
+		for _, q := range p.Params {
+			switch strings.ToUpper(q.Name) {
+			case "ENCODING":
+				enc = strings.ToLower(q.Value)
+			case "TYPE":
+				typ = strings.ToLower(q.Value)
+			}
+		}
+		if enc != "b" && enc != "base64" {
+			continue
+		}
+		switch typ {
+		case "png", "gif", "webp":
+			return p.Value, "image/" + typ, true
+		default:
+			return p.Value, "image/jpeg", true
+		}
+	}
+	return "", "", false
+}

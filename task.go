@@ -118,6 +118,9 @@ type TaskService interface {
 	// FindTaskByID returns ENOTFOUND if there is no such task in the team.
 	FindTaskByID(ctx context.Context, id int64) (*Task, error)
 
+	// FindTasks returns the team's newest tasks (at most 100), newest first.
+	FindTasks(ctx context.Context) ([]*Task, error)
+
 	// ClaimLead hands the context user the next lead of the task at now, exactly once: a
 	// callback due for them first, then a pending lead whose time has come, then a lead whose
 	// lease ran out; never a lead whose number is on the team's do-not-call list. It returns the

@@ -34,6 +34,8 @@ type Service struct {
 
 	// Auditor records each export of a snapshot (may be nil in tests).
 	Auditor beifen.Auditor
+
+	threads indexCache // conversation indexes of the snapshots browsed last
 }
 
 var _ beifen.BackupService = (*Service)(nil)

@@ -16,17 +16,36 @@ func (s *Service) CommitBackup(ctx context.Context, files []*beifen.File) (*beif
 	if err != nil {
 		return nil, err
 	}
+	ids, sn, err := s.collect(ctx, a, files)
+	if err != nil {
+		return nil, err
+	}
+	return s.create(ctx, a, sn, ids)
+}
+
+// create stores a snapshot of these records.
+func (s *Service) create(ctx context.Context, a *account, sn *beifen.Snapshot, ids []int64) (*beifen.Snapshot, error) {
+	if err := s.Store.Snapshots.CreateSnapshot(ctx, sn, sortedUnique(ids)); err != nil {
+		return nil, err
+	}
+	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,
+		"records", len(ids), "new_blobs", sn.NewBlobs)
+	return sn, nil
+}
+
+// collect returns the records that files stand for, storing the file entries of plain files.
+func (s *Service) collect(ctx context.Context, a *account, files []*beifen.File) ([]int64, *beifen.Snapshot, error) {
 	var ids []int64
 	var entries []*beifen.Record
 	sn := &beifen.Snapshot{}
 	for _, f := range files {
 		if err := checkFile(f); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		if len(f.Chunks) > 0 {
 			got, skipped, err := s.chunkIDs(ctx, a, f)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			ids, sn.Skipped = append(ids, got...), sn.Skipped+skipped
 			continue
@@ -35,36 +54,31 @@ func (s *Service) CommitBackup(ctx context.Context, files []*beifen.File) (*beif
 		if err == nil {
 			got, err := s.sourceIDs(a, src)
 			if err != nil {
-				return nil, err
+				return nil, nil, err
 			}
 			ids, sn.Skipped = append(ids, got...), sn.Skipped+src.Skipped
 			continue
 		} else if beifen.ErrorCode(err) != beifen.ENOTFOUND {
-			return nil, err
+			return nil, nil, err
 		}
 		if _, err := s.Store.Blobs.FindBlobEntry(ctx, a.blobName(f.Hash)); beifen.ErrorCode(err) == beifen.ENOTFOUND {
-			return nil, beifen.Errorf(beifen.EINVALID, "File %q has not been uploaded.", f.Path)
+			return nil, nil, beifen.Errorf(beifen.EINVALID, "File %q has not been uploaded.", f.Path)
 		} else if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		rec, err := a.newRecord(beifen.KindFile, f.Identity(), f)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		entries, sn.Bytes = append(entries, rec), sn.Bytes+f.Size
 	}
 	if err := s.Store.Records.PutRecords(ctx, entries); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	for _, r := range entries {
 		ids = append(ids, r.ID)
 	}
-	if err := s.Store.Snapshots.CreateSnapshot(ctx, sn, sortedUnique(ids)); err != nil {
-		return nil, err
-	}
-	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,
-		"records", len(ids), "new_blobs", sn.NewBlobs)
-	return sn, nil
+	return ids, sn, nil
 }
 
 // chunkIDs returns the records read from the chunks an export was uploaded as.
@@ -110,4 +124,55 @@ func checkFile(f *beifen.File) error {
 		return beifen.Errorf(beifen.EINVALID, "File size must not be negative.")
 	}
 	return nil
+}
+
+// AddToBackup creates a snapshot of the newest one with these files added, for uploads from the
+// web: an export replaces every item of the kinds it holds (a new sms.xml replaces the messages,
+// a .vcf the contacts), and a plain file replaces the file at its path. With no snapshot yet it
+// is CommitBackup.
+func (s *Service) AddToBackup(ctx context.Context, files []*beifen.File) (*beifen.Snapshot, error) {
+	a, err := s.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids, sn, err := s.collect(ctx, a, files)
+	if err != nil {
+		return nil, err
+	}
+	latest, _, err := s.Store.Snapshots.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	if len(latest) == 0 {
+		return s.create(ctx, a, sn, ids)
+	}
+	replaced := map[beifen.RecordKind]bool{}
+	paths := map[string]bool{}
+	for i := 0; i < len(ids); i += 1000 {
+		recs, err := s.Store.Records.FindRecordsByIDs(ctx, ids[i:min(i+1000, len(ids))])
+		if err != nil {
+			return nil, err
+		}
+		for _, r := range recs {
+			if r.Kind == beifen.KindFile {
+				paths[string(r.Ident)] = true
+				continue
+			}
+			replaced[r.Kind] = true
+			if r.Kind == beifen.KindSMS || r.Kind == beifen.KindMMS {
+				replaced[beifen.KindSMS], replaced[beifen.KindMMS] = true, true
+			}
+		}
+	}
+	refs, err := s.Store.Snapshots.SnapshotRefs(ctx, latest[0].ID)
+	if err != nil {
+		return nil, err
+	}
+	for _, ref := range refs {
+		if replaced[ref.Kind] || (ref.Kind == beifen.KindFile && paths[string(ref.Ident)]) {
+			continue
+		}
+		ids = append(ids, ref.ID)
+	}
+	return s.create(ctx, a, sn, ids)
 }

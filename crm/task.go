@@ -3,6 +3,7 @@ package crm
 import (
 	"context"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -181,4 +182,26 @@ func (s *Service) inWindow(ctx context.Context, task *beifen.Task, now time.Time
 			task.WindowStart/60, task.WindowStart%60, task.WindowEnd/60, task.WindowEnd%60, t.TimeZone)
 	}
 	return nil
+}
+
+// FindTasks returns the team's newest tasks; a staff member sees only those they may call.
+func (s *Service) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
+	if _, err := s.teamOf(ctx); err != nil {
+		return nil, err
+	}
+	tasks, err := s.Store.Tasks.FindTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	u := beifen.UserFromContext(ctx)
+	if u.Role != beifen.RoleStaff {
+		return tasks, nil
+	}
+	out := []*beifen.Task{}
+	for _, t := range tasks {
+		if len(t.Staff) == 0 || slices.Contains(t.Staff, u.ID) {
+			out = append(out, t)
+		}
+	}
+	return out, nil
 }

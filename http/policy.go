@@ -13,6 +13,8 @@ type PolicyKeeper interface {
 	Documents(ctx context.Context, lang string) ([]*beifen.PolicyDocument, error)
 	Current(ctx context.Context, lang string) (current, upcoming *beifen.PolicyDocument, err error)
 	Accept(ctx context.Context, version string) error
+	// Accepted returns the versions the signed-in user accepted.
+	Accepted(ctx context.Context) ([]string, error)
 	// Gate returns an error while the signed-in user must accept a new version first.
 	Gate(ctx context.Context) error
 }

@@ -6,6 +6,7 @@ import "net/http"
 func (s *Server) routes() http.Handler {
 	mux := http.NewServeMux()
 	mux.HandleFunc("GET /healthz", s.handleHealth)
+	s.uiRoutes(mux)
 
 	mux.HandleFunc("POST /api/v1/auth/code", s.handleAuthCode)
 	mux.HandleFunc("POST /api/v1/auth/signin", s.handleAuthSignIn)

@@ -9,9 +9,11 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"sync"
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/ui"
 )
 
 // ShutdownTimeout is how long Close waits for requests in flight.
@@ -22,11 +24,17 @@ type Server struct {
 	ln     net.Listener
 	server *http.Server
 
+	uiOnce   sync.Once
+	renderer *ui.Renderer
+
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string
 
 	AuthService       beifen.AuthService
 	BackupService     beifen.BackupService
+	BrowseService     beifen.BrowseService
+	Uploader          Uploader
+	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder
 	TaskService       TaskDialer

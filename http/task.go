@@ -11,6 +11,7 @@ import (
 // TaskDialer is what the task routes need: creating tasks, handing out leads, logging calls.
 type TaskDialer interface {
 	CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error)
+	FindTasks(ctx context.Context) ([]*beifen.Task, error)
 	NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error)
 	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) (bool, error)
 	PutTemplate(ctx context.Context, t *beifen.SMSTemplate) error

@@ -170,3 +170,12 @@ func contains(list []string, v string) bool {
 	}
 	return false
 }
+
+// Accepted returns the versions the signed-in user accepted.
+func (s *Service) Accepted(ctx context.Context) ([]string, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	return s.Store.AcceptedPolicies(ctx, u.ID)
+}

@@ -307,3 +307,37 @@ func (s *TaskService) ScanTaskReviews(ctx context.Context, taskID int64, fn func
 	}
 	return rows.Err()
 }
+
+// FindTasks returns the team's newest tasks (at most 100), newest first.
+func (s *TaskService) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM tasks WHERE team_id = ? ORDER BY id DESC LIMIT 100`, tid)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	out := make([]*beifen.Task, 0, len(ids))
+	for _, id := range ids {
+		t, err := s.FindTaskByID(ctx, id)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, t)
+	}
+	return out, nil
+}

@@ -160,6 +160,13 @@ func testTask(t *testing.T, open func(tb testing.TB) Services) {
 		task, ids := mustTask(t, admin, s, 2, nil)
 		_, err := s.Tasks.FindTaskByID(other, task.ID)
 		wantError(t, err, beifen.ENOTFOUND, "Task not found.")
+		if list, err := s.Tasks.FindTasks(other); err != nil || len(list) != 0 {
+			t.Fatalf("FindTasks of another team=%+v, %v", list, err)
+		}
+		second, _ := mustTask(t, admin, s, 1, nil)
+		if list, err := s.Tasks.FindTasks(admin); err != nil || len(list) != 2 || list[0].ID != second.ID || list[1].ID != task.ID || list[1].Leads != 2 {
+			t.Fatalf("FindTasks=%+v, %v", list, err)
+		}
 		_, err = s.Tasks.ClaimLead(other, task.ID, now)
 		wantError(t, err, beifen.ENOTFOUND, "Task not found.")
 		err = s.Tasks.CreateTask(other, &beifen.Task{Name: "x", WindowEnd: 1440, MaxAttempts: 1, Lease: time.Minute}, ids)

@@ -123,6 +123,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Logger = m.Logger
 	m.HTTPServer.AuthService = m.Auth
 	m.HTTPServer.BackupService = m.Backup
+	m.HTTPServer.BrowseService = m.Backup
+	m.HTTPServer.Uploader = m.Backup
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM

@@ -1,0 +1,221 @@
+package http
+
+import (
+	"context"
+	"errors"
+	"net/http"
+	"net/url"
+	"strconv"
+	"strings"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/ui"
+)
+
+// The web UI: server-rendered pages over the same services as the REST API. Pages answer
+// errors as pages (a sign-in redirect, a translated message), never as JSON.
+
+// LangCookie remembers the language the user switched to.
+const LangCookie = "beifen_lang"
+
+// uiCSP allows nothing from any other host: every script, style, picture and sound is beifen's
+// own. Contact photos are inline data: URLs.
+const uiCSP = "default-src 'self'; img-src 'self' data: blob:; media-src 'self' blob:; script-src 'self'; " +
+	"style-src 'self'; connect-src 'self'; frame-ancestors 'none'; form-action 'self'; base-uri 'none'"
+
+// Uploader is what the web upload needs beyond the BackupService: a snapshot of the newest one
+// with files added.
+type Uploader interface {
+	AddToBackup(ctx context.Context, files []*beifen.File) (*beifen.Snapshot, error)
+}
+
+// uiHandler is a page handler; it returns an error to show instead.
+type uiHandler func(w http.ResponseWriter, r *http.Request, v *ui.View) error
+
+// page wraps a handler with the page headers, the view and error pages. Unless public, it
+// sends a visitor who is not signed in to the sign-in page and a user who must accept a new
+// policy to the welcome page.
+func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Security-Policy", uiCSP)
+		w.Header().Set("X-Content-Type-Options", "nosniff")
+		w.Header().Set("Referrer-Policy", "same-origin")
+		w.Header().Set("Cache-Control", "private, no-store")
+		v := s.view(r, title)
+		if !public {
+			if v.User == nil {
+				http.Redirect(w, r, "/signin?next="+url.QueryEscape(r.URL.RequestURI()), http.StatusSeeOther)
+				return
+			}
+			if s.Policy != nil && r.URL.Path != "/welcome" {
+				if err := s.Policy.Gate(r.Context()); err != nil {
+					http.Redirect(w, r, "/welcome", http.StatusSeeOther)
+					return
+				}
+			}
+		}
+		if err := h(w, r, v); err != nil {
+			s.uiError(w, r, v, err)
+		}
+	}
+}
+
+func (s *Server) view(r *http.Request, title string) *ui.View {
+	c, _ := r.Cookie(LangCookie)
+	lang := ""
+	if c != nil {
+		lang = c.Value
+	}
+	v := &ui.View{
+		Lang:  ui.PickLang(lang, r.Header.Get("Accept-Language")),
+		Title: title,
+		Path:  r.URL.RequestURI(),
+		User:  beifen.UserFromContext(r.Context()),
+	}
+	if key := r.URL.Query().Get("done"); (strings.HasPrefix(key, "flash.") || strings.HasPrefix(key, "staff.")) && ui.HasKey(key) {
+		v.Flash = v.T(key)
+	}
+	return v
+}
+
+// render writes a page; a template error becomes an internal error page.
+func (s *Server) render(w http.ResponseWriter, r *http.Request, status int, name string, v *ui.View) error {
+	w.Header().Set("Content-Type", "text/html; charset=utf-8")
+	var buf strings.Builder
+	if err := s.ui().Render(&buf, name, v); err != nil {
+		return err
+	}
+	w.WriteHeader(status)
+	_, err := w.Write([]byte(buf.String()))
+	return err
+}
+
+// ui returns the page renderer, parsed once.
+func (s *Server) ui() *ui.Renderer {
+	s.uiOnce.Do(func() {
+		var err error
+		if s.renderer, err = ui.NewRenderer(); err != nil {
+			panic(err) // the templates are embedded: a parse error is a build bug, caught by the tests
+		}
+	})
+	return s.renderer
+}
+
+// uiError answers an error with a page in the user's language.
+func (s *Server) uiError(w http.ResponseWriter, r *http.Request, v *ui.View, err error) {
+	code, msg := beifen.ErrorCode(err), beifen.ErrorMessage(err)
+	var mbe *http.MaxBytesError
+	if errors.As(err, &mbe) {
+		code, msg = beifen.ETOOLARGE, ""
+	}
+	if code == beifen.EUNAUTHORIZED {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	if code == beifen.EINTERNAL {
+		s.Logger.ErrorContext(r.Context(), "internal error", "method", r.Method, "route", r.Pattern,
+			"user_id", beifen.UserIDFromContext(r.Context()), "err", err)
+		msg = ""
+	}
+	v.Title = "error." + strings.ToLower(strings.TrimPrefix(code, "E"))
+	if code == beifen.EINVALID || code == beifen.ECONFLICT {
+		v.Error = v.T(v.Title) + msg
+	} else {
+		v.Error = v.T(v.Title)
+	}
+	s.render(w, r, ErrorStatusCode(code), "error", v)
+}
+
+// redirectDone sends the browser to target with a flash message key.
+func redirectDone(w http.ResponseWriter, r *http.Request, target, key string) {
+	u, _ := url.Parse(target)
+	q := u.Query()
+	q.Set("done", key)
+	u.RawQuery = q.Encode()
+	http.Redirect(w, r, u.String(), http.StatusSeeOther)
+}
+
+// localPath keeps a redirect target on this site.
+func localPath(p string) string {
+	if !strings.HasPrefix(p, "/") || strings.HasPrefix(p, "//") || strings.HasPrefix(p, "/\\") {
+		return "/app"
+	}
+	return p
+}
+
+func formInt(r *http.Request, name string) int {
+	n, _ := strconv.Atoi(r.FormValue(name))
+	return n
+}
+
+func (s *Server) uiRoutes(mux *http.ServeMux) {
+	static := http.FileServerFS(ui.Static())
+	mux.Handle("GET /static/", http.StripPrefix("/static/", static))
+	mux.HandleFunc("GET /sw.js", func(w http.ResponseWriter, r *http.Request) {
+		r.URL.Path = "/sw.js"
+		static.ServeHTTP(w, r)
+	})
+	mux.HandleFunc("GET /{$}", s.handleUIRoot)
+	mux.HandleFunc("GET /lang", s.handleUILang)
+	mux.HandleFunc("GET /policy", s.page("nav.policy", true, s.handleUIPolicy))
+	mux.HandleFunc("GET /signin", s.page("signin.title", true, s.handleUISignIn))
+	mux.HandleFunc("POST /signin/code", s.page("signin.title", true, s.handleUISendCode))
+	mux.HandleFunc("POST /signin", s.page("signin.title", true, s.handleUISignInPost))
+	mux.HandleFunc("POST /signin/password", s.page("signin.title", true, s.handleUISignInPassword))
+	mux.HandleFunc("POST /signout", s.handleUISignOut)
+	mux.HandleFunc("GET /welcome", s.page("welcome.title", false, s.handleUIWelcome))
+	mux.HandleFunc("POST /welcome", s.page("welcome.title", false, s.handleUIWelcomePost))
+
+	mux.HandleFunc("GET /app", s.page("app.title", false, s.handleUIApp))
+	mux.HandleFunc("POST /app/upload", s.page("app.title", false, s.handleUIUpload))
+	mux.HandleFunc("GET /app/diff", s.page("diff.compare", false, s.handleUIDiff))
+	mux.HandleFunc("GET /app/s/{id}", s.page("tab.restore", false, s.handleUISnapshot))
+	mux.HandleFunc("GET /app/s/{id}/messages", s.page("tab.messages", false, s.handleUIConversations))
+	mux.HandleFunc("GET /app/s/{id}/messages/{addr}", s.page("tab.messages", false, s.handleUIThread))
+	mux.HandleFunc("GET /app/s/{id}/contacts", s.page("tab.contacts", false, s.handleUIContacts))
+	mux.HandleFunc("GET /app/s/{id}/calls", s.page("tab.calls", false, s.handleUICalls))
+	mux.HandleFunc("GET /app/s/{id}/files", s.page("tab.files", false, s.handleUIFiles))
+	mux.HandleFunc("GET /app/s/{id}/restore.zip", s.page("tab.restore", false, s.handleUIRestoreZip))
+	mux.HandleFunc("GET /app/file/{hash}", s.page("tab.files", false, s.handleUIFile))
+	mux.HandleFunc("GET /app/blob/{hash}", s.page("tab.files", false, s.handleUIFile))
+
+	mux.HandleFunc("GET /privacy", s.page("privacy.title", false, s.handleUIPrivacy))
+	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
+	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
+	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))
+	mux.HandleFunc("POST /privacy/deletion", s.page("delete.title", false, s.handleUIDeletion))
+	mux.HandleFunc("POST /privacy/deletion/cancel", s.page("delete.title", false, s.handleUIDeletionCancel))
+	mux.HandleFunc("POST /privacy/sessions/{id}/revoke", s.page("sessions.title", false, s.handleUIRevoke))
+	mux.HandleFunc("GET /privacy/complaints", s.page("complaints.title", true, s.handleUIComplaints))
+	mux.HandleFunc("POST /privacy/complaints", s.page("complaints.title", false, s.handleUIComplaintPost))
+	mux.HandleFunc("GET /privacy/third-parties", s.page("nav.thirdparties", true, s.handleUIThirdParties))
+
+	mux.HandleFunc("GET /staff", s.page("staff.title", false, s.handleUIStaff))
+	mux.HandleFunc("GET /staff/t/{task}", s.page("staff.title", false, s.handleUIStaffTask))
+	mux.HandleFunc("POST /staff/t/{task}/next", s.page("staff.title", false, s.handleUIStaffNext))
+	mux.HandleFunc("GET /staff/t/{task}/lead/{lead}", s.page("staff.title", false, s.handleUIStaffLead))
+	mux.HandleFunc("POST /staff/t/{task}/lead/{lead}/outcome", s.page("staff.title", false, s.handleUIStaffOutcome))
+	mux.HandleFunc("POST /staff/recordings", s.page("staff.recording", false, s.handleUIStaffRecording))
+
+	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))
+	mux.HandleFunc("POST /manage/import", s.page("manage.import", false, s.handleUIImport))
+	mux.HandleFunc("GET /manage/recordings/{id}", s.page("review.rubric", false, s.handleUIReview))
+	mux.HandleFunc("POST /manage/recordings/{id}/review", s.page("review.rubric", false, s.handleUIReviewPost))
+}
+
+func (s *Server) handleUIRoot(w http.ResponseWriter, r *http.Request) {
+	if beifen.UserFromContext(r.Context()) == nil {
+		http.Redirect(w, r, "/signin", http.StatusSeeOther)
+		return
+	}
+	http.Redirect(w, r, "/app", http.StatusSeeOther)
+}
+
+func (s *Server) handleUILang(w http.ResponseWriter, r *http.Request) {
+	to := r.URL.Query().Get("to")
+	if to != ui.Chinese && to != ui.English {
+		to = ui.English
+	}
+	http.SetCookie(w, &http.Cookie{Name: LangCookie, Value: to, Path: "/", MaxAge: 365 * 24 * 3600, SameSite: http.SameSiteLaxMode})
+	http.Redirect(w, r, localPath(r.URL.Query().Get("back")), http.StatusSeeOther)
+}

@@ -1,0 +1,259 @@
+package http
+
+import (
+	"archive/zip"
+	"encoding/json"
+	"fmt"
+	"io"
+	"mime"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/ui"
+)
+
+// ThirdParty is one entry of the published list of who receives personal data (clause 3.1.1).
+type ThirdParty struct {
+	Name       string
+	PurposeKey string // catalogue keys
+	DataKey    string
+}
+
+type uiPrivacyData struct {
+	User             *beifen.User
+	Consents         []beifen.ConsentState
+	Ledger           []*beifen.Consent
+	Sessions         []*uiSession
+	Audit            []*beifen.AuditEvent
+	DeletionCodeSent bool
+	CoolingDays      int
+}
+
+type uiSession struct {
+	*beifen.Token
+	Current bool
+}
+
+func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
+	ctx := r.Context()
+	d := &uiPrivacyData{User: beifen.UserFromContext(ctx), CoolingDays: 15}
+	var err error
+	if d.Consents, d.Ledger, err = s.Consents.Consents(ctx); err != nil {
+		return nil, err
+	}
+	if s.Sessions != nil {
+		list, err := s.Sessions.Sessions(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range list {
+			d.Sessions = append(d.Sessions, &uiSession{Token: t})
+		}
+	}
+	if s.AuditReader != nil {
+		events, err := s.AuditReader.Events(ctx)
+		if err != nil && beifen.ErrorCode(err) != beifen.EFORBIDDEN {
+			return nil, err
+		}
+		// newest first, the last hundred
+		for i := len(events) - 1; i >= 0 && len(d.Audit) < 100; i-- {
+			d.Audit = append(d.Audit, events[i])
+		}
+	}
+	return d, nil
+}
+
+func (s *Server) handleUIPrivacy(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	d, err := s.privacyData(r)
+	if err != nil {
+		return err
+	}
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "privacy", v)
+}
+
+func (s *Server) handleUIConsents(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.saveConsents(r); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy#consents", "flash.saved")
+	return nil
+}
+
+func (s *Server) handleUIDeletionCode(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	u := beifen.UserFromContext(r.Context())
+	if err := s.AuthService.RequestCode(r.Context(), u.Phone); err != nil && beifen.ErrorCode(err) != beifen.ETOOMANY {
+		return err
+	}
+	d, err := s.privacyData(r)
+	if err != nil {
+		return err
+	}
+	d.DeletionCodeSent = true
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "privacy", v)
+}
+
+func (s *Server) handleUIDeletion(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if _, err := s.AccountDeleter.RequestDeletion(r.Context(), strings.TrimSpace(r.FormValue("code"))); err != nil {
+		if beifen.ErrorCode(err) == beifen.EINTERNAL {
+			return err
+		}
+		d, derr := s.privacyData(r)
+		if derr != nil {
+			return derr
+		}
+		d.DeletionCodeSent = true
+		v.Data = d
+		v.Error = v.T("error."+strings.ToLower(strings.TrimPrefix(beifen.ErrorCode(err), "E"))) + " " + beifen.ErrorMessage(err)
+		return s.render(w, r, ErrorStatusCode(beifen.ErrorCode(err)), "privacy", v)
+	}
+	http.Redirect(w, r, "/privacy#deletion", http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleUIDeletionCancel(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.AccountDeleter.CancelDeletion(r.Context()); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy#deletion", "flash.deletion_cancelled")
+	return nil
+}
+
+func (s *Server) handleUIRevoke(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Token not found.")
+	}
+	if err := s.Sessions.RevokeSession(r.Context(), id); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy#sessions", "flash.revoked")
+	return nil
+}
+
+// handleUIExport downloads everything beifen holds about the user as one zip (clause 6.3):
+// the account, the consent ledger, the policy versions accepted, complaints, the audit entries
+// about their data and their newest backup in the formats a phone imports.
+func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	ctx := r.Context()
+	u := beifen.UserFromContext(ctx)
+	d, err := s.privacyData(r)
+	if err != nil {
+		return err
+	}
+	accepted, err := s.Policy.Accepted(ctx)
+	if err != nil {
+		return err
+	}
+	var complaints []*beifen.Complaint
+	if s.Complaints != nil {
+		if complaints, err = s.Complaints.Mine(ctx); err != nil {
+			return err
+		}
+	}
+	latest, _, err := s.BackupService.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1})
+	if err != nil {
+		return err
+	}
+	var files []*beifen.File
+	if len(latest) > 0 {
+		if files, err = s.BackupService.SnapshotFiles(ctx, latest[0].ID); err != nil {
+			return err
+		}
+	}
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
+		"filename": fmt.Sprintf("beifen-my-data-%s.zip", time.Now().Format("20060102"))}))
+	zw := zip.NewWriter(w)
+	docs := []struct {
+		name string
+		v    any
+	}{
+		{"account.json", map[string]any{"id": u.ID, "phone": u.Phone, "name": u.Name, "profile": u.Profile,
+			"created_at": u.CreatedAt, "team_id": u.TeamID, "role": u.Role, "erase_after": u.EraseAfter}},
+		{"consents.json", map[string]any{"purposes": d.Consents, "ledger": d.Ledger}},
+		{"policies-accepted.json", accepted},
+		{"complaints.json", complaints},
+		{"sessions.json", d.Sessions},
+		{"audit.json", d.Audit},
+	}
+	for _, doc := range docs {
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: doc.name, Method: zip.Deflate, Modified: time.Now()})
+		if err != nil {
+			return err
+		}
+		enc := json.NewEncoder(fw)
+		enc.SetIndent("", "  ")
+		if err := enc.Encode(doc.v); err != nil {
+			return err
+		}
+	}
+	if len(latest) == 0 {
+		return zw.Close()
+	}
+	all := map[string]bool{"contacts": true, "messages": true, "calls": true, "files": true}
+	return s.writeSnapshotZip(r, zw, latest[0], all, files, "backup/")
+}
+
+type uiComplaintsData struct {
+	Days       int
+	Complaints []*beifen.Complaint
+}
+
+func (s *Server) handleUIComplaints(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	d := &uiComplaintsData{Days: beifen.ComplaintDays}
+	if v.User != nil {
+		var err error
+		if d.Complaints, err = s.Complaints.Mine(r.Context()); err != nil {
+			return err
+		}
+	}
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "complaints", v)
+}
+
+// maxComplaintForm bounds a complaint with its photos.
+const maxComplaintForm = 20 << 20
+
+func (s *Server) handleUIComplaintPost(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	r.Body = http.MaxBytesReader(w, r.Body, maxComplaintForm)
+	if err := r.ParseMultipartForm(maxComplaintForm); err != nil {
+		return beifen.Errorf(beifen.ETOOLARGE, "The complaint and its photos are too large.")
+	}
+	defer r.MultipartForm.RemoveAll()
+	text := strings.TrimSpace(r.FormValue("text"))
+	subject := text
+	if line, _, ok := strings.Cut(text, "\n"); ok {
+		subject = line
+	}
+	if rs := []rune(subject); len(rs) > 60 {
+		subject = string(rs[:60])
+	}
+	var photos [][]byte
+	for _, fh := range r.MultipartForm.File["photo"] {
+		f, err := fh.Open()
+		if err != nil {
+			return err
+		}
+		b, err := io.ReadAll(f)
+		f.Close()
+		if err != nil {
+			return err
+		}
+		photos = append(photos, b)
+	}
+	if _, err := s.Complaints.File(r.Context(), subject, text, photos); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy/complaints", "flash.complaint")
+	return nil
+}
+
+func (s *Server) handleUIThirdParties(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	v.Data = s.ThirdParties
+	return s.render(w, r, http.StatusOK, "thirdparties", v)
+}

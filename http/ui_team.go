@@ -1,0 +1,350 @@
+package http
+
+import (
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/ui"
+)
+
+// The staff phone page and the manager console of the sales workspace.
+
+type uiStaffData struct {
+	Tasks     []*beifen.Task
+	Customers []*beifen.Lead
+}
+
+func (s *Server) handleUIStaff(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	tasks, err := s.TaskService.FindTasks(r.Context())
+	if err != nil {
+		return err
+	}
+	d := &uiStaffData{}
+	for _, t := range tasks {
+		if len(t.Staff) == 0 || containsID(t.Staff, v.User.ID) || v.User.Role != beifen.RoleStaff {
+			d.Tasks = append(d.Tasks, t)
+		}
+	}
+	if v.User.Role == beifen.RoleStaff {
+		if d.Customers, _, err = s.LeadService.FindLeads(r.Context(), beifen.LeadFilter{Limit: 100}); err != nil {
+			return err
+		}
+	}
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "staff", v)
+}
+
+func containsID(ids []int64, id int64) bool {
+	for _, x := range ids {
+		if x == id {
+			return true
+		}
+	}
+	return false
+}
+
+type uiStaffTaskData struct {
+	Task     *beifen.Task
+	Lead     *beifen.Lead
+	Empty    bool
+	Outcomes []beifen.Outcome
+	Intents  []string
+	SMSLink  string
+}
+
+func (s *Server) staffTask(r *http.Request) (*beifen.Task, error) {
+	id, err := strconv.ParseInt(r.PathValue("task"), 10, 64)
+	if err != nil {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
+	}
+	tasks, err := s.TaskService.FindTasks(r.Context())
+	if err != nil {
+		return nil, err
+	}
+	for _, t := range tasks {
+		if t.ID == id {
+			return t, nil
+		}
+	}
+	return nil, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
+}
+
+func (s *Server) handleUIStaffTask(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	t, err := s.staffTask(r)
+	if err != nil {
+		return err
+	}
+	v.Data = &uiStaffTaskData{Task: t, Empty: r.URL.Query().Get("empty") != ""}
+	return s.render(w, r, http.StatusOK, "staff_task", v)
+}
+
+// handleUIStaffNext hands the caller the next lead and shows it as a card with its number to
+// dial: the number is revealed (and audited) only here.
+func (s *Server) handleUIStaffNext(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	t, err := s.staffTask(r)
+	if err != nil {
+		return err
+	}
+	d, err := s.TaskService.NextLead(r.Context(), t.ID)
+	if err != nil {
+		return err
+	}
+	if d == nil {
+		http.Redirect(w, r, fmt.Sprintf("/staff/t/%d?empty=1", t.ID), http.StatusSeeOther)
+		return nil
+	}
+	lead := &beifen.Lead{ID: d.LeadID, Phone: d.Phone, Name: d.Name}
+	v.Data = &uiStaffTaskData{Task: t, Lead: lead, Outcomes: outcomes, Intents: []string{"A", "B", "C", "D"}}
+	return s.render(w, r, http.StatusOK, "staff_task", v)
+}
+
+var outcomes = []beifen.Outcome{beifen.OutcomeConnected, beifen.OutcomeNoAnswer, beifen.OutcomeBusy,
+	beifen.OutcomeCallback, beifen.OutcomeRefused, beifen.OutcomeInvalid}
+
+// handleUIStaffLead is where a reload of a lead card lands: the number is not shown again.
+func (s *Server) handleUIStaffLead(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	http.Redirect(w, r, "/staff/t/"+r.PathValue("task"), http.StatusSeeOther)
+	return nil
+}
+
+func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	t, err := s.staffTask(r)
+	if err != nil {
+		return err
+	}
+	leadID, err := strconv.ParseInt(r.PathValue("lead"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Lead not found.")
+	}
+	c := &beifen.CallLog{
+		Outcome:     beifen.Outcome(r.FormValue("outcome")),
+		Intent:      r.FormValue("intent"),
+		Note:        strings.TrimSpace(r.FormValue("note")),
+		TalkSeconds: formInt(r, "talk_seconds"),
+	}
+	if at := r.FormValue("next_follow_up"); at != "" {
+		// datetime-local has no zone: it is the caller's wall clock, taken in the team's zone
+		// by the service; here, as UTC+8 (China Standard Time), the only zone teams use today.
+		tm, err := time.ParseInLocation("2006-01-02T15:04", at, time.FixedZone("CST", 8*3600))
+		if err != nil {
+			return beifen.Errorf(beifen.EINVALID, "Unreadable follow-up time.")
+		}
+		c.NextFollow = tm
+	}
+	sent, err := s.TaskService.LogOutcome(r.Context(), t.ID, leadID, c)
+	if err != nil {
+		return err
+	}
+	key := "staff.logged"
+	if sent {
+		key = "staff.text_sent"
+	}
+	redirectDone(w, r, fmt.Sprintf("/staff/t/%d", t.ID), key)
+	return nil
+}
+
+func (s *Server) handleUIStaffRecording(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxRecording+1<<20)
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Choose the recording file.")
+	}
+	defer f.Close()
+	if _, err := s.Recorder.UploadRecording(r.Context(), fh.Filename, r.FormValue("phone"), time.Now(), fh.Size, f); err != nil {
+		return err
+	}
+	redirectDone(w, r, localPath(r.FormValue("back")), "staff.uploaded")
+	return nil
+}
+
+type uiManageData struct {
+	Import     *beifen.LeadImport
+	Tasks      []*uiTaskSummary
+	Recordings []*beifen.Recording
+	Bars       []uiBar
+	ChartW     int
+}
+
+type uiTaskSummary struct {
+	Task             *beifen.Task
+	Dials, Connected int
+}
+
+// uiBar is one bar of a chart drawn on the server as SVG.
+type uiBar struct {
+	X, Y, W, H, TX, VY int
+	Label              string
+	Value              int
+}
+
+func (s *Server) manageData(r *http.Request) (*uiManageData, error) {
+	ctx := r.Context()
+	d := &uiManageData{}
+	tasks, err := s.TaskService.FindTasks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	perDay := map[string]int{}
+	for _, t := range tasks {
+		sum := &uiTaskSummary{Task: t}
+		rows, err := s.Reporter.Report(ctx, t.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, row := range rows {
+			if row.Day == "" {
+				continue
+			}
+			sum.Dials, sum.Connected = sum.Dials+row.Dials, sum.Connected+row.Connected
+			perDay[row.Day] += row.Dials
+		}
+		d.Tasks = append(d.Tasks, sum)
+	}
+	d.Bars, d.ChartW = bars(perDay, 14)
+	if d.Recordings, _, err = s.Recorder.FindRecordings(ctx, beifen.RecordingFilter{Limit: 50}); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// bars lays out the last n days of counts as SVG bars 100 units high at most.
+func bars(perDay map[string]int, n int) ([]uiBar, int) {
+	if len(perDay) == 0 {
+		return nil, 0
+	}
+	var days []string
+	for day := range perDay {
+		days = append(days, day)
+	}
+	sortStrings(days)
+	if len(days) > n {
+		days = days[len(days)-n:]
+	}
+	top := 1
+	for _, day := range days {
+		top = max(top, perDay[day])
+	}
+	const w, gap = 36, 8
+	out := make([]uiBar, 0, len(days))
+	for i, day := range days {
+		h := perDay[day] * 100 / top
+		x := gap + i*(w+gap)
+		out = append(out, uiBar{X: x, Y: 118 - h, W: w, H: h, TX: x + w/2, VY: 114 - h, Label: day[5:], Value: perDay[day]})
+	}
+	return out, gap + len(days)*(w+gap)
+}
+
+func sortStrings(s []string) {
+	for i := 1; i < len(s); i++ {
+		for j := i; j > 0 && s[j] < s[j-1]; j-- {
+			s[j], s[j-1] = s[j-1], s[j]
+		}
+	}
+}
+
+func (s *Server) handleUIManage(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if !v.IsManager() {
+		return beifen.Errorf(beifen.EFORBIDDEN, "Your role may not do this.")
+	}
+	d, err := s.manageData(r)
+	if err != nil {
+		return err
+	}
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "manage", v)
+}
+
+func (s *Server) handleUIImport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	r.Body = http.MaxBytesReader(w, r.Body, MaxLeadFile)
+	f, fh, err := r.FormFile("file")
+	if err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Choose the lead file.")
+	}
+	defer f.Close()
+	res, err := s.LeadImportService.ImportLeads(r.Context(), fh.Filename, f, nil)
+	if err != nil {
+		return err
+	}
+	d, err := s.manageData(r)
+	if err != nil {
+		return err
+	}
+	d.Import = res
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "manage", v)
+}
+
+type uiReviewData struct {
+	Recording *beifen.Recording
+	Rubric    []uiRubricItem
+	Review    *beifen.Review
+}
+
+type uiRubricItem struct {
+	Key    string
+	Weight float64
+	Score  float64
+}
+
+var rubric = []uiRubricItem{{"rubric.greeting", 30, 0}, {"rubric.needs", 40, 0}, {"rubric.compliance", 30, 0}}
+
+func (s *Server) reviewRecording(r *http.Request) (*beifen.Recording, error) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Recording not found.")
+	}
+	list, _, err := s.Recorder.FindRecordings(r.Context(), beifen.RecordingFilter{ID: &id})
+	if err != nil {
+		return nil, err
+	} else if len(list) == 0 {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Recording not found.")
+	}
+	return list[0], nil
+}
+
+func (s *Server) handleUIReview(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	rec, err := s.reviewRecording(r)
+	if err != nil {
+		return err
+	}
+	v.Data = &uiReviewData{Recording: rec, Rubric: rubric}
+	return s.render(w, r, http.StatusOK, "review", v)
+}
+
+func (s *Server) handleUIReviewPost(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	rec, err := s.reviewRecording(r)
+	if err != nil {
+		return err
+	}
+	if err := r.ParseForm(); err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Unreadable form.")
+	}
+	names, weights, scores := r.Form["item"], r.Form["weight"], r.Form["score"]
+	if len(names) != len(weights) || len(names) != len(scores) {
+		return beifen.Errorf(beifen.EINVALID, "Each rubric item needs a score.")
+	}
+	rv := &beifen.Review{RecordingID: rec.ID}
+	items := make([]uiRubricItem, len(names))
+	for i := range names {
+		wt, err1 := strconv.ParseFloat(weights[i], 64)
+		sc, err2 := strconv.ParseFloat(scores[i], 64)
+		if err1 != nil || err2 != nil {
+			return beifen.Errorf(beifen.EINVALID, "Scores must be numbers from 0 to 100.")
+		}
+		rv.Items = append(rv.Items, beifen.ReviewItem{Name: ui.T(ui.Chinese, names[i]), Weight: wt, Score: sc})
+		items[i] = uiRubricItem{Key: names[i], Weight: wt, Score: sc}
+	}
+	if text := strings.TrimSpace(r.FormValue("comment_text")); text != "" {
+		at, _ := strconv.ParseFloat(r.FormValue("comment_at"), 64)
+		rv.Comments = append(rv.Comments, beifen.ReviewComment{AtSeconds: at, Text: text})
+	}
+	if err := s.Recorder.ReviewRecording(r.Context(), rv); err != nil {
+		return err
+	}
+	v.Data = &uiReviewData{Recording: rec, Rubric: items, Review: rv}
+	return s.render(w, r, http.StatusOK, "review", v)
+}
