@@ -195,7 +195,6 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /staff/t/{task}/next", s.page("staff.title", false, s.handleUIStaffNext))
 	mux.HandleFunc("GET /staff/t/{task}/lead/{lead}", s.page("staff.title", false, s.handleUIStaffLead))
 	mux.HandleFunc("POST /staff/t/{task}/lead/{lead}/outcome", s.page("staff.title", false, s.handleUIStaffOutcome))
-	mux.HandleFunc("POST /staff/recordings", s.page("staff.recording", false, s.handleUIStaffRecording))
 
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))
 	mux.HandleFunc("POST /manage/import", s.page("manage.import", false, s.handleUIImport))

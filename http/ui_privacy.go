@@ -85,15 +85,20 @@ func (s *Server) handleUIConsents(w http.ResponseWriter, r *http.Request, v *ui.
 
 func (s *Server) handleUIDeletionCode(w http.ResponseWriter, r *http.Request, v *ui.View) error {
 	u := beifen.UserFromContext(r.Context())
-	if err := s.AuthService.RequestCode(r.Context(), u.Phone); err != nil && beifen.ErrorCode(err) != beifen.ETOOMANY {
-		return err
+	sendErr := s.AuthService.RequestCode(r.Context(), u.Phone)
+	if code := beifen.ErrorCode(sendErr); sendErr != nil && code != beifen.ETOOMANY {
+		return sendErr
 	}
 	d, err := s.privacyData(r)
 	if err != nil {
 		return err
 	}
-	d.DeletionCodeSent = true
 	v.Data = d
+	if sendErr != nil { // asked again within a minute: say how long to wait
+		v.Error = v.T("error.toomany") + " " + beifen.ErrorMessage(sendErr)
+		return s.render(w, r, http.StatusTooManyRequests, "privacy", v)
+	}
+	d.DeletionCodeSent = true
 	return s.render(w, r, http.StatusOK, "privacy", v)
 }
 

@@ -120,6 +120,13 @@ func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v 
 	if err != nil {
 		return beifen.Errorf(beifen.ENOTFOUND, "Lead not found.")
 	}
+	r.Body = http.MaxBytesReader(w, r.Body, MaxRecording+1<<20)
+	if err := r.ParseMultipartForm(8 << 20); err != nil && err != http.ErrNotMultipart {
+		return beifen.Errorf(beifen.EINVALID, "The form was cut short; send it again.")
+	}
+	if r.MultipartForm != nil {
+		defer r.MultipartForm.RemoveAll()
+	}
 	c := &beifen.CallLog{
 		Outcome:     beifen.Outcome(r.FormValue("outcome")),
 		Intent:      r.FormValue("intent"),
@@ -139,25 +146,19 @@ func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v 
 	if err != nil {
 		return err
 	}
+	// The call's recording, if the phone kept one, goes up with the outcome: one tap.
+	if f, fh, err := r.FormFile("recording"); err == nil {
+		defer f.Close()
+		start := time.Now().Add(-time.Duration(c.TalkSeconds) * time.Second)
+		if _, err := s.Recorder.UploadRecording(r.Context(), fh.Filename, r.FormValue("phone"), start, fh.Size, f); err != nil {
+			return err
+		}
+	}
 	key := "staff.logged"
 	if sent {
 		key = "staff.text_sent"
 	}
 	redirectDone(w, r, fmt.Sprintf("/staff/t/%d", t.ID), key)
-	return nil
-}
-
-func (s *Server) handleUIStaffRecording(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	r.Body = http.MaxBytesReader(w, r.Body, MaxRecording+1<<20)
-	f, fh, err := r.FormFile("file")
-	if err != nil {
-		return beifen.Errorf(beifen.EINVALID, "Choose the recording file.")
-	}
-	defer f.Close()
-	if _, err := s.Recorder.UploadRecording(r.Context(), fh.Filename, r.FormValue("phone"), time.Now(), fh.Size, f); err != nil {
-		return err
-	}
-	redirectDone(w, r, localPath(r.FormValue("back")), "staff.uploaded")
 	return nil
 }
 

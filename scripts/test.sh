@@ -6,7 +6,11 @@
 #   scripts/test.sh            all of it
 #   FUZZTIME=0 scripts/test.sh skip the fuzzing
 #
-# It fails if the PostgreSQL suite was skipped when REQUIRE_POSTGRES=1 (CI sets it).
+# The web UI journeys run in Debian's chromium with playwright-core (installed here into e2e/
+# from its lock file); without chromium or node they skip.
+#
+# It fails if the PostgreSQL suite was skipped when REQUIRE_POSTGRES=1, and if the browser
+# journeys could not run when REQUIRE_BROWSER=1 (CI sets both).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$PATH:/usr/local/go/bin"
@@ -27,6 +31,9 @@ if start_postgres "$work"; then
   export BEIFEN_TEST_POSTGRES_DSN="$PG_DSN"
 else
   echo "test.sh: PostgreSQL not installed; its suite will skip"
+fi
+if command -v npm >/dev/null && [ ! -d e2e/node_modules/playwright-core ]; then
+  (cd e2e && npm ci --no-audit --no-fund --loglevel=error)
 fi
 go vet ./...
 go test -count=1 -timeout 20m ./... 2>&1 | tee "$log"

@@ -1,0 +1,279 @@
+// End-to-end journeys of the beifen web UI in a real browser: Debian's chromium driven by
+// playwright-core. cmd/beifen's TestUI_Journeys starts the server, seeds a team and runs this;
+// run it by hand the same way (see README). Every journey fails on a request to any host but
+// beifen's and on any console error.
+//
+// Environment: BEIFEN_URL (the server), BEIFEN_HELPER (the test's code and clock helper),
+// BEIFEN_FIXTURES (files to upload), BEIFEN_OUT (where downloads go), CHROMIUM (the browser),
+// BEIFEN_SCREENSHOTS (a folder: also take the README screenshots there).
+import { chromium } from "playwright-core";
+import { strict as assert } from "node:assert";
+import path from "node:path";
+import fs from "node:fs";
+
+const BASE = process.env.BEIFEN_URL;
+const HELPER = process.env.BEIFEN_HELPER;
+const FIXTURES = process.env.BEIFEN_FIXTURES;
+const OUT = process.env.BEIFEN_OUT;
+const SHOTS = process.env.BEIFEN_SCREENSHOTS || "";
+const PERSON = process.env.BEIFEN_PERSON; // a new user, signs up here
+const STAFF = process.env.BEIFEN_STAFF;
+const MANAGER = process.env.BEIFEN_MANAGER;
+
+const PHONE = { width: 390, height: 844 };
+const DESKTOP = { width: 1280, height: 860 };
+
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  headless: true,
+  args: ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync", "--autoplay-policy=no-user-gesture-required"],
+});
+
+// newContext opens a browser context that records every request leaving for another host and
+// every console error, for check() at the end of the journey.
+async function newContext(opts = {}) {
+  const ctx = await browser.newContext({ locale: "zh-CN", viewport: PHONE, acceptDownloads: true, ...opts });
+  const host = new URL(BASE).host;
+  ctx.problems = [];
+  ctx.on("request", (req) => {
+    const u = new URL(req.url());
+    if (u.protocol === "data:" || u.protocol === "blob:") return;
+    if (u.host !== host) ctx.problems.push("request to another host: " + req.url());
+  });
+  ctx.on("console", (msg) => { if (msg.type() === "error") ctx.problems.push("console error: " + msg.text()); });
+  ctx.on("weberror", (err) => ctx.problems.push("page error: " + err.error().message));
+  return ctx;
+}
+
+function check(ctx) {
+  assert.deepEqual(ctx.problems, [], "no other hosts, no console errors");
+}
+
+async function helper(p) {
+  const r = await fetch(HELPER + p);
+  assert.equal(r.status, 200, "helper " + p);
+  return (await r.text()).trim();
+}
+
+// signIn goes through the sign-in page with a texted code and lands past it.
+async function signIn(page, phone) {
+  await page.goto(BASE + "/");
+  await page.waitForURL(/\/signin/);
+  await page.fill("#phone", phone);
+  await page.click("form[action='/signin/code'] button[type=submit]");
+  await page.waitForSelector("#code");
+  const code = await helper("/code?phone=" + phone);
+  await page.fill("#code", code);
+  await page.click("form[action='/signin'] button[type=submit]");
+  await page.waitForLoadState("load");
+}
+
+async function acceptWelcome(page) {
+  await page.waitForURL(/\/welcome/);
+  await page.click("form[action='/welcome'] button.primary");
+  await page.waitForURL(/\/app$/);
+}
+
+const journeys = [];
+function journey(name, fn) { journeys.push({ name, fn }); }
+const state = {};
+
+journey("sign up with a code and accept the policy", async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, PERSON);
+  await page.waitForURL(/\/welcome/);
+  // The policy is shown, in Chinese for a Chinese browser, and nothing is pre-ticked.
+  assert.match(await page.textContent("article.policy"), /隐私政策/);
+  const boxes = await page.$$("input[name=purpose]");
+  assert.ok(boxes.length >= 3, "optional purposes are offered");
+  for (const b of boxes) assert.equal(await b.isChecked(), false, "nothing pre-ticked");
+  await page.check("input[name=purpose][value=statistics]");
+  await acceptWelcome(page);
+  assert.match(await page.textContent("h1"), /我的备份/);
+  // The policy is one tap away from every page.
+  await page.click("footer a[href='/policy']");
+  await page.waitForURL(/\/policy$/);
+  assert.match(await page.textContent("h1"), /隐私政策/);
+  state.person = await ctx.storageState();
+  check(ctx);
+  await ctx.close();
+});
+
+journey("upload an export and read a conversation with an emoji and an MMS image", async () => {
+  const ctx = await newContext({ storageState: state.person });
+  const page = await ctx.newPage();
+  await page.goto(BASE + "/app");
+  await page.setInputFiles("#upload-file", [path.join(FIXTURES, "sms.xml"), path.join(FIXTURES, "contacts.vcf"), path.join(FIXTURES, "voice.wav")]);
+  await page.waitForURL(/\/app\/s\/\d+$/, { timeout: 30000 });
+  state.snapshotURL = page.url();
+  await page.click("nav.tabs a[href$='/messages']");
+  await page.waitForSelector("ul.conversations a");
+  assert.match(await page.textContent("ul.conversations"), /王小明/, "named from the contacts");
+  await page.click("ul.conversations a");
+  await page.waitForSelector("ol.thread");
+  const text = await page.textContent("ol.thread");
+  assert.ok(text.includes("你好 😀 see you"), "emoji intact: " + text);
+  const img = await page.waitForSelector("ol.thread img");
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, img);
+  assert.equal(await img.evaluate((el) => el.naturalWidth), 8, "the MMS picture decodes");
+  check(ctx);
+  await ctx.close();
+});
+
+journey("play a recording", async () => {
+  const ctx = await newContext({ storageState: state.person });
+  const page = await ctx.newPage();
+  await page.goto(state.snapshotURL + "/files");
+  const audio = await page.waitForSelector("audio");
+  await audio.evaluate((el) => { el.muted = true; return el.play(); });
+  await page.waitForFunction((el) => el.currentTime > 0.2, audio, { timeout: 15000 });
+  assert.ok(await audio.evaluate((el) => el.duration > 2), "the whole recording is there");
+  // Seeking asks for a range and plays on from there.
+  await audio.evaluate((el) => { el.currentTime = 2; });
+  await page.waitForFunction((el) => el.currentTime >= 2, audio);
+  check(ctx);
+  await ctx.close();
+});
+
+journey("download a restore", async () => {
+  const ctx = await newContext({ storageState: state.person });
+  const page = await ctx.newPage();
+  await page.goto(state.snapshotURL);
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#restore-download")]);
+  const file = path.join(OUT, "restore.zip");
+  await download.saveAs(file);
+  assert.ok(fs.statSync(file).size > 100, "a zip came down");
+  console.log("DOWNLOAD restore " + file);
+  check(ctx);
+  await ctx.close();
+});
+
+journey("a staff member takes the next lead, logs the outcome, and the lead never comes back", async () => {
+  const ctx = await newContext();
+  const page = await ctx.newPage();
+  await signIn(page, STAFF);
+  await acceptWelcome(page);
+  await page.click("header nav a[href='/staff']");
+  await page.click("ul.list a[href^='/staff/t/']");
+  const seen = [];
+  for (let i = 0; ; i++) {
+    await page.click("#next-lead");
+    await page.waitForLoadState("load");
+    if (await page.$("#no-more")) break;
+    const dial = await page.getAttribute("#dial", "href");
+    assert.match(dial, /^tel:\+86\d{11}$/, "one tap to dial");
+    assert.ok(!seen.includes(dial), "a logged lead never comes back: " + dial);
+    seen.push(dial);
+    console.log("LEAD " + dial);
+    await page.check(i === 0 ? "input[name=outcome][value=connected]" : "input[name=outcome][value=refused]");
+    if (i === 0) {
+      await page.check("input[name=intent][value=A]");
+      await page.fill("#note", "想要报价");
+      await page.fill("#talk", "42");
+      await page.setInputFiles("#rec", path.join(FIXTURES, "call.wav"));
+    }
+    await page.click("#save-outcome");
+    await page.waitForSelector("p.flash");
+    assert.ok(i < 10, "the task runs dry");
+  }
+  assert.equal(seen.length, 2, "both leads were handed out once");
+  check(ctx);
+  await ctx.close();
+});
+
+journey("a manager scores that call's recording", async () => {
+  const ctx = await newContext({ viewport: DESKTOP });
+  const page = await ctx.newPage();
+  await signIn(page, MANAGER);
+  await acceptWelcome(page);
+  await page.goto(BASE + "/manage");
+  assert.ok(await page.$("svg.chart rect"), "calls per day drawn on the server");
+  await page.click("a[href^='/manage/recordings/']");
+  const audio = await page.waitForSelector("#player");
+  await audio.evaluate((el) => { el.muted = true; return el.play(); });
+  await page.waitForFunction((el) => el.currentTime > 0.2, audio, { timeout: 15000 });
+  await audio.evaluate((el) => { el.pause(); el.currentTime = 1.5; });
+  await page.waitForFunction((el) => el.currentTime >= 1.5, audio);
+  await page.fill("#item0", "90");
+  await page.fill("#item1", "80");
+  await page.fill("#item2", "100");
+  await page.click("#c-now");
+  assert.equal(await page.inputValue("#c-at"), "1");
+  await page.fill("#c-text", "开场很好");
+  await page.click("#review-form button[type=submit]");
+  const result = await page.textContent("#review-result");
+  assert.match(result, /89/, "weighted score 0.3×90+0.4×80+0.3×100 = 89: " + result);
+  check(ctx);
+  await ctx.close();
+});
+
+journey("a user downloads their data and requests account deletion", async () => {
+  const ctx = await newContext({ storageState: state.person, locale: "en-US" });
+  const page = await ctx.newPage();
+  await page.goto(BASE + "/privacy");
+  assert.match(await page.textContent("h1"), /Privacy centre/, "English for an English browser");
+  const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-download")]);
+  const file = path.join(OUT, "my-data.zip");
+  await download.saveAs(file);
+  console.log("DOWNLOAD mydata " + file);
+  await helper("/advance?seconds=61"); // the sign-in code went out less than a minute ago
+  await page.click("form[action='/privacy/deletion/code'] button");
+  await page.waitForSelector("#del-code");
+  await page.fill("#del-code", await helper("/code?phone=" + PERSON));
+  await page.click("form[action='/privacy/deletion'] button");
+  await page.waitForSelector("#deletion-pending");
+  assert.match(await page.textContent("#deletion-pending"), /erased on/);
+  assert.ok(await page.$("form[action='/privacy/deletion/cancel'] button"), "cancellable");
+  check(ctx);
+  await ctx.close();
+});
+
+// screenshots takes the README pictures: the main pages at a phone and a desktop size, in both
+// languages.
+async function screenshots() {
+  fs.mkdirSync(SHOTS, { recursive: true });
+  const pages = [
+    ["signin", "/signin", null],
+    ["backup", "/app", state.person],
+    ["conversation", null, state.person],
+    ["privacy", "/privacy", state.person],
+    ["policy", "/policy", null],
+  ];
+  for (const [lang, locale] of [["zh", "zh-CN"], ["en", "en-US"]]) {
+    for (const [size, viewport] of [["phone", PHONE], ["desktop", DESKTOP]]) {
+      for (const [name, p, storage] of pages) {
+        const ctx = await newContext({ locale, viewport, ...(storage ? { storageState: storage } : {}) });
+        const page = await ctx.newPage();
+        let url = BASE + p;
+        if (name === "conversation") {
+          await page.goto(state.snapshotURL + "/messages");
+          url = BASE + (await page.getAttribute("ul.conversations a", "href"));
+        }
+        await page.goto(url);
+        await page.screenshot({ path: path.join(SHOTS, `${name}-${size}-${lang}.png`), fullPage: size === "desktop" });
+        check(ctx);
+        await ctx.close();
+      }
+    }
+  }
+}
+
+let failed = 0;
+for (const j of journeys) {
+  const t0 = Date.now();
+  try {
+    await j.fn();
+    console.log(`ok   ${j.name} (${Date.now() - t0} ms)`);
+  } catch (err) {
+    failed++;
+    console.log(`FAIL ${j.name}: ${err.stack || err}`);
+    if (j.name.startsWith("sign up")) break; // everything after needs the account
+  }
+}
+if (SHOTS && !failed) {
+  try { await screenshots(); console.log("ok   screenshots in " + SHOTS); } catch (err) { failed++; console.log("FAIL screenshots: " + (err.stack || err)); }
+}
+await browser.close();
+process.exit(failed ? 1 : 0);
