@@ -117,7 +117,7 @@ journey("upload an export and read a conversation with an emoji and an MMS image
   assert.ok(text.includes("你好 😀 see you"), "emoji intact: " + text);
   const img = await page.waitForSelector("ol.thread img");
   await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, img);
-  assert.equal(await img.evaluate((el) => el.naturalWidth), 8, "the MMS picture decodes");
+  assert.equal(await img.evaluate((el) => el.naturalWidth), 160, "the MMS picture decodes");
   check(ctx);
   await ctx.close();
 });

@@ -10,7 +10,6 @@ import (
 	"fmt"
 	"image"
 	"image/color"
-	"image/draw"
 	"image/png"
 	"io"
 	"math"
@@ -202,10 +201,14 @@ func readZip(tb testing.TB, path string) map[string]string {
 	return out
 }
 
-// tinyPNG is an 8×8 red PNG in base64, as an MMS picture.
+// tinyPNG is a 160×120 gradient PNG in base64, as an MMS picture.
 var tinyPNG = func() string {
-	img := image.NewRGBA(image.Rect(0, 0, 8, 8))
-	draw.Draw(img, img.Bounds(), &image.Uniform{color.RGBA{R: 255, A: 255}}, image.Point{}, draw.Src)
+	img := image.NewRGBA(image.Rect(0, 0, 160, 120))
+	for y := 0; y < 120; y++ {
+		for x := 0; x < 160; x++ {
+			img.Set(x, y, color.RGBA{R: uint8(x * 255 / 160), G: uint8(y * 255 / 120), B: 200, A: 255})
+		}
+	}
 	var buf bytes.Buffer
 	png.Encode(&buf, img)
 	return base64.StdEncoding.EncodeToString(buf.Bytes())
