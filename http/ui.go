@@ -48,8 +48,15 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 				return
 			}
 			if s.Policy != nil && r.URL.Path != "/welcome" {
-				if err := s.Policy.Gate(r.Context()); err != nil {
+				first, err := s.firstRun(r.Context())
+				if err == nil && !first {
+					err = s.Policy.Gate(r.Context())
+				}
+				if first || beifen.ErrorCode(err) == beifen.EFORBIDDEN {
 					http.Redirect(w, r, "/welcome", http.StatusSeeOther)
+					return
+				} else if err != nil {
+					s.uiError(w, r, v, err)
 					return
 				}
 			}
@@ -117,7 +124,7 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, v *ui.View, err
 			"user_id", beifen.UserIDFromContext(r.Context()), "err", err)
 		msg = ""
 	}
-	v.Title = "error." + strings.ToLower(strings.TrimPrefix(code, "E"))
+	v.Title = "error." + code
 	if code == beifen.EINVALID || code == beifen.ECONFLICT {
 		v.Error = v.T(v.Title) + msg
 	} else {

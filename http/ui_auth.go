@@ -54,7 +54,7 @@ func (s *Server) handleUISendCode(w http.ResponseWriter, r *http.Request, v *ui.
 		if code := beifen.ErrorCode(err); code == beifen.EINTERNAL {
 			return err
 		}
-		v.Error = v.T("error."+strings.ToLower(strings.TrimPrefix(beifen.ErrorCode(err), "E"))) + " " + beifen.ErrorMessage(err)
+		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
 		// A code already sent within the last minute can still be typed in.
 		d.CodeSent = beifen.ErrorCode(err) == beifen.ETOOMANY
 		d.Masked = ui.MaskPhone(phone)
@@ -83,7 +83,7 @@ func (s *Server) uiSignedIn(w http.ResponseWriter, r *http.Request, v *ui.View, 
 		if beifen.ErrorCode(err) == beifen.EINTERNAL {
 			return err
 		}
-		v.Error = v.T("error."+strings.ToLower(strings.TrimPrefix(beifen.ErrorCode(err), "E"))) + " " + beifen.ErrorMessage(err)
+		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
 		v.Data = &uiSignInData{Phone: phone, Masked: ui.MaskPhone(phone), CodeSent: r.FormValue("code") != ""}
 		return s.render(w, r, ErrorStatusCode(beifen.ErrorCode(err)), "signin", v)
 	}

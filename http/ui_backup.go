@@ -75,6 +75,10 @@ func (s *Server) handleUIUpload(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		if err != nil {
 			return fail(err)
 		}
+		// An export of which not one item could be read is not a backup: say why, keep nothing.
+		if res.Format != "" && res.Format != beifen.FormatFile && res.Items == 0 && res.Skipped > 0 && len(res.Errors) > 0 {
+			return fail(beifen.Errorf(beifen.EINVALID, "Nothing could be read from the export: %s.", res.Errors[0].Error()))
+		}
 		files, results = append(files, f), append(results, res)
 	}
 	if len(files) == 0 {

@@ -95,7 +95,7 @@ func (s *Server) handleUIDeletionCode(w http.ResponseWriter, r *http.Request, v 
 	}
 	v.Data = d
 	if sendErr != nil { // asked again within a minute: say how long to wait
-		v.Error = v.T("error.toomany") + " " + beifen.ErrorMessage(sendErr)
+		v.Error = v.T("error.too_many_requests") + " " + beifen.ErrorMessage(sendErr)
 		return s.render(w, r, http.StatusTooManyRequests, "privacy", v)
 	}
 	d.DeletionCodeSent = true
@@ -113,7 +113,7 @@ func (s *Server) handleUIDeletion(w http.ResponseWriter, r *http.Request, v *ui.
 		}
 		d.DeletionCodeSent = true
 		v.Data = d
-		v.Error = v.T("error."+strings.ToLower(strings.TrimPrefix(beifen.ErrorCode(err), "E"))) + " " + beifen.ErrorMessage(err)
+		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
 		return s.render(w, r, ErrorStatusCode(beifen.ErrorCode(err)), "privacy", v)
 	}
 	http.Redirect(w, r, "/privacy#deletion", http.StatusSeeOther)
