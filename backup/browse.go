@@ -1,8 +1,12 @@
 package backup
 
 import (
+	"bytes"
 	"cmp"
 	"context"
+	"encoding/binary"
+	"fmt"
+	"io"
 	"slices"
 	"strings"
 	"sync"
@@ -81,6 +85,21 @@ func (c *indexCache) get(key indexKey, created time.Time, build func() (*threadI
 	return e.idx, e.err
 }
 
+// forget drops the cached indexes of one user (all users when user is 0).
+func (c *indexCache) forget(user int64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for k := range c.entries {
+		if user == 0 || k.user == user {
+			delete(c.entries, k)
+		}
+	}
+}
+
+// DropBrowseCache forgets every conversation index kept in memory; the next page builds its
+// index again (for benchmarks of the first page a user sees).
+func (s *Service) DropBrowseCache() { s.threads.forget(0) }
+
 // index returns the conversation index of snapshot id of the context's user.
 func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex, error) {
 	sn, err := s.Store.Snapshots.FindSnapshotByID(ctx, id)
@@ -88,8 +107,88 @@ func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex
 		return nil, err
 	}
 	return s.threads.get(indexKey{a.id, id}, sn.CreatedAt, func() (*threadIndex, error) {
-		return s.buildIndex(ctx, a, id)
+		idx, err := s.loadIndex(ctx, a, id)
+		if err == nil {
+			return idx, nil
+		} else if beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			s.Logger.WarnContext(ctx, "conversation index unreadable; rebuilding", "user_id", a.id, "snapshot_id", id, "err", err)
+		}
+		if idx, err = s.buildIndex(ctx, a, id); err != nil {
+			return nil, err
+		}
+		if err := s.storeIndex(ctx, a, id, idx); err != nil {
+			s.Logger.WarnContext(ctx, "conversation index not stored", "user_id", a.id, "snapshot_id", id, "err", err)
+		}
+		return idx, nil
 	})
+}
+
+// indexName is where the sealed conversation index of snapshot id is kept.
+func (a *account) indexName(id int64) string {
+	return "index-" + a.keys.BlobName(fmt.Sprintf("beifen thread index\x00%d", id))
+}
+
+// indexVersion tags the stored index format.
+const indexVersion = 1
+
+// storeIndex keeps an index beside the blobs, sealed under the account key, so the first page
+// a user opens after a restart reads it instead of every message.
+func (s *Service) storeIndex(ctx context.Context, a *account, id int64, idx *threadIndex) error {
+	b := binary.AppendUvarint(nil, indexVersion)
+	b = binary.AppendUvarint(b, uint64(len(idx.threads)))
+	str := func(v string) { b = binary.AppendUvarint(b, uint64(len(v))); b = append(b, v...) }
+	for _, t := range idx.threads {
+		str(t.conv.Address)
+		str(t.conv.Name)
+		str(t.conv.Snippet)
+		b = binary.AppendVarint(b, t.conv.Last.UnixMilli())
+		b = binary.AppendUvarint(b, uint64(len(t.ids)))
+		var prevID, prevDate int64
+		for i := range t.ids {
+			b = binary.AppendVarint(b, t.ids[i]-prevID)
+			b = binary.AppendVarint(b, t.dates[i]-prevDate)
+			prevID, prevDate = t.ids[i], t.dates[i]
+		}
+	}
+	return a.blobs.Put(ctx, a.indexName(id), bytes.NewReader(b), int64(len(b)))
+}
+
+// loadIndex reads a stored index; ENOTFOUND if there is none.
+func (s *Service) loadIndex(ctx context.Context, a *account, id int64) (*threadIndex, error) {
+	rc, err := a.blobs.Open(ctx, a.indexName(id))
+	if err != nil {
+		return nil, err
+	}
+	defer rc.Close()
+	b, err := io.ReadAll(rc)
+	if err != nil {
+		return nil, err
+	}
+	d := &decoder{b: b}
+	if v := d.uvarint(); v != indexVersion {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "index version %d", v)
+	}
+	n := d.count()
+	idx := &threadIndex{byAddr: make(map[string]*thread, n), threads: make([]*thread, 0, n)}
+	for i := 0; i < n && d.err == nil; i++ {
+		t := &thread{}
+		t.conv.Address, t.conv.Name, t.conv.Snippet = d.str(), d.str(), d.str()
+		t.conv.Last = time.UnixMilli(d.varint()).UTC()
+		m := d.count()
+		t.conv.Count = m
+		t.ids, t.dates = make([]int64, m), make([]int64, m)
+		var id, date int64
+		for j := 0; j < m && d.err == nil; j++ {
+			id, date = id+d.varint(), date+d.varint()
+			t.ids[j], t.dates[j] = id, date
+		}
+		idx.threads = append(idx.threads, t)
+		idx.byAddr[beifen.NormalizeAddress(t.conv.Address)] = t
+	}
+	if d.err != nil {
+		return nil, fmt.Errorf("stored index of snapshot %d: %w", id, d.err)
+	}
+	return idx, nil
 }
 
 func (s *Service) buildIndex(ctx context.Context, a *account, id int64) (*threadIndex, error) {
@@ -150,6 +249,7 @@ func (s *Service) buildIndex(ctx context.Context, a *account, id int64) (*thread
 		t.ids, t.dates = ids, dates
 	}
 	slices.SortStableFunc(idx.threads, func(x, y *thread) int { return y.conv.Last.Compare(x.conv.Last) })
+	s.Logger.InfoContext(ctx, "conversation index built", "user_id", a.id, "snapshot_id", id, "conversations", len(idx.threads))
 	return idx, nil
 }
 

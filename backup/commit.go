@@ -30,6 +30,13 @@ func (s *Service) create(ctx context.Context, a *account, sn *beifen.Snapshot, i
 	}
 	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,
 		"records", len(ids), "new_blobs", sn.NewBlobs)
+	// Index the conversations now, so the first page the user opens is quick even after a
+	// restart. A failure here loses nothing: the first page builds it instead.
+	if sn.Messages > 0 {
+		if _, err := s.index(ctx, a, sn.ID); err != nil {
+			s.Logger.WarnContext(ctx, "conversation index", "user_id", a.id, "snapshot_id", sn.ID, "err", err)
+		}
+	}
 	return sn, nil
 }
 

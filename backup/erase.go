@@ -20,6 +20,7 @@ type Receipt struct {
 // backup, say) can no longer be read. The account row stays as a pseudonymous tombstone with the
 // anonymous number and profile given; team data keeps its history without the person.
 func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, sealed []byte) (*Receipt, error) {
+	s.threads.forget(u.ID) // names and snippets must not outlive the account in memory
 	r := &Receipt{UserID: u.ID}
 	uctx := beifen.NewContextWithUser(ctx, u)
 	var names []string
@@ -31,6 +32,16 @@ func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, s
 	}
 	if err := s.Store.Records.ScanRecords(uctx, func(*beifen.Record) error { r.Records++; return nil }); err != nil {
 		return nil, err
+	}
+	// The conversation indexes of the snapshots, kept beside the blobs.
+	if a, err := s.accountOf(u); err == nil {
+		snaps, _, err := s.Store.Snapshots.FindSnapshots(uctx, beifen.SnapshotFilter{Limit: 1 << 30})
+		if err != nil {
+			return nil, err
+		}
+		for _, sn := range snaps {
+			names = append(names, a.indexName(sn.ID))
+		}
 	}
 	// The key goes first, in the same transaction as the rows: from then on nothing is readable.
 	if err := s.Store.Users.EraseUser(ctx, u.ID, phoneHash, sealed); err != nil {

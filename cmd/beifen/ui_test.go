@@ -173,6 +173,21 @@ func TestUI_UploadAndBrowse(t *testing.T) {
 		t.Fatalf("contact search by digits failed")
 	}
 
+	// The index is kept beside the backup: after a restart the first page reads it, not every
+	// message again.
+	if !strings.Contains(s.Log.String(), "conversation index built") {
+		t.Fatal("the commit did not index the conversations")
+	}
+	s.Close()
+	s = MustRunMain(t, s.Config.DataDir)
+	alice.base = s.URL
+	if page := body(alice.get("/app/s/1/messages/13900000001")); !strings.Contains(page, "第119条") {
+		t.Fatal("after a restart the conversation is gone")
+	}
+	if strings.Contains(s.Log.String(), "conversation index") {
+		t.Fatalf("after a restart the index was rebuilt or unreadable: %s", s.Log.String())
+	}
+
 	bob := s.mustUIUser(t, "13800138011")
 	for _, p := range []string{"/app/s/1", "/app/s/1/messages", "/app/s/1/messages/10086", "/app/s/2/contacts", "/app/s/1/restore.zip"} {
 		resp := bob.get(p)
