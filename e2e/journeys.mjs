@@ -43,11 +43,33 @@ async function newContext(opts = {}) {
   });
   ctx.on("console", (msg) => { if (msg.type() === "error") ctx.problems.push("console error: " + msg.text()); });
   ctx.on("weberror", (err) => ctx.problems.push("page error: " + err.error().message));
+  ctx.on("page", (page) => page.on("load", async () => {
+    try { ctx.problems.push(...(await audit(page))); } catch (e) { /* the page moved on */ }
+  }));
   return ctx;
 }
 
 function check(ctx) {
-  assert.deepEqual(ctx.problems, [], "no other hosts, no console errors");
+  assert.deepEqual(ctx.problems, [], "no other hosts, no console errors, every control labelled");
+}
+
+// audit records what a keyboard or screen-reader user would miss on the page: a form control
+// without a label, a picture without alt text, a button or link without a name.
+async function audit(page) {
+  const found = await page.evaluate(() => {
+    const out = [];
+    const named = (el) => (el.getAttribute("aria-label") || el.textContent || el.getAttribute("title") || "").trim() !== "";
+    for (const el of document.querySelectorAll("input, select, textarea")) {
+      if (el.type === "hidden") continue;
+      const labelled = (el.id && document.querySelector(`label[for="${el.id}"]`)) || el.closest("label") || el.getAttribute("aria-label");
+      if (!labelled) out.push("unlabelled " + el.tagName.toLowerCase() + " " + (el.name || el.id));
+    }
+    for (const el of document.querySelectorAll("img")) if (!el.hasAttribute("alt")) out.push("img without alt " + el.src);
+    for (const el of document.querySelectorAll("a[href], button")) if (!named(el) && !el.querySelector("img[alt]")) out.push("unnamed " + el.outerHTML.slice(0, 80));
+    if (!document.documentElement.lang) out.push("no lang on <html>");
+    return out;
+  });
+  return found.map((f) => page.url().replace(BASE, "") + ": " + f);
 }
 
 async function helper(p) {
