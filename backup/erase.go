@@ -25,7 +25,7 @@ func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, s
 	uctx := beifen.NewContextWithUser(ctx, u)
 	var names []string
 	if err := s.Store.Blobs.ScanBlobEntries(uctx, func(e *beifen.BlobEntry) error {
-		names = append(names, e.Name)
+		names = append(names, e.Name, thumbName(e.Name))
 		return nil
 	}); err != nil {
 		return nil, err
@@ -48,7 +48,10 @@ func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, s
 		return nil, err
 	}
 	for _, name := range names {
-		if err := s.Blobs.Delete(ctx, name); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		err := s.Blobs.Delete(ctx, name)
+		if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+			continue // a preview or index never made
+		} else if err != nil {
 			return nil, err
 		}
 		r.Blobs++

@@ -127,7 +127,7 @@ journey("upload an export and read a conversation with an emoji and an MMS image
   const ctx = await newContext({ storageState: state.person });
   const page = await ctx.newPage();
   await page.goto(BASE + "/app");
-  await page.setInputFiles("#upload-file", [path.join(FIXTURES, "sms.xml"), path.join(FIXTURES, "contacts.vcf"), path.join(FIXTURES, "voice.wav")]);
+  await page.setInputFiles("#upload-file", [path.join(FIXTURES, "sms.xml"), path.join(FIXTURES, "contacts.vcf"), path.join(FIXTURES, "voice.wav"), path.join(FIXTURES, "IMG_20261101_093000.jpg")]);
   await page.waitForURL(/\/app\/s\/\d+$/, { timeout: 30000 });
   state.snapshotURL = page.url();
   await page.click("nav.tabs a[href$='/messages']");
@@ -148,6 +148,10 @@ journey("play a recording", async () => {
   const ctx = await newContext({ storageState: state.person });
   const page = await ctx.newPage();
   await page.goto(state.snapshotURL + "/files");
+  // The gallery shows a preview made on the server, not the 1600×1200 photo.
+  const thumb = await page.waitForSelector(".gallery img");
+  await page.waitForFunction((el) => el.complete && el.naturalWidth > 0, thumb);
+  assert.deepEqual(await thumb.evaluate((el) => [el.naturalWidth, el.naturalHeight]), [320, 240], "a thumbnail");
   const audio = await page.waitForSelector("audio");
   await audio.evaluate((el) => { el.muted = true; return el.play(); });
   await page.waitForFunction((el) => el.currentTime > 0.2, audio, { timeout: 15000 });

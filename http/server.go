@@ -34,6 +34,7 @@ type Server struct {
 	BackupService     beifen.BackupService
 	BrowseService     beifen.BrowseService
 	Uploader          Uploader
+	Thumbnails        Thumbnailer
 	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder

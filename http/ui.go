@@ -185,6 +185,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app/s/{id}/restore.zip", s.page("tab.restore", false, s.handleUIRestoreZip))
 	mux.HandleFunc("GET /app/file/{hash}", s.page("tab.files", false, s.handleUIFile))
 	mux.HandleFunc("GET /app/blob/{hash}", s.page("tab.files", false, s.handleUIFile))
+	mux.HandleFunc("GET /app/thumb/{hash}", s.page("tab.files", false, s.handleUIThumb))
 
 	mux.HandleFunc("GET /privacy", s.page("privacy.title", false, s.handleUIPrivacy))
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))

@@ -2,6 +2,7 @@ package http
 
 import (
 	"archive/zip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
@@ -432,6 +433,27 @@ func mediaType(t string) (string, bool) {
 		}
 	}
 	return "application/octet-stream", false
+}
+
+// Thumbnailer makes gallery previews of pictures.
+type Thumbnailer interface {
+	Thumbnail(ctx context.Context, hash beifen.BlobKey) ([]byte, error)
+}
+
+// handleUIThumb serves a picture's preview; a file beifen cannot preview (HEIC, say) shows a
+// placeholder, and a tap opens the file itself.
+func (s *Server) handleUIThumb(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	b, err := s.Thumbnails.Thumbnail(r.Context(), beifen.BlobKey(r.PathValue("hash")))
+	if beifen.ErrorCode(err) == beifen.EINVALID {
+		http.Redirect(w, r, "/static/photo.svg", http.StatusFound)
+		return nil
+	} else if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Type", "image/jpeg")
+	w.Header().Set("Content-Length", strconv.Itoa(len(b)))
+	w.Write(b)
+	return nil
 }
 
 // handleUIFile serves a file or an MMS attachment of the user, with ranges so audio and video

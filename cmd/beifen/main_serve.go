@@ -125,6 +125,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.BackupService = m.Backup
 	m.HTTPServer.BrowseService = m.Backup
 	m.HTTPServer.Uploader = m.Backup
+	m.HTTPServer.Thumbnails = m.Backup
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM

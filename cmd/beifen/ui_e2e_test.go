@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"image"
 	"image/color"
+	"image/jpeg"
 	"image/png"
 	"io"
 	"math"
@@ -118,6 +119,7 @@ func TestUI_Journeys(t *testing.T) {
 	os.WriteFile(filepath.Join(fixtures, "contacts.vcf"), []byte("BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nN:王;小明;;;\r\nTEL;TYPE=CELL:+86 139 1234 5678\r\nEND:VCARD\r\n"), 0o600)
 	os.WriteFile(filepath.Join(fixtures, "voice.wav"), wav(3), 0o600)
 	os.WriteFile(filepath.Join(fixtures, "call.wav"), wav(3), 0o600)
+	os.WriteFile(filepath.Join(fixtures, "IMG_20261101_093000.jpg"), cameraJPEG(t, 1600, 1200), 0o600)
 	out := filepath.Join(dir, "out")
 	os.MkdirAll(out, 0o700)
 
@@ -230,6 +232,21 @@ func smsWithMMS() string {
 </mms>
 </smses>
 `
+}
+
+// cameraJPEG is a w×h camera-sized JPEG.
+func cameraJPEG(tb testing.TB, w, h int) []byte {
+	img := image.NewRGBA(image.Rect(0, 0, w, h))
+	for y := 0; y < h; y++ {
+		for x := 0; x < w; x++ {
+			img.Set(x, y, color.RGBA{R: uint8(40 + y*120/h), G: uint8(120 + x*100/w), B: 180, A: 255})
+		}
+	}
+	var buf bytes.Buffer
+	if err := jpeg.Encode(&buf, img, &jpeg.Options{Quality: 85}); err != nil {
+		tb.Fatal(err)
+	}
+	return buf.Bytes()
 }
 
 // wav is seconds of a 440 Hz tone as 8 kHz 16-bit mono PCM.
