@@ -176,6 +176,31 @@ journey("download a restore", async () => {
   await ctx.close();
 });
 
+journey("a manager imports leads and starts a task", async () => {
+  const ctx = await newContext({ viewport: DESKTOP });
+  const page = await ctx.newPage();
+  await signIn(page, MANAGER);
+  await acceptWelcome(page);
+  await page.click("header nav a[href='/manage']");
+  await page.setInputFiles("#leadfile", path.join(FIXTURES, "leads.txt"));
+  await page.click("form[action='/manage/import'] button[type=submit]");
+  const status = await page.textContent("p[role=status]");
+  assert.match(status, /新增 2 条.*拒绝 1 行/, "the import result: " + status);
+  assert.ok(await page.$("a[href$='/rejected.csv']"), "the rejected rows to download");
+  await page.fill("#tname", "十一月回访");
+  await page.fill("#wfrom", "00:00");
+  await page.fill("#wto", "00:00"); // to midnight: all day
+  await page.click("#task-form button[type=submit]");
+  await page.waitForSelector("p.flash");
+  assert.match(await page.textContent("table.grid"), /十一月回访/);
+  await page.click("a[href='/manage/leads']");
+  await page.click("table.grid a[href^='/manage/leads/']");
+  assert.match(await page.textContent("h1"), /王先生|李女士/, "a customer's timeline");
+  state.manager = await ctx.storageState();
+  check(ctx);
+  await ctx.close();
+});
+
 journey("a staff member takes the next lead, logs the outcome, and the lead never comes back", async () => {
   const ctx = await newContext();
   const page = await ctx.newPage();
@@ -210,10 +235,8 @@ journey("a staff member takes the next lead, logs the outcome, and the lead neve
 });
 
 journey("a manager scores that call's recording", async () => {
-  const ctx = await newContext({ viewport: DESKTOP });
+  const ctx = await newContext({ viewport: DESKTOP, storageState: state.manager });
   const page = await ctx.newPage();
-  await signIn(page, MANAGER);
-  await acceptWelcome(page);
   await page.goto(BASE + "/manage");
   assert.ok(await page.$("svg.chart rect"), "calls per day drawn on the server");
   await page.click("a[href^='/manage/recordings/']");

@@ -206,6 +206,9 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))
 	mux.HandleFunc("POST /manage/import", s.page("manage.import", false, s.handleUIImport))
+	mux.HandleFunc("POST /manage/tasks", s.page("manage.new_task", false, s.handleUITaskCreate))
+	mux.HandleFunc("GET /manage/leads", s.page("manage.all_leads", false, s.handleUILeads))
+	mux.HandleFunc("GET /manage/leads/{id}", s.page("timeline.title", false, s.handleUITimeline))
 	mux.HandleFunc("GET /manage/recordings/{id}", s.page("review.rubric", false, s.handleUIReview))
 	mux.HandleFunc("POST /manage/recordings/{id}/review", s.page("review.rubric", false, s.handleUIReviewPost))
 }

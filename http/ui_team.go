@@ -349,3 +349,46 @@ func (s *Server) handleUIReviewPost(w http.ResponseWriter, r *http.Request, v *u
 	v.Data = &uiReviewData{Recording: rec, Rubric: items, Review: rv}
 	return s.render(w, r, http.StatusOK, "review", v)
 }
+
+func (s *Server) handleUITaskCreate(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	to := r.FormValue("to")
+	if to == "00:00" { // a time field cannot say 24:00: midnight as the end is the end of the day
+		to = "24:00"
+	}
+	req := &beifen.TaskRequest{Name: r.FormValue("name"), Window: r.FormValue("from") + "-" + to}
+	for _, p := range strings.FieldsFunc(r.FormValue("staff"), func(c rune) bool { return c == ',' || c == '，' || c == ' ' || c == '\n' }) {
+		req.Staff = append(req.Staff, p)
+	}
+	if _, err := s.TaskService.CreateTask(r.Context(), req); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/manage", "flash.task_created")
+	return nil
+}
+
+func (s *Server) handleUILeads(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if !v.IsManager() {
+		return beifen.Errorf(beifen.EFORBIDDEN, "Your role may not do this.")
+	}
+	off := offsetOf(r)
+	list, total, err := s.LeadService.FindLeads(r.Context(), beifen.LeadFilter{Offset: off, Limit: 100})
+	if err != nil {
+		return err
+	}
+	v.Pager = ui.NewPager(*r.URL, off, 100, len(list), total)
+	v.Data = list
+	return s.render(w, r, http.StatusOK, "leads", v)
+}
+
+func (s *Server) handleUITimeline(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Lead not found.")
+	}
+	tl, err := s.CallLogger.Timeline(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	v.Data = tl
+	return s.render(w, r, http.StatusOK, "timeline", v)
+}
