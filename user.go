@@ -58,6 +58,8 @@ type UserService interface {
 	// FindUsers returns users in ID order, and how many there are in all.
 	FindUsers(ctx context.Context, filter UserFilter) ([]*User, int, error)
 
+	StatsService
+
 	// EraseUser deletes everything the account stored (records, snapshots, sources, the blob
 	// registry, tokens, complaints), destroys its data key and replaces its number and profile with the
 	// given anonymous ones, in one transaction. The row stays as a pseudonymous tombstone, so

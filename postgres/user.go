@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -184,7 +185,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := findUser(ctx, tx, `id = $1 FOR UPDATE`, id); err != nil {
 		return err
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints"} {
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
 			return FormatError(err)
 		}
@@ -195,4 +196,48 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 		return FormatError(err)
 	}
 	return tx.Commit()
+}
+
+// FindActivity returns every account that is not erased, with its backups since then.
+func (s *UserService) FindActivity(ctx context.Context, since time.Time) ([]*beifen.UserActivity, error) {
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT u.id, u.created_at, COALESCE((SELECT c.granted FROM consents AS c
+			WHERE c.user_id = u.id AND c.purpose = 'statistics' ORDER BY c.id DESC LIMIT 1), false)
+		FROM users AS u WHERE u.wrapped_key IS NOT NULL ORDER BY u.id`)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	var out []*beifen.UserActivity
+	byID := map[int64]*beifen.UserActivity{}
+	for rows.Next() {
+		a := &beifen.UserActivity{}
+		var joined sql.NullTime
+		if err := rows.Scan(&a.UserID, &joined, &a.Consented); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		a.JoinedAt = parseTime(joined)
+		out = append(out, a)
+		byID[a.UserID] = a
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	rows, err = s.db.pool.QueryContext(ctx, `SELECT user_id, created_at FROM snapshots WHERE created_at >= $1 ORDER BY created_at`, since.UTC())
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id int64
+		var at sql.NullTime
+		if err := rows.Scan(&id, &at); err != nil {
+			return nil, err
+		}
+		if a := byID[id]; a != nil {
+			a.Backups = append(a.Backups, parseTime(at))
+		}
+	}
+	return out, rows.Err()
 }

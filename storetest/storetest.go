@@ -23,6 +23,7 @@ type Services struct {
 func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("User", func(t *testing.T) { testUser(t, open) })
 	t.Run("UserErase", func(t *testing.T) { testUserErase(t, open) })
+	t.Run("Activity", func(t *testing.T) { testActivity(t, open) })
 	t.Run("Token", func(t *testing.T) { testToken(t, open) })
 	t.Run("OTP", func(t *testing.T) { testOTP(t, open) })
 	t.Run("Record", func(t *testing.T) { testRecord(t, open) })

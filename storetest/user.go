@@ -124,3 +124,53 @@ func testUserErase(t *testing.T, open func(tb testing.TB) Services) {
 	}
 	wantError(t, s.Users.EraseUser(ctx, 9999, randBytes(32), nil), beifen.ENOTFOUND, "User not found.")
 }
+
+func testActivity(t *testing.T, open func(tb testing.TB) Services) {
+	ctx := context.Background()
+	s := open(t)
+	counted, cctx := MustCreateUser(t, ctx, s)
+	withdrawn, wctx := MustCreateUser(t, ctx, s)
+	silent, _ := MustCreateUser(t, ctx, s)
+	erased, ectx := MustCreateUser(t, ctx, s)
+	for _, c := range []*beifen.Consent{
+		{UserID: counted.ID, Purpose: beifen.PurposeStatistics, Granted: true},
+		{UserID: withdrawn.ID, Purpose: beifen.PurposeStatistics, Granted: true},
+		{UserID: withdrawn.ID, Purpose: beifen.PurposeStatistics, Granted: false},
+		{UserID: erased.ID, Purpose: beifen.PurposeStatistics, Granted: true},
+	} {
+		if err := s.Policies.AddConsent(ctx, c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	before := time.Now().Add(-time.Minute)
+	for _, c := range []context.Context{cctx, cctx, wctx, ectx} {
+		mustSnapshot(t, c, s, nil)
+	}
+	if err := s.Users.EraseUser(ctx, erased.ID, randBytes(32), []byte("x")); err != nil {
+		t.Fatal(err)
+	}
+	acts, err := s.Users.FindActivity(ctx, before)
+	if err != nil {
+		t.Fatal(err)
+	}
+	got := map[int64]*beifen.UserActivity{}
+	for _, a := range acts {
+		got[a.UserID] = a
+	}
+	switch {
+	case len(acts) != 3 || got[erased.ID] != nil:
+		t.Fatalf("FindActivity returned %d accounts (erased included: %v), want 3", len(acts), got[erased.ID] != nil)
+	case !got[counted.ID].Consented || len(got[counted.ID].Backups) != 2 || got[counted.ID].JoinedAt.IsZero():
+		t.Fatalf("counted: %+v", got[counted.ID])
+	case got[withdrawn.ID].Consented || len(got[withdrawn.ID].Backups) != 1:
+		t.Fatalf("withdrawn: %+v", got[withdrawn.ID])
+	case got[silent.ID].Consented || len(got[silent.ID].Backups) != 0:
+		t.Fatalf("never asked: %+v", got[silent.ID])
+	}
+	if later, err := s.Users.FindActivity(ctx, time.Now().Add(time.Hour)); err != nil || len(later[0].Backups)+len(later[1].Backups) != 0 {
+		t.Fatalf("backups before since were counted: %v", err)
+	}
+	if ledger, err := s.Policies.FindConsents(ctx, erased.ID); err != nil || len(ledger) != 0 {
+		t.Fatalf("an erased account kept its consent ledger: %v, %v", ledger, err)
+	}
+}
