@@ -33,13 +33,13 @@ func TestUsageStatsOf(t *testing.T) {
 	if len(st.Cohorts) != beifen.CohortWeeks {
 		t.Fatalf("%d cohorts", len(st.Cohorts))
 	}
-	this, last := st.Cohorts[len(st.Cohorts)-1], st.Cohorts[len(st.Cohorts)-2]
+	this, prev := st.Cohorts[len(st.Cohorts)-1], st.Cohorts[len(st.Cohorts)-2]
 	if this.Week != "2026-11-23" || this.Joined != 2 || len(this.Returned) != 1 || this.Returned[0] != 1 {
 		t.Fatalf("this week's cohort %+v", this)
 	}
 	// Joined on Monday the 16th, backed up that week and twice the next (counted once).
-	if last.Week != "2026-11-16" || last.Joined != 1 || len(last.Returned) != 2 || last.Returned[0] != 1 || last.Returned[1] != 1 {
-		t.Fatalf("last week's cohort %+v", last)
+	if prev.Week != "2026-11-16" || prev.Joined != 1 || len(prev.Returned) != 2 || prev.Returned[0] != 1 || prev.Returned[1] != 1 {
+		t.Fatalf("last week's cohort %+v", prev)
 	}
 	if first := st.Cohorts[0]; first.Week != "2026-10-19" || first.Joined != 0 || len(first.Returned) != beifen.CohortWeeks {
 		t.Fatalf("first cohort %+v", first)
