@@ -19,6 +19,7 @@ const SHOTS = process.env.BEIFEN_SCREENSHOTS || "";
 const PERSON = process.env.BEIFEN_PERSON; // a new user, signs up here
 const STAFF = process.env.BEIFEN_STAFF;
 const MANAGER = process.env.BEIFEN_MANAGER;
+const OPERATOR = process.env.BEIFEN_OPERATOR;
 
 const PHONE = { width: 390, height: 844 };
 const DESKTOP = { width: 1280, height: 860 };
@@ -41,6 +42,7 @@ async function newContext(opts = {}) {
     if (u.protocol === "data:" || u.protocol === "blob:") return;
     if (u.host !== host) ctx.problems.push("request to another host: " + req.url());
   });
+  ctx.on("response", (resp) => { if (resp.status() >= 500) ctx.problems.push(`server error ${resp.status()}: ${resp.url()}`); });
   ctx.on("console", (msg) => { if (msg.type() === "error") ctx.problems.push("console error: " + msg.text()); });
   ctx.on("weberror", (err) => ctx.problems.push("page error: " + err.error().message));
   ctx.on("page", (page) => page.on("load", async () => {
@@ -254,6 +256,39 @@ journey("a manager scores that call's recording", async () => {
   await page.click("#review-form button[type=submit]");
   const result = await page.textContent("#review-result");
   assert.match(result, /89/, "weighted score 0.3×90+0.4×80+0.3×100 = 89: " + result);
+  check(ctx);
+  await ctx.close();
+});
+
+journey("a user files a complaint with a photo; an operator answers it from the console", async () => {
+  const ctx = await newContext({ storageState: state.person });
+  const page = await ctx.newPage();
+  await page.goto(BASE + "/privacy");
+  await page.click("main a[href='/privacy/complaints']");
+  await page.fill("#ctext", "备份的照片顺序不对\n请帮忙看看");
+  await page.setInputFiles("#cphotos", path.join(FIXTURES, "IMG_20261101_093000.jpg"));
+  await page.click("form[action='/privacy/complaints'] button[type=submit]");
+  await page.waitForSelector("p.flash");
+  const mine = await page.textContent("main");
+  assert.match(mine, /答复期限/, "the deadline is shown: " + mine);
+
+  const ops = await newContext({ viewport: DESKTOP });
+  const op = await ops.newPage();
+  await signIn(op, OPERATOR);
+  await acceptWelcome(op);
+  await op.click("header nav a[href='/ops']");
+  assert.match(await op.textContent("main"), /统计在内 1 个账户（共 \d+ 个）/, "only the consenting account is counted");
+  assert.match(await op.textContent("main"), /1 \/ 1 已完成首次备份/, "activation");
+  assert.ok(await op.$("svg.chart rect"), "the statistics drawn as SVG");
+  assert.match(await op.textContent("#complaints"), /备份的照片顺序不对/);
+  await op.fill("#complaints textarea", "已修复，请重新备份。");
+  await op.click("#complaints form button[type=submit]");
+  await op.waitForSelector("p.flash");
+  check(ops);
+  await ops.close();
+
+  await page.reload();
+  assert.match(await page.textContent("main"), /已修复，请重新备份。/, "the user sees the answer");
   check(ctx);
   await ctx.close();
 });

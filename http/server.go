@@ -35,6 +35,7 @@ type Server struct {
 	BrowseService     beifen.BrowseService
 	Uploader          Uploader
 	Thumbnails        Thumbnailer
+	Ops               Operations
 	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder

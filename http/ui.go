@@ -79,6 +79,7 @@ func (s *Server) view(r *http.Request, title string) *ui.View {
 		Path:  r.URL.RequestURI(),
 		User:  beifen.UserFromContext(r.Context()),
 	}
+	v.Operator = s.Ops != nil && v.User != nil && s.Ops.IsOperator(v.User)
 	if key := r.URL.Query().Get("done"); (strings.HasPrefix(key, "flash.") || strings.HasPrefix(key, "staff.")) && ui.HasKey(key) {
 		v.Flash = v.T(key)
 	}
@@ -204,6 +205,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /staff/t/{task}/lead/{lead}", s.page("staff.title", false, s.handleUIStaffLead))
 	mux.HandleFunc("POST /staff/t/{task}/lead/{lead}/outcome", s.page("staff.title", false, s.handleUIStaffOutcome))
 
+	mux.HandleFunc("GET /ops", s.page("ops.title", false, s.handleUIOps))
+	mux.HandleFunc("POST /ops/complaints/{id}/answer", s.page("ops.title", false, s.handleUIOpsAnswer))
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))
 	mux.HandleFunc("POST /manage/import", s.page("manage.import", false, s.handleUIImport))
 	mux.HandleFunc("POST /manage/tasks", s.page("manage.new_task", false, s.handleUITaskCreate))

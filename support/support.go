@@ -191,8 +191,12 @@ func (s *Service) open(u *beifen.User, list []*beifen.Complaint) error {
 
 // Overdue returns the unanswered tickets past their deadline, opened, for the operator.
 func (s *Service) Overdue(ctx context.Context) ([]*beifen.Complaint, error) {
-	now := s.Now()
-	list, err := s.Store.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &now})
+	return s.DueBy(ctx, s.Now())
+}
+
+// DueBy returns the unanswered tickets due by t, opened, for the operator.
+func (s *Service) DueBy(ctx context.Context, t time.Time) ([]*beifen.Complaint, error) {
+	list, err := s.Store.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &t})
 	if err != nil {
 		return nil, err
 	}

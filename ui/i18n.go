@@ -59,10 +59,12 @@ type View struct {
 	Path  string // the page's path and query, for the language switch
 	User  *beifen.User
 	Tab   string
-	Flash string
-	Error string
-	Pager *Pager
-	Data  any
+	// Operator: the user may open the operator console.
+	Operator bool
+	Flash    string
+	Error    string
+	Pager    *Pager
+	Data     any
 }
 
 // T translates key into the page's language.

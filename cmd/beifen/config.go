@@ -18,6 +18,10 @@ type Config struct {
 	// NoMigrate makes serve refuse a database with pending migrations instead of applying
 	// them, for deployments that run "beifen migrate" once before starting their replicas.
 	NoMigrate bool
+
+	// Operators are the phone numbers whose accounts may open the operator console (/ops):
+	// statistics, complaints and rights requests near their deadline, retention runs.
+	Operators []string
 }
 
 // DefaultConfig returns the defaults: everything embedded, in ./beifen-data.
@@ -37,6 +41,9 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.DB, "BEIFEN_DB")
 	set(&c.MasterKeyFile, "BEIFEN_MASTER_KEY_FILE")
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
+	if v := getenv("BEIFEN_OPERATORS"); v != "" {
+		c.Operators = splitList(v)
+	}
 	switch getenv("BEIFEN_NO_MIGRATE") {
 	case "1", "true", "yes":
 		c.NoMigrate = true
@@ -68,4 +75,9 @@ func (c *Config) masterKeyPath() string {
 // isPostgres reports whether DB names a PostgreSQL server.
 func (c *Config) isPostgres() bool {
 	return strings.HasPrefix(c.DB, "postgres://") || strings.HasPrefix(c.DB, "postgresql://")
+}
+
+// splitList splits a comma- or space-separated list.
+func splitList(v string) []string {
+	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
 }

@@ -10,6 +10,9 @@ import (
 	"net/http/pprof"
 	"os"
 	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -45,6 +48,10 @@ type Main struct {
 	Support    *support.Service
 	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
+
+	lastJobs  atomic.Pointer[beifenhttp.JobsRun]
+	opsOnce   sync.Once
+	operators map[string]bool // E.164
 }
 
 // NewMain returns a Main with the default configuration.
@@ -126,6 +133,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.BrowseService = m.Backup
 	m.HTTPServer.Uploader = m.Backup
 	m.HTTPServer.Thumbnails = m.Backup
+	m.HTTPServer.Ops = m
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
@@ -170,23 +178,41 @@ func (m *Main) runJobs(ctx context.Context) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
-			if _, err := m.CRM.ReleaseIdle(ctx); err != nil {
-				m.Logger.Error("release idle customers", "err", err)
-			}
-			if _, err := m.CRM.ApplyRetention(ctx); err != nil {
-				m.Logger.Error("retention", "err", err)
-			}
-			if _, err := m.EraseDue(ctx, time.Now()); err != nil {
-				m.Logger.Error("erase accounts", "err", err)
-			}
-			if _, err := m.EraseUnconsentedMinors(ctx, time.Now()); err != nil {
-				m.Logger.Error("erase minors' accounts", "err", err)
-			}
-			if err := m.sweepTemp(); err != nil {
-				m.Logger.Error("sweep temporary files", "err", err)
-			}
+			m.RunJobsOnce(ctx)
 		}
 	}
+}
+
+// RunJobsOnce runs the hourly jobs and keeps what they did for the operator console.
+func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
+	run := &beifenhttp.JobsRun{At: time.Now()}
+	var errs []string
+	fail := func(what string, err error) {
+		m.Logger.Error(what, "err", err)
+		errs = append(errs, what)
+	}
+	var err error
+	if run.Released, err = m.CRM.ReleaseIdle(ctx); err != nil {
+		fail("release idle customers", err)
+	}
+	if run.Expired, err = m.CRM.ApplyRetention(ctx); err != nil {
+		fail("retention", err)
+	}
+	erased, err := m.EraseDue(ctx, time.Now())
+	if err != nil {
+		fail("erase accounts", err)
+	}
+	minors, err := m.EraseUnconsentedMinors(ctx, time.Now())
+	if err != nil {
+		fail("erase minors' accounts", err)
+	}
+	run.Erased, run.Minors = len(erased), len(minors)
+	if err := m.sweepTemp(); err != nil {
+		fail("sweep temporary files", err)
+	}
+	run.Failed = strings.Join(errs, ", ")
+	m.lastJobs.Store(run)
+	return run
 }
 
 // EraseDue erases every account whose requested deletion takes effect by now, and returns the
@@ -250,7 +276,7 @@ func (m *Main) Close() error {
 	return errors.Join(errs...)
 }
 
-const serveUsage = `Usage: beifen serve [--data DIR] [--addr HOST:PORT] [--db URL] [--no-migrate]
+const serveUsage = `Usage: beifen serve [--data DIR] [--addr HOST:PORT] [--db URL] [--no-migrate] [--operators PHONES]
 
 Runs the server. With no --db it keeps everything in DIR: an SQLite database, the encrypted blobs
 and the master key (DIR/master.key, mode 0600, or BEIFEN_MASTER_KEY_FILE). --db postgres://...
@@ -258,8 +284,10 @@ keeps the database in PostgreSQL instead. GET /healthz answers 200 once ready. s
 pending database migrations at start; with --no-migrate it refuses to start on an out-of-date
 schema instead, for replicated deployments that run "beifen migrate" once before a rollout.
 
+--operators lists the phone numbers whose accounts may open the operator console at /ops.
+
 Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE,
-BEIFEN_NO_MIGRATE=1.
+BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
@@ -283,9 +311,11 @@ func runServe(ctx context.Context, args []string, getenv Env, stdout, stderr io.
 	cfg := serverConfig(fs, getenv)
 	fs.StringVar(&cfg.Addr, "addr", cfg.Addr, "listen `address`")
 	fs.BoolVar(&cfg.NoMigrate, "no-migrate", cfg.NoMigrate, "refuse to start on pending migrations instead of applying them")
+	operators := fs.String("operators", strings.Join(cfg.Operators, ","), "phone `numbers` (comma-separated) whose accounts may open the operator console")
 	if err := parse(fs, args); err != nil {
 		return err
 	}
+	cfg.Operators = splitList(*operators)
 	m := NewMain()
 	m.Config = *cfg
 	m.Logger = slog.New(slog.NewTextHandler(stderr, nil))

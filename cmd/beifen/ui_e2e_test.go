@@ -70,6 +70,7 @@ var textCodeRE = regexp.MustCompile(`验证码 (\d{6})`)
 func TestUI_Journeys(t *testing.T) {
 	node, chromium, script := browserTools(t)
 	s := MustRunMain(t, "")
+	s.Config.Operators = []string{"13600136000"}
 	ctx := context.Background()
 
 	// Texts are kept for the helper to hand codes to the browser; the clock can be moved on past
@@ -123,7 +124,7 @@ func TestUI_Journeys(t *testing.T) {
 	cmd := exec.Command(node, script)
 	cmd.Env = append(os.Environ(),
 		"BEIFEN_URL="+s.URL, "BEIFEN_HELPER="+helper.URL, "BEIFEN_FIXTURES="+fixtures, "BEIFEN_OUT="+out,
-		"CHROMIUM="+chromium, "BEIFEN_PERSON=13800138001", "BEIFEN_STAFF=13700001234", "BEIFEN_MANAGER=13911112222")
+		"CHROMIUM="+chromium, "BEIFEN_PERSON=13800138001", "BEIFEN_STAFF=13700001234", "BEIFEN_MANAGER=13911112222", "BEIFEN_OPERATOR=13600136000")
 	stdout, _ := cmd.StdoutPipe()
 	cmd.Stderr = cmd.Stdout
 	if err := cmd.Start(); err != nil {

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"context"
+	"sort"
+	"time"
+
+	"github.com/beifen/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/phonenumber"
+)
+
+// The operator console's data, gathered from the services (see beifenhttp.Operations).
+
+// opsZone is the time zone the statistics count days in.
+var opsZone = time.FixedZone("CST", 8*3600)
+
+// opsDays is how many days of statistics the console shows.
+const opsDays = 14
+
+// opsWarnDays is how many working days before its deadline a complaint is flagged.
+const opsWarnDays = 3
+
+// IsOperator reports whether u's number is one of the configured operators.
+func (m *Main) IsOperator(u *beifen.User) bool {
+	if u == nil || u.TeamID != 0 {
+		return false
+	}
+	m.opsOnce.Do(func() {
+		m.operators = map[string]bool{}
+		for _, p := range m.Config.Operators {
+			if e164, err := phonenumber.Normalize(p); err == nil {
+				m.operators[e164] = true
+			} else {
+				m.Logger.Warn("operator number ignored: not a phone number")
+			}
+		}
+	})
+	return m.operators[u.Phone]
+}
+
+// Overview gathers the operator console's page.
+func (m *Main) Overview(ctx context.Context) (*beifenhttp.OpsOverview, error) {
+	now := time.Now()
+	o := &beifenhttp.OpsOverview{Jobs: m.lastJobs.Load()}
+	acts, err := m.Store.Users.FindActivity(ctx, now.AddDate(0, 0, -7*beifen.CohortWeeks-7))
+	if err != nil {
+		return nil, err
+	}
+	o.Stats = beifen.UsageStatsOf(acts, now, opsDays, opsZone)
+	open, err := m.Support.DueBy(ctx, now.AddDate(1, 0, 0))
+	if err != nil {
+		return nil, err
+	}
+	soon := beifen.WorkingDaysAfter(now, opsWarnDays, opsZone)
+	for _, c := range open {
+		o.Complaints = append(o.Complaints, &beifenhttp.OpsComplaint{Complaint: c, Overdue: c.DueAt.Before(now), Soon: c.DueAt.Before(soon)})
+	}
+	sort.SliceStable(o.Complaints, func(i, j int) bool { return o.Complaints[i].DueAt.Before(o.Complaints[j].DueAt) })
+	far := now.AddDate(100, 0, 0)
+	if o.Deletions, _, err = m.Store.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &far}); err != nil {
+		return nil, err
+	}
+	if o.Teams, err = m.Store.Teams.FindTeams(ctx); err != nil {
+		return nil, err
+	}
+	if o.Policies, err = m.Store.Policies.FindPolicies(ctx); err != nil {
+		return nil, err
+	}
+	return o, nil
+}
+
+// AnswerComplaint stores the operator's reply to a complaint.
+func (m *Main) AnswerComplaint(ctx context.Context, id int64, reply string) error {
+	return m.Support.Answer(ctx, id, reply)
+}
