@@ -140,8 +140,10 @@ func (s *Server) accessLog(next http.Handler) http.Handler {
 		sw := &statusWriter{ResponseWriter: w}
 		info := &logInfo{}
 		next.ServeHTTP(sw, r.WithContext(context.WithValue(r.Context(), logInfoKey, info)))
+		took := time.Since(start)
+		s.latency.add(info.route, took, sw.status)
 		s.Logger.InfoContext(r.Context(), "http", "method", r.Method, "route", info.route, "status", sw.status,
-			"bytes", sw.bytes, "ms", time.Since(start).Milliseconds(), "user_id", info.userID)
+			"bytes", sw.bytes, "ms", took.Milliseconds(), "user_id", info.userID)
 	})
 }
 

@@ -26,6 +26,7 @@ type Server struct {
 
 	uiOnce   sync.Once
 	renderer *ui.Renderer
+	latency  latencies
 
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string

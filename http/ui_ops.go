@@ -54,6 +54,7 @@ type uiOpsData struct {
 	NewBars, ActiveBars []uiBar
 	ChartW              int
 	ThirdParties        []ThirdParty
+	Latency             Latency
 }
 
 // operator refuses anyone but an operator, as not found: the console does not announce itself.
@@ -72,7 +73,7 @@ func (s *Server) handleUIOps(w http.ResponseWriter, r *http.Request, v *ui.View)
 	if err != nil {
 		return err
 	}
-	d := &uiOpsData{OpsOverview: o, ThirdParties: s.ThirdParties}
+	d := &uiOpsData{OpsOverview: o, ThirdParties: s.ThirdParties, Latency: s.Latency()}
 	newByDay, activeByDay := map[string]int{}, map[string]int{}
 	for _, day := range o.Stats.Days {
 		newByDay[day.Day], activeByDay[day.Day] = day.New, day.Active
