@@ -298,6 +298,12 @@ journey("a user downloads their data and requests account deletion", async () =>
   const page = await ctx.newPage();
   await page.goto(BASE + "/privacy");
   assert.match(await page.textContent("h1"), /Privacy centre/, "English for an English browser");
+  // Correct the profile (every field optional), then download everything.
+  await page.fill("#nickname", "小李");
+  await page.selectOption("#gender", "female");
+  await page.click("form[action='/privacy/profile'] button[type=submit]");
+  await page.waitForSelector("p.flash");
+  assert.equal(await page.inputValue("#nickname"), "小李");
   const [download] = await Promise.all([page.waitForEvent("download"), page.click("#export-download")]);
   const file = path.join(OUT, "my-data.zip");
   await download.saveAs(file);

@@ -189,6 +189,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app/thumb/{hash}", s.page("tab.files", false, s.handleUIThumb))
 
 	mux.HandleFunc("GET /privacy", s.page("privacy.title", false, s.handleUIPrivacy))
+	mux.HandleFunc("POST /privacy/profile", s.page("profile.title", false, s.handleUIProfile))
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
 	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
 	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))

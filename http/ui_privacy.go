@@ -30,6 +30,7 @@ type uiPrivacyData struct {
 	Audit            []*beifen.AuditEvent
 	DeletionCodeSent bool
 	CoolingDays      int
+	Genders          []string
 }
 
 type uiSession struct {
@@ -39,7 +40,7 @@ type uiSession struct {
 
 func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 	ctx := r.Context()
-	d := &uiPrivacyData{User: beifen.UserFromContext(ctx), CoolingDays: 15}
+	d := &uiPrivacyData{User: beifen.UserFromContext(ctx), CoolingDays: 15, Genders: []string{"", "female", "male", "other"}}
 	var err error
 	if d.Consents, d.Ledger, err = s.Consents.Consents(ctx); err != nil {
 		return nil, err
@@ -73,6 +74,21 @@ func (s *Server) handleUIPrivacy(w http.ResponseWriter, r *http.Request, v *ui.V
 	}
 	v.Data = d
 	return s.render(w, r, http.StatusOK, "privacy", v)
+}
+
+// handleUIProfile corrects the profile (clause 6.3.1): every field optional.
+func (s *Server) handleUIProfile(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	p := v.User.Profile
+	p.Nickname = strings.TrimSpace(r.FormValue("nickname"))
+	p.Gender = r.FormValue("gender")
+	p.Birthday = r.FormValue("birthday")
+	p.Region = strings.TrimSpace(r.FormValue("region"))
+	p.Bio = strings.TrimSpace(r.FormValue("bio"))
+	if _, err := s.ProfileEditor.UpdateProfile(r.Context(), p); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy#profile", "flash.saved")
+	return nil
 }
 
 func (s *Server) handleUIConsents(w http.ResponseWriter, r *http.Request, v *ui.View) error {

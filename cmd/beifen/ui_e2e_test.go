@@ -156,7 +156,7 @@ func TestUI_Journeys(t *testing.T) {
 		t.Errorf("restore lacks the contact or the recording: %v", keys(restore))
 	}
 	mine := readZip(t, downloads["mydata"])
-	if !strings.Contains(mine["account.json"], "+8613800138001") || !strings.Contains(mine["consents.json"], `"statistics"`) ||
+	if !strings.Contains(mine["account.json"], "+8613800138001") || !strings.Contains(mine["account.json"], "小李") || !strings.Contains(mine["consents.json"], `"statistics"`) ||
 		!strings.Contains(mine["backup/sms.xml"], "明天见") {
 		t.Errorf("my data export: %v", keys(mine))
 	}
