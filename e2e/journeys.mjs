@@ -241,6 +241,9 @@ journey("a manager scores that call's recording", async () => {
   const page = await ctx.newPage();
   await page.goto(BASE + "/manage");
   assert.ok(await page.$("svg.chart rect"), "calls per day drawn on the server");
+  // Two calls by the one staff member, one connected for 42 s: 50 % and 1 minute.
+  assert.match(await page.textContent("svg[aria-labelledby=rate-h]"), /50%/, "connect rate per staff member");
+  assert.match(await page.textContent("svg[aria-labelledby=talk-h]"), /1/, "talk time per staff member");
   await page.click("a[href^='/manage/recordings/']");
   const audio = await page.waitForSelector("#player");
   await audio.evaluate((el) => { el.muted = true; return el.play(); });

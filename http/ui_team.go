@@ -3,6 +3,7 @@ package http
 import (
 	"fmt"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -168,6 +169,9 @@ type uiManageData struct {
 	Recordings []*beifen.Recording
 	Bars       []uiBar
 	ChartW     int
+	RateBars   []uiBar // connect rate per staff member, %
+	TalkBars   []uiBar // talk time per staff member, minutes
+	StaffW     int
 }
 
 type uiTaskSummary struct {
@@ -190,6 +194,11 @@ func (s *Server) manageData(r *http.Request) (*uiManageData, error) {
 		return nil, err
 	}
 	perDay := map[string]int{}
+	type staffSum struct {
+		name                     string
+		dials, connected, talked int
+	}
+	perStaff := map[int64]*staffSum{}
 	for _, t := range tasks {
 		sum := &uiTaskSummary{Task: t}
 		rows, err := s.Reporter.Report(ctx, t.ID)
@@ -198,6 +207,14 @@ func (s *Server) manageData(r *http.Request) (*uiManageData, error) {
 		}
 		for _, row := range rows {
 			if row.Day == "" {
+				if row.StaffID != 0 {
+					st := perStaff[row.StaffID]
+					if st == nil {
+						st = &staffSum{name: row.Staff}
+						perStaff[row.StaffID] = st
+					}
+					st.dials, st.connected, st.talked = st.dials+row.Dials, st.connected+row.Connected, st.talked+row.TalkSeconds
+				}
 				continue
 			}
 			sum.Dials, sum.Connected = sum.Dials+row.Dials, sum.Connected+row.Connected
@@ -206,45 +223,70 @@ func (s *Server) manageData(r *http.Request) (*uiManageData, error) {
 		d.Tasks = append(d.Tasks, sum)
 	}
 	d.Bars, d.ChartW = bars(perDay, 14)
+	ids := make([]int64, 0, len(perStaff))
+	for id := range perStaff {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	var names []string
+	var rates, minutes []int
+	for _, id := range ids {
+		st := perStaff[id]
+		name := st.name
+		if name == "" {
+			name = fmt.Sprintf("#%d", id)
+		}
+		names, rates, minutes = append(names, name), append(rates, st.connected*100/max(st.dials, 1)), append(minutes, (st.talked+59)/60)
+	}
+	d.RateBars, d.StaffW = barsOf(names, rates, 100)
+	d.TalkBars, _ = barsOf(names, minutes, 0)
 	if d.Recordings, _, err = s.Recorder.FindRecordings(ctx, beifen.RecordingFilter{Limit: 50}); err != nil {
 		return nil, err
 	}
 	return d, nil
 }
 
-// bars lays out the last n days of counts as SVG bars 100 units high at most.
+// bars lays out the last n days of counts as SVG bars, labelled MM-DD.
 func bars(perDay map[string]int, n int) ([]uiBar, int) {
-	if len(perDay) == 0 {
-		return nil, 0
-	}
 	var days []string
 	for day := range perDay {
 		days = append(days, day)
 	}
-	sortStrings(days)
+	slices.Sort(days)
 	if len(days) > n {
 		days = days[len(days)-n:]
 	}
-	top := 1
-	for _, day := range days {
-		top = max(top, perDay[day])
-	}
-	const w, gap = 36, 8
-	out := make([]uiBar, 0, len(days))
+	labels, values := make([]string, len(days)), make([]int, len(days))
 	for i, day := range days {
-		h := perDay[day] * 100 / top
-		x := gap + i*(w+gap)
-		out = append(out, uiBar{X: x, Y: 118 - h, W: w, H: h, TX: x + w/2, VY: 114 - h, Label: day[5:], Value: perDay[day]})
+		labels[i], values[i] = day[5:], perDay[day]
 	}
-	return out, gap + len(days)*(w+gap)
+	return barsOf(labels, values, 0)
 }
 
-func sortStrings(s []string) {
-	for i := 1; i < len(s); i++ {
-		for j := i; j > 0 && s[j] < s[j-1]; j-- {
-			s[j], s[j-1] = s[j-1], s[j]
+// barsOf lays out values as SVG bars at most 100 units high, the tallest full height (or top,
+// when top > 0, as for percentages), and returns them with the chart's width.
+func barsOf(labels []string, values []int, top int) ([]uiBar, int) {
+	if len(values) == 0 {
+		return nil, 0
+	}
+	if top <= 0 {
+		top = 1
+		for _, v := range values {
+			top = max(top, v)
 		}
 	}
+	const w, gap = 36, 8
+	out := make([]uiBar, 0, len(values))
+	for i, v := range values {
+		h := min(v, top) * 100 / top
+		x := gap + i*(w+gap)
+		label := labels[i]
+		if r := []rune(label); len(r) > 5 {
+			label = string(r[:5])
+		}
+		out = append(out, uiBar{X: x, Y: 118 - h, W: w, H: h, TX: x + w/2, VY: 114 - h, Label: label, Value: v})
+	}
+	return out, gap + len(values)*(w+gap)
 }
 
 func (s *Server) handleUIManage(w http.ResponseWriter, r *http.Request, v *ui.View) error {

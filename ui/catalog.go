@@ -252,6 +252,8 @@ var catalog = map[string][2]string{
 	"manage.leads":        {"线索", "Leads"},
 	"manage.progress":     {"进度", "Progress"},
 	"manage.dials":        {"已拨 %d，接通 %d", "%d dials, %d connected"},
+	"manage.rate_chart":   {"各员工接通率", "Connect rate per staff member"},
+	"manage.talk_chart":   {"各员工通话时长（分钟）", "Talk time per staff member (minutes)"},
 	"manage.chart":        {"每日通话量", "Calls per day"},
 	"manage.new_task":     {"新建外呼任务", "New dial task"},
 	"manage.task_name":    {"任务名称", "Task name"},
