@@ -19,4 +19,5 @@ type Store struct {
 	Audit      AuditService
 	Policies   PolicyService
 	Complaints ComplaintService
+	Incidents  IncidentService
 }

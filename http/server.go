@@ -37,6 +37,7 @@ type Server struct {
 	Uploader          Uploader
 	Thumbnails        Thumbnailer
 	Ops               Operations
+	Notices           NoticeBoard
 	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder

@@ -20,6 +20,16 @@ type Operations interface {
 	Overview(ctx context.Context) (*OpsOverview, error)
 	// AnswerComplaint stores a reply the user sees with their complaint.
 	AnswerComplaint(ctx context.Context, id int64, reply string) error
+	// RecordIncident, NotifyIncident and ReportIncident keep clause 5f: an incident recorded,
+	// every affected account told, the regulator's report.
+	RecordIncident(ctx context.Context, i *beifen.Incident) error
+	NotifyIncident(ctx context.Context, id int64) (int, error)
+	ReportIncident(ctx context.Context, id int64) (any, error)
+}
+
+// NoticeBoard shows the signed-in user the incident notices that concern them.
+type NoticeBoard interface {
+	Notices(ctx context.Context) ([]*beifen.Incident, error)
 }
 
 // OpsOverview is the operator console's page.
@@ -28,6 +38,7 @@ type OpsOverview struct {
 	Complaints []*OpsComplaint // unanswered, the nearest deadline first
 	Deletions  []*beifen.User  // accounts waiting out their cooling-off period
 	Jobs       *JobsRun        // the last run of the hourly jobs, nil before the first
+	Incidents  []*beifen.Incident
 	Teams      []*beifen.Team
 	Policies   []*beifen.PolicyDocument
 }
@@ -100,5 +111,61 @@ func (s *Server) handleUIOpsAnswer(w http.ResponseWriter, r *http.Request, v *ui
 		return err
 	}
 	redirectDone(w, r, "/ops#complaints", "flash.answered")
+	return nil
+}
+
+func (s *Server) handleUIIncidentCreate(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	detected, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("detected_at"), time.FixedZone("CST", 8*3600))
+	if err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Give the time the incident was detected.")
+	}
+	scope := "all"
+	if team := strings.TrimSpace(r.FormValue("team")); team != "" {
+		if _, err := strconv.ParseInt(team, 10, 64); err != nil {
+			return beifen.Errorf(beifen.EINVALID, "A team is given by its number.")
+		}
+		scope = "team:" + team
+	}
+	i := &beifen.Incident{Title: strings.TrimSpace(r.FormValue("title")), Body: strings.TrimSpace(r.FormValue("body")),
+		Scope: scope, DetectedAt: detected}
+	if err := s.Ops.RecordIncident(r.Context(), i); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/ops#incidents", "flash.saved")
+	return nil
+}
+
+func (s *Server) handleUIIncidentNotify(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Incident not found.")
+	}
+	if _, err := s.Ops.NotifyIncident(r.Context(), id); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/ops#incidents", "flash.notified")
+	return nil
+}
+
+func (s *Server) handleUIIncidentReport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Incident not found.")
+	}
+	rep, err := s.Ops.ReportIncident(r.Context(), id)
+	if err != nil {
+		return err
+	}
+	w.Header().Set("Content-Disposition", `attachment; filename="incident-`+strconv.FormatInt(id, 10)+`-report.json"`)
+	writeJSON(w, http.StatusOK, rep)
 	return nil
 }

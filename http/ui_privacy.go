@@ -31,6 +31,7 @@ type uiPrivacyData struct {
 	DeletionCodeSent bool
 	CoolingDays      int
 	Genders          []string
+	Notices          []*beifen.Incident
 }
 
 type uiSession struct {
@@ -52,6 +53,11 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 		}
 		for _, t := range list {
 			d.Sessions = append(d.Sessions, &uiSession{Token: t})
+		}
+	}
+	if s.Notices != nil {
+		if d.Notices, err = s.Notices.Notices(ctx); err != nil {
+			return nil, err
 		}
 	}
 	if s.AuditReader != nil {

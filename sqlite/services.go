@@ -22,5 +22,6 @@ func NewStore(db *DB) beifen.Store {
 		Audit:      NewAuditService(db),
 		Policies:   NewPolicyService(db),
 		Complaints: NewComplaintService(db),
+		Incidents:  NewIncidentService(db),
 	}
 }

@@ -35,6 +35,10 @@ type Service struct {
 	Master *keyring.Master
 	Logger *slog.Logger
 	Now    func() time.Time
+
+	// SMS and OpenProfile reach users for incident notices (set by the server).
+	SMS         beifen.SMSSender
+	OpenProfile func(*beifen.User) error
 }
 
 // NewService returns a Service.

@@ -78,6 +78,7 @@ func (m *Main) Open() error {
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
+	m.Support.SMS, m.Support.OpenProfile = m.Auth.SMS, m.Auth.OpenProfile
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -134,6 +135,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Uploader = m.Backup
 	m.HTTPServer.Thumbnails = m.Backup
 	m.HTTPServer.Ops = m
+	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM

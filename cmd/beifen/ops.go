@@ -61,6 +61,9 @@ func (m *Main) Overview(ctx context.Context) (*beifenhttp.OpsOverview, error) {
 	if o.Deletions, _, err = m.Store.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &far}); err != nil {
 		return nil, err
 	}
+	if o.Incidents, err = m.Support.Incidents(ctx); err != nil {
+		return nil, err
+	}
 	if o.Teams, err = m.Store.Teams.FindTeams(ctx); err != nil {
 		return nil, err
 	}
@@ -73,4 +76,19 @@ func (m *Main) Overview(ctx context.Context) (*beifenhttp.OpsOverview, error) {
 // AnswerComplaint stores the operator's reply to a complaint.
 func (m *Main) AnswerComplaint(ctx context.Context, id int64, reply string) error {
 	return m.Support.Answer(ctx, id, reply)
+}
+
+// RecordIncident stores an incident (clause 5f).
+func (m *Main) RecordIncident(ctx context.Context, i *beifen.Incident) error {
+	return m.Support.RecordIncident(ctx, i)
+}
+
+// NotifyIncident tells every affected account.
+func (m *Main) NotifyIncident(ctx context.Context, id int64) (int, error) {
+	return m.Support.NotifyIncident(ctx, id)
+}
+
+// ReportIncident returns the regulator's report.
+func (m *Main) ReportIncident(ctx context.Context, id int64) (any, error) {
+	return m.Support.ReportIncident(ctx, id)
 }

@@ -67,7 +67,7 @@ func TestPolicy_1_7_OperatorStatistics(t *testing.T) {
 		t.Fatalf("counted %d of %d, want 2 of 4", counted, total)
 	}
 	for _, want := range []string{
-		"1 / 2 已完成首次备份（50%）", // activation among the consenting new accounts
+		"1 / 2 已完成首次备份（50%）",                 // activation among the consenting new accounts
 		"每日新增", "每日活跃", `<svg class="chart"`, // per day, drawn on the server
 		`id="cohorts"`, "第 0 周 1", // this week's cohort: 2 joined, 1 backed up
 		"最近 ", "个请求的响应时间", // performance
