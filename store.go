@@ -20,4 +20,5 @@ type Store struct {
 	Policies   PolicyService
 	Complaints ComplaintService
 	Incidents  IncidentService
+	Shares     ShareService
 }

@@ -108,12 +108,17 @@ func queryInt(r *http.Request, name string) (int64, error) {
 // rangeReader is an io.ReadSeeker over a stored file that opens it at the position of the first
 // Read, so http.ServeContent can answer range requests by decrypting only what is asked.
 type rangeReader struct {
-	r    *http.Request
-	svc  beifen.BackupService
-	hash beifen.BlobKey
+	open func(offset int64) (io.ReadCloser, error) // from offset to the end
 	size int64
 	pos  int64
 	rc   io.ReadCloser
+}
+
+// fileRange reads a stored file of the request's user.
+func fileRange(r *http.Request, svc beifen.BackupService, hash beifen.BlobKey, size int64) *rangeReader {
+	return &rangeReader{size: size, open: func(off int64) (io.ReadCloser, error) {
+		return svc.OpenFile(r.Context(), hash, off, -1)
+	}}
 }
 
 func (rr *rangeReader) Read(p []byte) (int, error) {
@@ -121,7 +126,7 @@ func (rr *rangeReader) Read(p []byte) (int, error) {
 		if rr.pos >= rr.size {
 			return 0, io.EOF
 		}
-		rc, err := rr.svc.OpenFile(rr.r.Context(), rr.hash, rr.pos, -1)
+		rc, err := rr.open(rr.pos)
 		if err != nil {
 			return 0, err
 		}
@@ -155,7 +160,7 @@ func (s *Server) handleFileContent(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	rr := &rangeReader{r: r, svc: s.BackupService, hash: hash, size: size}
+	rr := fileRange(r, s.BackupService, hash, size)
 	defer func() {
 		if rr.rc != nil {
 			rr.rc.Close()

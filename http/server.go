@@ -38,6 +38,7 @@ type Server struct {
 	Thumbnails        Thumbnailer
 	Ops               Operations
 	Notices           NoticeBoard
+	Sharer            Sharer
 	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder

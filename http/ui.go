@@ -187,6 +187,10 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /app/file/{hash}", s.page("tab.files", false, s.handleUIFile))
 	mux.HandleFunc("GET /app/blob/{hash}", s.page("tab.files", false, s.handleUIFile))
 	mux.HandleFunc("GET /app/thumb/{hash}", s.page("tab.files", false, s.handleUIThumb))
+	mux.HandleFunc("POST /app/s/{id}/contacts/share", s.page("share.title", false, s.handleUIShareContact))
+	mux.HandleFunc("POST /app/file/{hash}/share", s.page("share.title", false, s.handleUIShareFile))
+	mux.HandleFunc("POST /privacy/shares/{id}/revoke", s.page("share.title", false, s.handleUIShareRevoke))
+	mux.HandleFunc("GET /s/{token}", s.page("share.title", true, s.handleUIShared))
 
 	mux.HandleFunc("GET /privacy", s.page("privacy.title", false, s.handleUIPrivacy))
 	mux.HandleFunc("POST /privacy/profile", s.page("profile.title", false, s.handleUIProfile))

@@ -299,6 +299,7 @@ type uiContact struct {
 
 type uiContactsData struct {
 	Snapshot *beifen.Snapshot
+	Offset   int // of the page, for share links by position
 	Query    string
 	Contacts []*uiContact
 }
@@ -314,7 +315,7 @@ func (s *Server) handleUIContacts(w http.ResponseWriter, r *http.Request, v *ui.
 	if err != nil {
 		return err
 	}
-	d := &uiContactsData{Snapshot: sn, Query: q}
+	d := &uiContactsData{Snapshot: sn, Query: q, Offset: page.Offset}
 	for _, c := range list {
 		cv := &uiContact{Name: c.DisplayName(), Org: strings.ReplaceAll(c.Prop("ORG"), ";", " "), Emails: c.PropValues("EMAIL")}
 		for _, tel := range c.PropValues("TEL") {
@@ -476,7 +477,7 @@ func (s *Server) handleUIFile(w http.ResponseWriter, r *http.Request, v *ui.View
 		}
 		w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{"filename": name}))
 	}
-	rr := &rangeReader{r: r, svc: s.BackupService, hash: hash, size: size}
+	rr := fileRange(r, s.BackupService, hash, size)
 	defer func() {
 		if rr.rc != nil {
 			rr.rc.Close()

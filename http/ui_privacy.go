@@ -32,6 +32,7 @@ type uiPrivacyData struct {
 	CoolingDays      int
 	Genders          []string
 	Notices          []*beifen.Incident
+	Shares           []*uiShareRow
 }
 
 type uiSession struct {
@@ -54,6 +55,9 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 		for _, t := range list {
 			d.Sessions = append(d.Sessions, &uiSession{Token: t})
 		}
+	}
+	if d.Shares, err = s.shareRows(ctx); err != nil {
+		return nil, err
 	}
 	if s.Notices != nil {
 		if d.Notices, err = s.Notices.Notices(ctx); err != nil {

@@ -23,5 +23,6 @@ func NewStore(db *DB) beifen.Store {
 		Policies:   NewPolicyService(db),
 		Complaints: NewComplaintService(db),
 		Incidents:  NewIncidentService(db),
+		Shares:     NewShareService(db),
 	}
 }

@@ -13,6 +13,8 @@ var WantSchema = map[string][]string{
 	"consents":           {"at", "granted", "id", "policy_version", "purpose", "user_id"},
 	"complaints":         {"answered_at", "created_at", "due_at", "id", "reply", "sealed", "user_id"},
 	"incidents":          {"body", "created_at", "detected_at", "id", "notified", "notified_at", "reported_at", "scope", "title"},
+	"shares":             {"created_at", "expires_at", "id", "kind", "revoked_at", "sealed", "token_hash", "user_id"},
+	"share_access":       {"at", "share_id"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},

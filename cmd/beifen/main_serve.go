@@ -136,6 +136,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Thumbnails = m.Backup
 	m.HTTPServer.Ops = m
 	m.HTTPServer.Notices = m.Support
+	m.HTTPServer.Sharer = m.Backup
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
