@@ -21,4 +21,5 @@ type Store struct {
 	Complaints ComplaintService
 	Incidents  IncidentService
 	Shares     ShareService
+	Settings   SettingService
 }

@@ -32,6 +32,9 @@ type Service struct {
 	Logger *slog.Logger
 	Now    func() time.Time
 
+	// Closed reports whether the platform is shutting down (clause 6.7): no new accounts then.
+	Closed func(ctx context.Context) bool
+
 	// Auditor records profile changes (may be nil in tests).
 	Auditor beifen.Auditor
 }

@@ -105,6 +105,9 @@ func ceilSeconds(d time.Duration) int { return int(math.Ceil(d.Seconds())) }
 func (s *Service) findOrCreate(ctx context.Context, e164 string) (*beifen.User, error) {
 	u, err := s.Store.Users.FindUserByPhoneHash(ctx, s.PhoneHash(e164))
 	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		if s.Closed != nil && s.Closed(ctx) {
+			return nil, beifen.Errorf(beifen.EFORBIDDEN, "The service is closing and takes no new accounts.")
+		}
 		return s.createAccount(ctx, e164, "", 0, "")
 	} else if err != nil {
 		return nil, err

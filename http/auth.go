@@ -163,6 +163,31 @@ type GuardianDesk interface {
 var minorGated = map[string]bool{
 	"POST /api/v1/uploads/check": true, "PUT /api/v1/uploads/{hash}": true,
 	"PUT /api/v1/fragments/{hash}": true, "POST /api/v1/snapshots": true,
+	"POST /app/upload": true,
+}
+
+// collecting are the routes that take in new personal data: refused while the platform is
+// closing (clause 6.7). Reading, downloading, correcting and deleting go on.
+var collecting = map[string]bool{
+	"POST /api/v1/uploads/check": true, "PUT /api/v1/uploads/{hash}": true,
+	"PUT /api/v1/fragments/{hash}": true, "POST /api/v1/snapshots": true,
+	"POST /api/v1/leads/import": true, "POST /api/v1/calls": true, "POST /api/v1/recordings": true,
+	"POST /api/v1/tasks": true, "POST /app/upload": true, "POST /manage/import": true,
+	"POST /manage/tasks": true, "POST /staff/t/{task}/lead/{lead}/outcome": true,
+	"POST /app/s/{id}/contacts/share": true, "POST /app/file/{hash}/share": true,
+}
+
+// closingGate refuses a collecting route while the platform is closing.
+func (s *Server) closingGate(r *http.Request) error {
+	if s.Closing == nil || !collecting[r.Pattern] {
+		return nil
+	}
+	c, err := s.Closing(r.Context())
+	if err != nil || c == nil {
+		return err
+	}
+	return beifen.Errorf(beifen.EFORBIDDEN, "The service is closing: it takes no new data. Download your data before %s.",
+		c.EraseAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"))
 }
 
 func (s *Server) handleGuardianRequest(w http.ResponseWriter, r *http.Request) {

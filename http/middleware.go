@@ -97,6 +97,10 @@ func (s *Server) requireAuth(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
+		if err := s.closingGate(r); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		if s.Guardians != nil && minorGated[r.Pattern] {
 			if err := s.Guardians.MinorGate(r.Context()); err != nil {
 				s.Error(w, r, err)

@@ -31,14 +31,16 @@ type Server struct {
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string
 
-	AuthService       beifen.AuthService
-	BackupService     beifen.BackupService
-	BrowseService     beifen.BrowseService
-	Uploader          Uploader
-	Thumbnails        Thumbnailer
-	Ops               Operations
-	Notices           NoticeBoard
-	Sharer            Sharer
+	AuthService   beifen.AuthService
+	BackupService beifen.BackupService
+	BrowseService beifen.BrowseService
+	Uploader      Uploader
+	Thumbnails    Thumbnailer
+	Ops           Operations
+	Notices       NoticeBoard
+	Sharer        Sharer
+	// Closing returns the platform's shutdown under way, or nil (clause 6.7).
+	Closing           func(ctx context.Context) (*beifen.Closing, error)
 	ThirdParties      []ThirdParty // the published list of who receives personal data
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder

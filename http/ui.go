@@ -61,6 +61,20 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 				}
 			}
 		}
+		if err := s.closingGate(r); err != nil {
+			if strings.Contains(r.Header.Get("Accept"), "application/json") {
+				s.Error(w, r, err)
+			} else {
+				s.uiError(w, r, v, err)
+			}
+			return
+		}
+		if !public && s.Guardians != nil && minorGated[r.Pattern] {
+			if err := s.Guardians.MinorGate(r.Context()); err != nil {
+				s.uiError(w, r, v, err)
+				return
+			}
+		}
 		if err := h(w, r, v); err != nil {
 			s.uiError(w, r, v, err)
 		}
@@ -80,6 +94,11 @@ func (s *Server) view(r *http.Request, title string) *ui.View {
 		User:  beifen.UserFromContext(r.Context()),
 	}
 	v.Operator = s.Ops != nil && v.User != nil && s.Ops.IsOperator(v.User)
+	if s.Closing != nil {
+		if c, err := s.Closing(r.Context()); err == nil && c != nil {
+			v.ClosingOn = c.EraseAt
+		}
+	}
 	if key := r.URL.Query().Get("done"); (strings.HasPrefix(key, "flash.") || strings.HasPrefix(key, "staff.")) && ui.HasKey(key) {
 		v.Flash = v.T(key)
 	}

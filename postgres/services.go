@@ -24,5 +24,6 @@ func NewStore(db *DB) beifen.Store {
 		Complaints: NewComplaintService(db),
 		Incidents:  NewIncidentService(db),
 		Shares:     NewShareService(db),
+		Settings:   NewSettingService(db),
 	}
 }

@@ -15,6 +15,7 @@ var WantSchema = map[string][]string{
 	"incidents":          {"body", "created_at", "detected_at", "id", "notified", "notified_at", "reported_at", "scope", "title"},
 	"shares":             {"created_at", "expires_at", "id", "kind", "revoked_at", "sealed", "token_hash", "user_id"},
 	"share_access":       {"at", "share_id"},
+	"settings":           {"name", "updated_at", "value"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},

@@ -318,6 +318,7 @@ var catalog = map[string][2]string{
 	"rubric.needs":      {"需求挖掘", "Finding the need"},
 	"rubric.compliance": {"合规用语", "Compliant wording"},
 
+	"closing.banner":          {"本服务即将停止运营，已不再接收新数据；%s 起将删除全部数据，请在此之前下载您的数据。", "This service is closing and takes no new data; everything is erased from %s. Download your data before then."},
 	"error.not_found":         {"找不到该页面或内容。", "That page or item was not found."},
 	"error.forbidden":         {"您无权执行此操作。", "You may not do this."},
 	"error.invalid":           {"输入有误：", "Please check your input: "},

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -61,10 +62,12 @@ type View struct {
 	Tab   string
 	// Operator: the user may open the operator console.
 	Operator bool
-	Flash    string
-	Error    string
-	Pager    *Pager
-	Data     any
+	// ClosingOn is when the platform erases everything, if it is shutting down.
+	ClosingOn time.Time
+	Flash     string
+	Error     string
+	Pager     *Pager
+	Data      any
 }
 
 // T translates key into the page's language.

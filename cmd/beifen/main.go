@@ -44,6 +44,7 @@ Usage:
   beifen gc         --data DIR [--db URL] [--grace 72h]          remove what unfinished backups left
   beifen policy publish --data DIR --version V --lang L --title T --file F --effective DATE [--material]
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
+  beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -74,6 +75,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runPolicy(ctx, args, getenv, stdout, stderr)
 	case "complaint":
 		return runComplaint(ctx, args, getenv, stdout, stderr)
+	case "shutdown":
+		return runShutdown(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

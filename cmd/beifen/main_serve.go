@@ -50,6 +50,7 @@ type Main struct {
 	HTTPServer *beifenhttp.Server
 
 	lastJobs  atomic.Pointer[beifenhttp.JobsRun]
+	closing   closingCache
 	opsOnce   sync.Once
 	operators map[string]bool // E.164
 }
@@ -79,6 +80,7 @@ func (m *Main) Open() error {
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile = m.Auth.SMS, m.Auth.OpenProfile
+	m.Auth.Closed = m.isClosing
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -137,6 +139,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Ops = m
 	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.Sharer = m.Backup
+	m.HTTPServer.Closing = m.ClosingState
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
@@ -210,6 +213,11 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 		fail("erase minors' accounts", err)
 	}
 	run.Erased, run.Minors = len(erased), len(minors)
+	if n, err := m.EraseAtClosing(ctx, time.Now()); err != nil {
+		fail("erase at shutdown", err)
+	} else {
+		run.Erased += n
+	}
 	if err := m.sweepTemp(); err != nil {
 		fail("sweep temporary files", err)
 	}

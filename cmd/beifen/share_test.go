@@ -18,7 +18,7 @@ func TestPolicy_1_6_ShareLinks(t *testing.T) {
 	s := MustRunMain(t, "")
 	u := s.mustUIUser(t, "13800138071")
 	resp := u.upload(map[string]string{
-		"contacts.vcf": "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nTEL:+8613912345678\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:李雷\r\nTEL:+8613912340000\r\nEND:VCARD\r\n",
+		"contacts.vcf":         "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:王小明\r\nTEL:+8613912345678\r\nEND:VCARD\r\nBEGIN:VCARD\r\nVERSION:3.0\r\nFN:李雷\r\nTEL:+8613912340000\r\nEND:VCARD\r\n",
 		"通话录音 13912345678.wav": string(wav(2)),
 	})
 	if resp.StatusCode != http.StatusCreated {
