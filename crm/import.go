@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"strings"
+	"sync/atomic"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/leadfile"
@@ -17,7 +18,7 @@ import (
 )
 
 const (
-	importBatch   = 2000    // rows checked against the store at once
+	importBatch   = 10000   // rows checked against the store and stored at once
 	progressEvery = 10000   // rows between progress reports
 	rejectChunk   = 4 << 20 // rejected rows kept in memory before they go to a blob
 )
@@ -41,10 +42,7 @@ func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, pro
 	} else {
 		err = leadfile.Decode(br, name, im.row)
 	}
-	if err == nil {
-		err = im.finish()
-	}
-	if err != nil {
+	if err = im.finish(err); err != nil {
 		return nil, err
 	}
 	if err := s.audit(ctx, "leads.import", "import:"+im.res.ID); err != nil {
@@ -55,15 +53,23 @@ func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, pro
 	return &im.res, nil
 }
 
-// importer checks rows in batches and writes the rejected ones out.
+// importer checks rows in batches and writes the rejected ones out. Reading the file (with
+// each number's normalising and sealing) and storing the batches run side by side: the file's
+// goroutine hands full batches to a writer goroutine, which owns the store, the rejected rows
+// and the counts it alone decides.
 type importer struct {
 	ctx      context.Context
 	s        *Service
 	t        *team
 	progress func(rows int)
-	res      beifen.LeadImport
+	res      beifen.LeadImport // the reader's counts: rows, invalid, duplicates within the file
 	seen     map[[16]byte]bool // the file's numbers so far (half of each keyed hash: ample to tell a million apart)
 	batch    []*pendingRow
+
+	batches  chan []*pendingRow
+	written  chan error
+	failed   atomic.Bool       // the writer stopped on an error: stop reading
+	wres     beifen.LeadImport // the writer's counts: imported, DNC, already leads, rejected
 	rejected rejectWriter
 }
 
@@ -77,11 +83,29 @@ type pendingRow struct {
 func newImporter(ctx context.Context, s *Service, t *team, progress func(int)) *importer {
 	id := make([]byte, 12)
 	rand.Read(id)
-	im := &importer{ctx: ctx, s: s, t: t, progress: progress, seen: map[[16]byte]bool{}}
+	im := &importer{ctx: ctx, s: s, t: t, progress: progress, seen: map[[16]byte]bool{},
+		batches: make(chan []*pendingRow, 2), written: make(chan error, 1)}
 	im.res.ID = hex.EncodeToString(id)
 	im.rejected = rejectWriter{ctx: ctx, t: t, id: im.res.ID}
+	go im.writer()
 	return im
 }
+
+// writer stores the batches in file order; after an error it drains the rest unread.
+func (im *importer) writer() {
+	var err error
+	for b := range im.batches {
+		if err == nil {
+			if err = im.flush(b); err != nil {
+				im.failed.Store(true)
+			}
+		}
+	}
+	im.written <- err
+}
+
+// errWriterFailed stops the reader once the writer has failed; finish reports the writer's error.
+var errWriterFailed = errors.New("lead import: storing failed")
 
 // row normalises a row's numbers and queues it.
 func (im *importer) row(row *beifen.LeadRow) error {
@@ -117,16 +141,20 @@ func (im *importer) row(row *beifen.LeadRow) error {
 	}
 	im.batch = append(im.batch, p)
 	if len(im.batch) >= importBatch {
-		return im.flush()
+		if im.failed.Load() {
+			return errWriterFailed
+		}
+		im.batches <- im.batch
+		im.batch = make([]*pendingRow, 0, importBatch)
 	}
 	return nil
 }
 
 // flush checks a batch's numbers against the do-not-call list and the team's leads, stores the
 // new ones and writes the rows that imported nothing to the rejected file.
-func (im *importer) flush() error {
+func (im *importer) flush(batch []*pendingRow) error {
 	var hashes [][]byte
-	for _, p := range im.batch {
+	for _, p := range batch {
 		for _, l := range p.leads {
 			hashes = append(hashes, l.PhoneHash)
 		}
@@ -138,19 +166,18 @@ func (im *importer) flush() error {
 	// Numbers the team already has are found by the insert itself (their ID stays 0), which
 	// saves a look-up per number.
 	var fresh []*beifen.Lead
-	for _, p := range im.batch {
+	for _, p := range batch {
 		p.leads = im.sortOut(p, dnc)
 		fresh = append(fresh, p.leads...)
 	}
 	if err := im.s.Store.Leads.CreateLeads(im.ctx, fresh); err != nil {
 		return err
 	}
-	for _, p := range im.batch {
+	for _, p := range batch {
 		if err := im.settle(p); err != nil {
 			return err
 		}
 	}
-	im.batch = im.batch[:0]
 	return nil
 }
 
@@ -168,7 +195,7 @@ func (im *importer) sortOut(p *pendingRow, dnc map[string]bool) []*beifen.Lead {
 	var keep []*beifen.Lead
 	for _, l := range p.leads {
 		if dnc[string(l.PhoneHash)] {
-			im.res.DNC++
+			im.wres.DNC++
 			p.reasons = append(p.reasons, "on the do-not-call list: "+l.Phone)
 			continue
 		}
@@ -184,22 +211,33 @@ func (im *importer) settle(p *pendingRow) error {
 		if l.ID != 0 {
 			stored++
 		} else { // the team had it already
-			im.res.Duplicates++
+			im.wres.Duplicates++
 			p.reasons = append(p.reasons, "already a lead: "+l.Phone)
 		}
 	}
-	im.res.Imported += stored
+	im.wres.Imported += stored
 	if stored > 0 || len(p.reasons) == 0 {
 		return nil
 	}
-	im.res.Rejected++
+	im.wres.Rejected++
 	return im.rejected.write(p.row, strings.Join(p.reasons, "; "))
 }
 
-func (im *importer) finish() error {
-	if err := im.flush(); err != nil {
+// finish hands over the last batch, waits for the writer and adds up the counts. readErr is
+// how reading the file ended; the writer's error wins, as it is why reading stopped.
+func (im *importer) finish(readErr error) error {
+	if readErr == nil && len(im.batch) > 0 {
+		im.batches <- im.batch
+	}
+	close(im.batches)
+	if err := <-im.written; err != nil {
 		return err
 	}
+	if readErr != nil {
+		return readErr
+	}
+	im.res.Imported, im.res.DNC, im.res.Rejected = im.wres.Imported, im.wres.DNC, im.wres.Rejected
+	im.res.Duplicates += im.wres.Duplicates
 	if im.progress != nil {
 		im.progress(im.res.Rows)
 	}
