@@ -40,6 +40,9 @@ type Lead struct {
 type LeadFilter struct {
 	ID      *int64
 	OwnerID *int64
+	// Manager keeps what this manager may see: leads owned by nobody, by them, by their group's
+	// staff, or by staff in no group.
+	Manager *int64
 	Offset  int
 	Limit   int
 }

@@ -26,6 +26,7 @@ type Recording struct {
 // RecordingFilter selects a team's recordings.
 type RecordingFilter struct {
 	ID        *int64
+	Manager   *int64 // only recordings of this manager's group and of staff in no group
 	Unmatched bool // only those not matched to a call
 	Offset    int
 	Limit     int

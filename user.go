@@ -21,6 +21,8 @@ type User struct {
 	// TeamID and Role place the user in a sales team; zero for a personal account.
 	TeamID int64 `json:"team_id,omitempty"`
 	Role   Role  `json:"role,omitempty"`
+	// ManagerID is a staff member's manager (组长): their group is the staff who name them.
+	ManagerID int64 `json:"manager_id,omitempty"`
 
 	PhoneHash []byte `json:"-"`
 	Sealed    []byte `json:"-"` // the profile (phone, name), sealed under the server's profile key
@@ -81,11 +83,13 @@ type UserUpdate struct {
 	Sealed       *[]byte
 	PasswordHash *string
 	WrappedKey   *[]byte
+	ManagerID    *int64 // 0 takes the member out of any group
 }
 
 // UserFilter selects users.
 type UserFilter struct {
-	EraseDue *time.Time // only accounts whose deletion takes effect by then
+	EraseDue  *time.Time // only accounts whose deletion takes effect by then
+	ManagerID *int64     // only the staff of this manager's group
 	Offset   int
 	Limit    int
 }

@@ -235,3 +235,28 @@ func (s *Service) Sessions(ctx context.Context) ([]*beifen.Token, error) {
 func (s *Service) RevokeSession(ctx context.Context, id int64) error {
 	return s.Store.Tokens.DeleteToken(ctx, id)
 }
+
+// SetManager puts a staff member in a manager's group (组): the manager sees the member's leads,
+// recordings and report rows. Both must be of the same team; managerPhone "" takes the member
+// out of any group.
+func (s *Service) SetManager(ctx context.Context, member *beifen.User, managerPhone string) error {
+	if member.TeamID == 0 || member.Role != beifen.RoleStaff {
+		return beifen.Errorf(beifen.EINVALID, "Only a team's staff belong to a manager's group.")
+	}
+	var id int64
+	if managerPhone != "" {
+		e164, err := phonenumber.Normalize(managerPhone)
+		if err != nil {
+			return err
+		}
+		m, err := s.Store.Users.FindUserByPhoneHash(ctx, s.PhoneHash(e164))
+		if beifen.ErrorCode(err) == beifen.ENOTFOUND || (err == nil && (m.TeamID != member.TeamID || m.Role != beifen.RoleManager)) {
+			return beifen.Errorf(beifen.EINVALID, "No manager of this team has that number.")
+		} else if err != nil {
+			return err
+		}
+		id = m.ID
+	}
+	_, err := s.Store.Users.UpdateUser(ctx, member.ID, beifen.UserUpdate{ManagerID: &id})
+	return err
+}

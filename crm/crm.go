@@ -160,6 +160,7 @@ func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen
 	if u := beifen.UserFromContext(ctx); u.Role == beifen.RoleStaff {
 		f.OwnerID = &u.ID
 	}
+	f.Manager = managerScope(ctx)
 	leads, n, err := s.Store.Leads.FindLeads(ctx, f)
 	if err != nil {
 		return nil, 0, err
@@ -177,6 +178,26 @@ func (s *Service) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*beifen
 }
 
 func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+
+// managerScope is, for a manager, their ID: they see their group (the staff naming them as
+// manager), staff in no group, and leads nobody owns. Admins see the whole team; staff their own.
+func managerScope(ctx context.Context) *int64 {
+	if u := beifen.UserFromContext(ctx); u != nil && u.Role == beifen.RoleManager {
+		id := u.ID
+		return &id
+	}
+	return nil
+}
+
+// visibleStaff reports whether the caller may see the work of staff member id.
+func (s *Service) visibleStaff(ctx context.Context, id int64) bool {
+	me := managerScope(ctx)
+	if me == nil || id == 0 || id == *me {
+		return true
+	}
+	u, err := s.Store.Users.FindUserByID(ctx, id)
+	return err == nil && (u.ManagerID == 0 || u.ManagerID == *me)
+}
 
 func maskPhone(e164 string) string { return phonenumber.Mask(e164) }
 

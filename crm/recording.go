@@ -114,6 +114,7 @@ func (s *Service) FindRecordings(ctx context.Context, f beifen.RecordingFilter) 
 	if err != nil {
 		return nil, 0, err
 	}
+	f.Manager = managerScope(ctx)
 	recs, n, err := s.Store.Recs.FindRecordings(ctx, f)
 	if err != nil {
 		return nil, 0, err
@@ -172,6 +173,11 @@ func (s *Service) ReviewRecording(ctx context.Context, r *beifen.Review) error {
 	t, err := s.teamOf(ctx, beifen.RoleAdmin, beifen.RoleManager)
 	if err != nil {
 		return err
+	}
+	if recs, _, err := s.FindRecordings(ctx, beifen.RecordingFilter{ID: &r.RecordingID}); err != nil {
+		return err
+	} else if len(recs) == 0 {
+		return beifen.Errorf(beifen.ENOTFOUND, "Recording not found.")
 	}
 	r.ReviewerID = beifen.UserFromContext(ctx).ID
 	var sealed []byte

@@ -36,7 +36,19 @@ func (s *Service) Report(ctx context.Context, taskID int64) ([]*beifen.ReportRow
 		}
 		return rows[key]
 	}
+	visible := map[int64]bool{}
+	see := func(staff int64) bool { // a manager's report covers their group and staff in no group
+		v, ok := visible[staff]
+		if !ok {
+			v = s.visibleStaff(ctx, staff)
+			visible[staff] = v
+		}
+		return v
+	}
 	err = s.Store.Tasks.ScanTaskCalls(ctx, taskID, func(c *beifen.TaskCall) error {
+		if !see(c.StaffID) {
+			return nil
+		}
 		day := c.CreatedAt.In(loc).Format("2006-01-02")
 		row(day, c.StaffID).Add(c)
 		row("", c.StaffID).Add(c)
@@ -47,6 +59,9 @@ func (s *Service) Report(ctx context.Context, taskID int64) ([]*beifen.ReportRow
 		return nil, err
 	}
 	err = s.Store.Tasks.ScanTaskReviews(ctx, taskID, func(v *beifen.TaskReview) error {
+		if !see(v.StaffID) {
+			return nil
+		}
 		day := v.At.In(loc).Format("2006-01-02")
 		row(day, v.StaffID).AddReview(v.Score)
 		row("", v.StaffID).AddReview(v.Score)

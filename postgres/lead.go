@@ -34,6 +34,11 @@ func (s *LeadService) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*be
 		args = append(args, *f.OwnerID)
 		where += fmt.Sprintf(" AND owner_id = $%d", len(args))
 	}
+	if f.Manager != nil {
+		args = append(args, *f.Manager)
+		where += fmt.Sprintf(` AND (owner_id IS NULL OR owner_id IN
+			(SELECT id FROM users WHERE manager_id = $%d OR manager_id IS NULL OR id = $%d))`, len(args), len(args))
+	}
 	var limit any // NULL: no limit
 	if f.Limit > 0 {
 		limit = f.Limit

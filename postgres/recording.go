@@ -92,6 +92,11 @@ func (s *RecordingService) FindRecordings(ctx context.Context, f beifen.Recordin
 	if f.Unmatched {
 		where += " AND call_id IS NULL"
 	}
+	if f.Manager != nil {
+		args = append(args, *f.Manager)
+		n := strconv.Itoa(len(args))
+		where += ` AND staff_id IN (SELECT id FROM users WHERE manager_id = $` + n + ` OR manager_id IS NULL OR id = $` + n + `)`
+	}
 	var limit any
 	if f.Limit > 0 {
 		limit = f.Limit

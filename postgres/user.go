@@ -32,9 +32,14 @@ func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*be
 	if f.EraseDue != nil {
 		due = f.EraseDue.UTC()
 	}
+	var manager any // NULL: every group
+	if f.ManagerID != nil {
+		manager = *f.ManagerID
+	}
 	var n int
 	if err := s.db.pool.QueryRowContext(ctx, `SELECT COUNT(*) FROM users
-		WHERE $1::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $1)`, due).Scan(&n); err != nil {
+		WHERE ($1::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $1))
+			AND ($2::bigint IS NULL OR manager_id = $2)`, due, manager).Scan(&n); err != nil {
 		return nil, 0, FormatError(err)
 	}
 	var limit any // NULL: no limit
@@ -42,8 +47,9 @@ func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*be
 		limit = f.Limit
 	}
 	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM users
-		WHERE $3::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $3)
-		ORDER BY id LIMIT $1 OFFSET $2`, limit, f.Offset, due)
+		WHERE ($3::timestamptz IS NULL OR (erase_after IS NOT NULL AND erase_after <= $3))
+			AND ($4::bigint IS NULL OR manager_id = $4)
+		ORDER BY id LIMIT $1 OFFSET $2`, limit, f.Offset, due, manager)
 	if err != nil {
 		return nil, 0, FormatError(err)
 	}
@@ -82,6 +88,7 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO users (
 			team_id,
+			manager_id,
 			role,
 			phone_hash,
 			sealed,
@@ -89,8 +96,8 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 			wrapped_key,
 			created_at,
 			updated_at
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
-		nullID(u.TeamID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
+		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
 	).Scan(&u.ID)
 	if err != nil {
 		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
@@ -125,6 +132,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 	if upd.EraseAfter != nil {
 		u.EraseAfter = *upd.EraseAfter
 	}
+	if upd.ManagerID != nil {
+		u.ManagerID = *upd.ManagerID
+	}
 	u.UpdatedAt = tx.now
 	_, err = tx.ExecContext(ctx, `
 		UPDATE users SET
@@ -132,9 +142,10 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 			password_hash = $2,
 			wrapped_key = $3,
 			erase_after = $4,
-			updated_at = $5
-		WHERE id = $6`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), u.UpdatedAt, id)
+			manager_id = $5,
+			updated_at = $6
+		WHERE id = $7`,
+		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), nullID(u.ManagerID), u.UpdatedAt, id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -149,12 +160,13 @@ type queryer interface {
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
 	var u beifen.User
 	var created, updated, erase sql.NullTime
-	var teamID sql.NullInt64
+	var teamID, managerID sql.NullInt64
 	var role string
 	err := q.QueryRowContext(ctx, `
 		SELECT
 			id,
 			team_id,
+			manager_id,
 			role,
 			phone_hash,
 			sealed,
@@ -164,14 +176,14 @@ func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.Us
 			created_at,
 			updated_at
 		FROM users WHERE `+where, arg,
-	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
+	).Scan(&u.ID, &teamID, &managerID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	} else if err != nil {
 		return nil, FormatError(err)
 	}
 	u.CreatedAt, u.UpdatedAt, u.EraseAfter = parseTime(created), parseTime(updated), parseTime(erase)
-	u.TeamID, u.Role = teamID.Int64, beifen.Role(role)
+	u.TeamID, u.ManagerID, u.Role = teamID.Int64, managerID.Int64, beifen.Role(role)
 	return &u, nil
 }
 

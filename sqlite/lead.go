@@ -29,6 +29,10 @@ func (s *LeadService) FindLeads(ctx context.Context, f beifen.LeadFilter) ([]*be
 	if f.OwnerID != nil {
 		where, args = where+" AND owner_id IS ?", append(args, nullID(*f.OwnerID))
 	}
+	if f.Manager != nil {
+		where, args = where+` AND (owner_id IS NULL OR owner_id IN
+			(SELECT id FROM users WHERE manager_id = ? OR manager_id IS NULL OR id = ?))`, append(args, *f.Manager, *f.Manager)
+	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit

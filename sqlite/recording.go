@@ -76,6 +76,10 @@ func (s *RecordingService) FindRecordings(ctx context.Context, f beifen.Recordin
 	if f.Unmatched {
 		where += " AND call_id IS NULL"
 	}
+	if f.Manager != nil {
+		where, args = where+` AND staff_id IN (SELECT id FROM users WHERE manager_id = ? OR manager_id IS NULL OR id = ?)`,
+			append(args, *f.Manager, *f.Manager)
+	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit

@@ -28,9 +28,12 @@ func (s *UserService) FindUserByPhoneHash(ctx context.Context, hash []byte) (*be
 
 // FindUsers returns users in ID order, and how many there are in all.
 func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*beifen.User, int, error) {
-	where, args := "", []any{}
+	where, args := "WHERE 1 = 1", []any{}
 	if f.EraseDue != nil {
-		where, args = "WHERE erase_after IS NOT NULL AND erase_after <= ?", append(args, formatTime(*f.EraseDue))
+		where, args = where+" AND erase_after IS NOT NULL AND erase_after <= ?", append(args, formatTime(*f.EraseDue))
+	}
+	if f.ManagerID != nil {
+		where, args = where+" AND manager_id = ?", append(args, *f.ManagerID)
 	}
 	var n int
 	if err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM users `+where, args...).Scan(&n); err != nil {
@@ -80,6 +83,7 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 	err = tx.QueryRowContext(ctx, `
 		INSERT INTO users (
 			team_id,
+			manager_id,
 			role,
 			phone_hash,
 			sealed,
@@ -87,8 +91,8 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 			wrapped_key,
 			created_at,
 			updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		nullID(u.TeamID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.CreatedAt), formatTime(u.UpdatedAt),
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.CreatedAt), formatTime(u.UpdatedAt),
 	).Scan(&u.ID)
 	if err != nil {
 		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
@@ -122,6 +126,9 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 	if upd.EraseAfter != nil {
 		u.EraseAfter = *upd.EraseAfter
 	}
+	if upd.ManagerID != nil {
+		u.ManagerID = *upd.ManagerID
+	}
 	u.UpdatedAt = tx.now
 	_, err = tx.ExecContext(ctx, `
 		UPDATE users SET
@@ -129,9 +136,10 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 			password_hash = ?,
 			wrapped_key = ?,
 			erase_after = ?,
+			manager_id = ?,
 			updated_at = ?
 		WHERE id = ?`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), formatTime(u.UpdatedAt), id)
+		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), nullID(u.ManagerID), formatTime(u.UpdatedAt), id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -146,12 +154,13 @@ type queryer interface {
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
 	var u beifen.User
 	var created, updated, erase sql.NullString
-	var teamID sql.NullInt64
+	var teamID, managerID sql.NullInt64
 	var role string
 	err := q.QueryRowContext(ctx, `
 		SELECT
 			id,
 			team_id,
+			manager_id,
 			role,
 			phone_hash,
 			sealed,
@@ -161,14 +170,14 @@ func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.Us
 			created_at,
 			updated_at
 		FROM users WHERE `+where, arg,
-	).Scan(&u.ID, &teamID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
+	).Scan(&u.ID, &teamID, &managerID, &role, &u.PhoneHash, &u.Sealed, &u.PasswordHash, &u.WrappedKey, &erase, &created, &updated)
 	if err == sql.ErrNoRows {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	} else if err != nil {
 		return nil, FormatError(err)
 	}
 	u.CreatedAt, u.UpdatedAt, u.EraseAfter = parseTime(created), parseTime(updated), parseTime(erase)
-	u.TeamID, u.Role = teamID.Int64, beifen.Role(role)
+	u.TeamID, u.ManagerID, u.Role = teamID.Int64, managerID.Int64, beifen.Role(role)
 	return &u, nil
 }
 

@@ -37,7 +37,7 @@ var WantSchema = map[string][]string{
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
 	"tokens":             {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
-	"users":              {"created_at", "erase_after", "id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
+	"users":              {"created_at", "erase_after", "id", "manager_id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
 }
 
 func testSchema(t *testing.T, open func(tb testing.TB) Services) {

@@ -32,6 +32,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Blob", func(t *testing.T) { testBlob(t, open) })
 	t.Run("Team", func(t *testing.T) { testTeam(t, open) })
 	t.Run("Lead", func(t *testing.T) { testLead(t, open) })
+	t.Run("Group", func(t *testing.T) { testGroup(t, open) })
 	t.Run("Task", func(t *testing.T) { testTask(t, open) })
 	t.Run("TaskDNC", func(t *testing.T) { testTaskDNC(t, open) })
 	t.Run("PublicPool", func(t *testing.T) { testPublicPool(t, open) })

@@ -11,11 +11,13 @@ import (
 	"log/slog"
 )
 
-const userAddUsage = `Usage: beifen user add --data DIR [--db URL] --phone NUMBER [--name NAME] [--team ID --role ROLE]
+const userAddUsage = `Usage: beifen user add --data DIR [--db URL] --phone NUMBER [--name NAME] [--team ID --role ROLE [--manager PHONE]]
 
 Creates an account for a phone number (normalised to E.164; +86 when no country code is given)
 and prints an API token as the last line. With --team, the account is a member of that sales
-team with the role admin, manager (组长) or staff (员工). Works while "beifen serve" runs on the
+team with the role admin, manager (组长) or staff (员工); --manager puts a staff member in that
+manager's group: a manager sees the leads, recordings and report rows of their group and of staff
+in no group, an admin the whole team. Works while "beifen serve" runs on the
 same DIR.
 
 EXIT STATUS: 0 on success, 1 if the account could not be created (for example, the number
@@ -38,6 +40,7 @@ func runUser(ctx context.Context, args []string, getenv Env, stdout, stderr io.W
 	name := fs.String("name", "", "display `name`")
 	teamID := fs.Int64("team", 0, "sales team `ID` (see beifen team add)")
 	role := fs.String("role", "", "role in the team: admin, manager or staff")
+	manager := fs.String("manager", "", "for staff: the phone `number` of their manager (组长), whose group they join")
 	if err := parse(fs, args[1:]); err != nil {
 		return err
 	}
@@ -53,6 +56,11 @@ func runUser(ctx context.Context, args []string, getenv Env, stdout, stderr io.W
 	u, tok, err := m.Auth.CreateMember(ctx, *phone, *name, *teamID, beifen.Role(*role))
 	if err != nil {
 		return err
+	}
+	if *manager != "" {
+		if err := m.Auth.SetManager(ctx, u, *manager); err != nil {
+			return err
+		}
 	}
 	fmt.Fprintf(stdout, "created user %d\n%s\n", u.ID, tok)
 	return nil
