@@ -85,6 +85,18 @@ type CallLog struct {
 	NextFollow  time.Time `json:"next_follow_up,omitzero"`
 	TalkSeconds int       `json:"talk_seconds,omitempty"`
 	TextSent    bool      `json:"-"` // set by the server: an after-call text goes out for this call
+
+	// ViaPhone asks for the after-call text to be handed back for the staff member's own phone
+	// to send, instead of the server's SMS provider sending it.
+	ViaPhone bool `json:"text_via_phone,omitempty"`
+	// Text is that text, set by the server when there is one to send.
+	Text *PhoneText `json:"text,omitempty"`
+}
+
+// PhoneText is an after-call text for the staff member's phone to send.
+type PhoneText struct {
+	To   string `json:"to"` // E.164
+	Body string `json:"body"`
 }
 
 // Validate returns EINVALID for a log that cannot be recorded.

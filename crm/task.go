@@ -132,6 +132,11 @@ func (s *Service) LogOutcome(ctx context.Context, taskID, leadID int64, c *beife
 	if text == nil {
 		return false, nil
 	}
+	if c.ViaPhone { // the staff member's phone sends it, from their own number
+		c.Text = &beifen.PhoneText{To: text.to, Body: text.body}
+		s.Logger.InfoContext(ctx, "after-call text handed to the phone", "team_id", tm.id, "lead_id", leadID, "outcome", c.Outcome)
+		return false, nil
+	}
 	if err := s.SMS.SendSMS(ctx, text.to, text.body); err != nil {
 		return false, err
 	}

@@ -226,8 +226,15 @@ journey("a staff member takes the next lead, logs the outcome, and the lead neve
       await page.fill("#note", "想要报价");
       await page.fill("#talk", "42");
       await page.setInputFiles("#rec", path.join(FIXTURES, "call.wav"));
+      await page.check("#via-phone"); // the after-call text goes from the staff member's phone
     }
     await page.click("#save-outcome");
+    if (i === 0) {
+      const sms = await page.getAttribute("#send-text", "href");
+      assert.ok(sms.startsWith("sms:" + dial.slice(4) + "?body="), "an sms: link to the number: " + sms);
+      assert.match(decodeURIComponent(sms), /您好，我是张三.*回复TD退订/, "the team's text with the opt-out line");
+      await page.click("#after-text");
+    }
     await page.waitForSelector("p.flash");
     assert.ok(i < 10, "the task runs dry");
   }

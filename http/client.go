@@ -343,10 +343,12 @@ func (c *Client) NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, 
 	return &d, nil
 }
 
-// LogOutcome logs how a call went and reports whether an after-call text went out.
+// LogOutcome logs how a call went and reports whether the server sent an after-call text; with
+// log.ViaPhone, log.Text is set to the text for the phone to send, if there is one.
 func (c *Client) LogOutcome(ctx context.Context, taskID, leadID int64, log *beifen.CallLog) (bool, error) {
 	var resp OutcomeResponse
 	err := c.call(ctx, "POST", fmt.Sprintf("/api/v1/tasks/%d/leads/%d/outcome", taskID, leadID), log, &resp)
+	log.Text = resp.Text
 	return resp.TextSent, err
 }
 

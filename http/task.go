@@ -20,7 +20,8 @@ type TaskDialer interface {
 
 // OutcomeResponse says whether an after-call text went out.
 type OutcomeResponse struct {
-	TextSent bool `json:"text_sent"`
+	TextSent bool              `json:"text_sent"`      // the server sent the after-call text
+	Text     *beifen.PhoneText `json:"text,omitempty"` // or: the text for the phone to send
 }
 
 // ReplyRequest is a text a customer sent back.
@@ -114,7 +115,7 @@ func (s *Server) handleTaskOutcome(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, err)
 		return
 	}
-	writeJSON(w, http.StatusOK, &OutcomeResponse{TextSent: sent})
+	writeJSON(w, http.StatusOK, &OutcomeResponse{TextSent: sent, Text: c.Text})
 }
 
 func taskPathID(r *http.Request, name string) (int64, error) {

@@ -2,7 +2,9 @@ package http
 
 import (
 	"fmt"
+	"html/template"
 	"net/http"
+	"net/url"
 	"slices"
 	"strconv"
 	"strings"
@@ -54,7 +56,6 @@ type uiStaffTaskData struct {
 	Empty    bool
 	Outcomes []beifen.Outcome
 	Intents  []string
-	SMSLink  string
 }
 
 func (s *Server) staffTask(r *http.Request) (*beifen.Task, error) {
@@ -133,6 +134,7 @@ func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v 
 		Intent:      r.FormValue("intent"),
 		Note:        strings.TrimSpace(r.FormValue("note")),
 		TalkSeconds: formInt(r, "talk_seconds"),
+		ViaPhone:    r.FormValue("via_phone") != "",
 	}
 	if at := r.FormValue("next_follow_up"); at != "" {
 		// datetime-local has no zone: it is the caller's wall clock, taken in the team's zone
@@ -155,12 +157,25 @@ func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v 
 			return err
 		}
 	}
+	if c.Text != nil { // the phone sends it: one tap opens the phone's SMS app with the text
+		v.Data = &uiSendTextData{Task: t, Text: c.Text,
+			// html/template passes only the URL schemes it knows; this one is built here, from an
+			// E.164 number and an escaped body.
+			Link: template.URL("sms:" + c.Text.To + "?body=" + strings.ReplaceAll(url.QueryEscape(c.Text.Body), "+", "%20"))}
+		return s.render(w, r, http.StatusOK, "send_text", v)
+	}
 	key := "staff.logged"
 	if sent {
 		key = "staff.text_sent"
 	}
 	redirectDone(w, r, fmt.Sprintf("/staff/t/%d", t.ID), key)
 	return nil
+}
+
+type uiSendTextData struct {
+	Task *beifen.Task
+	Text *beifen.PhoneText
+	Link template.URL
 }
 
 type uiManageData struct {

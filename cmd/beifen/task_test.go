@@ -419,3 +419,44 @@ func TestPublicPool_IdleCustomersGoBack(t *testing.T) {
 		t.Fatalf("the released customer is still in the phone book: %d cards", len(cards))
 	}
 }
+
+// TestAfterCallTextHandedToThePhone: a staff member who sends texts from their own phone gets
+// the after-call text back with the outcome (number and rendered body, opt-out line included);
+// the server sends nothing, the report still counts the text, and an opted-out number gets
+// none.
+func TestAfterCallTextHandedToThePhone(t *testing.T) {
+	s := MustRunMain(t, "")
+	sms := &smsRecorder{}
+	s.CRM.SMS = sms
+	team, admin := mustTeam(t, s, beifen.RoleAdmin, "13911110000")
+	mustImport(t, admin, mustLeadFile(t, 2))
+	ctx := context.Background()
+	_, tok, err := s.Auth.CreateMember(ctx, "13700000001", "王芳", team, beifen.RoleStaff)
+	if err != nil {
+		t.Fatal(err)
+	}
+	staff, boss := beifenhttp.NewClient(s.URL, tok), beifenhttp.NewClient(s.URL, admin["BEIFEN_TOKEN"])
+	if err := boss.PutTemplate(ctx, &beifen.SMSTemplate{Outcome: beifen.OutcomeConnected, Body: "{name}您好，我是{staff}"}); err != nil {
+		t.Fatal(err)
+	}
+	task := lastInt(t, mustCLI(t, admin, "task", "create", "--name", "回访", "--window", "00:00-24:00"))
+	a, _ := staff.NextLead(ctx, task)
+	log := &beifen.CallLog{Outcome: beifen.OutcomeConnected, ViaPhone: true}
+	sent, err := staff.LogOutcome(ctx, task, a.LeadID, log)
+	if err != nil || sent || log.Text == nil || log.Text.To != a.Phone || log.Text.Body != "李雷您好，我是王芳 回复TD退订" {
+		t.Fatalf("via phone: sent=%v text=%+v, %v", sent, log.Text, err)
+	}
+	if n := len(sms.texts()); n != 0 {
+		t.Fatalf("the server sent %d texts", n)
+	}
+	rows, err := boss.ReportRows(ctx, task)
+	if err != nil || rows[len(rows)-1].Texts != 1 {
+		t.Fatalf("report texts: %+v, %v", rows[len(rows)-1], err)
+	}
+	b, _ := staff.NextLead(ctx, task)
+	staff.HandleReply(ctx, b.Phone, "TD")
+	log = &beifen.CallLog{Outcome: beifen.OutcomeConnected, ViaPhone: true}
+	if _, err := staff.LogOutcome(ctx, task, b.LeadID, log); err != nil || log.Text != nil {
+		t.Fatalf("an opted-out number got a text: %+v, %v", log.Text, err)
+	}
+}

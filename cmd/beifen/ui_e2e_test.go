@@ -27,6 +27,7 @@ import (
 	"time"
 
 	"github.com/beifen/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
 )
 
 // browserTools finds node, playwright-core and chromium, or skips; with REQUIRE_BROWSER=1 (as CI
@@ -107,7 +108,10 @@ func TestUI_Journeys(t *testing.T) {
 	if _, _, err := s.Auth.CreateMember(ctx, "13700001234", "张三", team, beifen.RoleStaff); err != nil {
 		t.Fatal(err)
 	}
-	_ = manager
+	boss := beifenhttp.NewClient(s.URL, manager["BEIFEN_TOKEN"])
+	if err := boss.PutTemplate(ctx, &beifen.SMSTemplate{Outcome: beifen.OutcomeConnected, Body: "{name}您好，我是{staff}，报价稍后发您"}); err != nil {
+		t.Fatal(err)
+	}
 	dir := t.TempDir()
 
 	fixtures := filepath.Join(dir, "fixtures")
