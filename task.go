@@ -93,6 +93,14 @@ type CallLog struct {
 	Text *PhoneText `json:"text,omitempty"`
 }
 
+// Callback is a lead a staff member is to call back at a time.
+type Callback struct {
+	TaskID int64     `json:"task_id"`
+	LeadID int64     `json:"lead_id"`
+	DueAt  time.Time `json:"due_at"`
+	Lead   *Lead     `json:"lead,omitempty"` // opened, number masked for staff
+}
+
 // PhoneText is an after-call text for the staff member's phone to send.
 type PhoneText struct {
 	To   string `json:"to"` // E.164
@@ -132,6 +140,10 @@ type TaskService interface {
 
 	// FindTasks returns the team's newest tasks (at most 100), newest first.
 	FindTasks(ctx context.Context) ([]*Task, error)
+
+	// FindCallbacks returns the callbacks reserved for the context user, soonest first: leads of
+	// the team's tasks they logged as "call back", with the time they asked for.
+	FindCallbacks(ctx context.Context) ([]*Callback, error)
 
 	// ClaimLead hands the context user the next lead of the task at now, exactly once: a
 	// callback due for them first, then a pending lead whose time has come, then a lead whose

@@ -210,3 +210,31 @@ func (s *Service) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	}
 	return out, nil
 }
+
+// FindCallbacks returns the callbacks reserved for the signed-in staff member, soonest first,
+// each with its lead opened (the number masked: it is revealed when the lead is handed out).
+func (s *Service) FindCallbacks(ctx context.Context) ([]*beifen.Callback, error) {
+	t, err := s.teamOf(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cbs, err := s.Store.Tasks.FindCallbacks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, c := range cbs {
+		id := c.LeadID
+		leads, _, err := s.Store.Leads.FindLeads(ctx, beifen.LeadFilter{ID: &id})
+		if err != nil {
+			return nil, err
+		} else if len(leads) == 0 {
+			continue
+		}
+		if err := t.openLead(leads[0]); err != nil {
+			return nil, err
+		}
+		leads[0].Phone = maskPhone(leads[0].Phone)
+		c.Lead = leads[0]
+	}
+	return cbs, nil
+}

@@ -220,7 +220,12 @@ journey("a staff member takes the next lead, logs the outcome, and the lead neve
     assert.ok(!seen.includes(dial), "a logged lead never comes back: " + dial);
     seen.push(dial);
     console.log("LEAD " + dial);
-    await page.check(i === 0 ? "input[name=outcome][value=connected]" : "input[name=outcome][value=refused]");
+    await page.check(i === 0 ? "input[name=outcome][value=connected]" : "input[name=outcome][value=callback]");
+    if (i === 1) { // the second asks to be called back tomorrow at ten
+      const t = new Date(Date.now() + 24 * 3600 * 1000);
+      const pad = (n) => String(n).padStart(2, "0");
+      await page.fill("#follow", `${t.getFullYear()}-${pad(t.getMonth() + 1)}-${pad(t.getDate())}T10:00`);
+    }
     if (i === 0) {
       await page.check("input[name=intent][value=A]");
       await page.fill("#note", "想要报价");
@@ -239,6 +244,9 @@ journey("a staff member takes the next lead, logs the outcome, and the lead neve
     assert.ok(i < 10, "the task runs dry");
   }
   assert.equal(seen.length, 2, "both leads were handed out once");
+  // The callback waits on the staff page with its time.
+  await page.goto(BASE + "/staff");
+  assert.match(await page.textContent("#callbacks"), /(王先生|李女士).*10:00/, "my callbacks");
   check(ctx);
   await ctx.close();
 });

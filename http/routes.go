@@ -57,6 +57,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/recordings/{id}/accesses", s.requireAuth(s.handleRecordingAccesses))
 
 	mux.HandleFunc("POST /api/v1/tasks", s.requireAuth(s.handleTaskCreate))
+	mux.HandleFunc("GET /api/v1/callbacks", s.requireAuth(s.handleCallbackList))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/next", s.requireAuth(s.handleTaskNext))
 	mux.HandleFunc("POST /api/v1/tasks/{id}/leads/{lead_id}/outcome", s.requireAuth(s.handleTaskOutcome))
 	mux.HandleFunc("GET /api/v1/tasks/{id}/report", s.requireAuth(s.handleReport))

@@ -12,6 +12,7 @@ import (
 type TaskDialer interface {
 	CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error)
 	FindTasks(ctx context.Context) ([]*beifen.Task, error)
+	FindCallbacks(ctx context.Context) ([]*beifen.Callback, error)
 	NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error)
 	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) (bool, error)
 	PutTemplate(ctx context.Context, t *beifen.SMSTemplate) error
@@ -124,4 +125,13 @@ func taskPathID(r *http.Request, name string) (int64, error) {
 		return 0, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
 	}
 	return id, nil
+}
+
+func (s *Server) handleCallbackList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.TaskService.FindCallbacks(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"callbacks": list})
 }

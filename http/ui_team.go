@@ -19,6 +19,7 @@ import (
 type uiStaffData struct {
 	Tasks     []*beifen.Task
 	Customers []*beifen.Lead
+	Callbacks []*beifen.Callback
 }
 
 func (s *Server) handleUIStaff(w http.ResponseWriter, r *http.Request, v *ui.View) error {
@@ -34,6 +35,9 @@ func (s *Server) handleUIStaff(w http.ResponseWriter, r *http.Request, v *ui.Vie
 	}
 	if v.User.Role == beifen.RoleStaff {
 		if d.Customers, _, err = s.LeadService.FindLeads(r.Context(), beifen.LeadFilter{Limit: 100}); err != nil {
+			return err
+		}
+		if d.Callbacks, err = s.TaskService.FindCallbacks(r.Context()); err != nil {
 			return err
 		}
 	}

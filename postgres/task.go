@@ -365,3 +365,35 @@ func (s *TaskService) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	}
 	return out, nil
 }
+
+// FindCallbacks returns the callbacks reserved for the context user, soonest first.
+func (s *TaskService) FindCallbacks(ctx context.Context) ([]*beifen.Callback, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.pool.QueryContext(ctx, `
+		SELECT tl.task_id, tl.lead_id, tl.due_at
+		FROM task_leads AS tl JOIN tasks AS t ON t.id = tl.task_id
+		WHERE t.team_id = $1 AND tl.state = 'pending' AND tl.staff_id = $2
+		ORDER BY tl.due_at, tl.lead_id LIMIT 200`, tid, uid)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := []*beifen.Callback{}
+	for rows.Next() {
+		c := &beifen.Callback{}
+		var due sql.NullTime
+		if err := rows.Scan(&c.TaskID, &c.LeadID, &due); err != nil {
+			return nil, err
+		}
+		c.DueAt = parseTime(due)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

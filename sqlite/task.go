@@ -341,3 +341,35 @@ func (s *TaskService) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	}
 	return out, nil
 }
+
+// FindCallbacks returns the callbacks reserved for the context user, soonest first.
+func (s *TaskService) FindCallbacks(ctx context.Context) ([]*beifen.Callback, error) {
+	tid, err := teamID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	uid, err := userID(ctx)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := s.db.read.QueryContext(ctx, `
+		SELECT tl.task_id, tl.lead_id, tl.due_at
+		FROM task_leads AS tl JOIN tasks AS t ON t.id = tl.task_id
+		WHERE t.team_id = ? AND tl.state = 'pending' AND tl.staff_id = ?
+		ORDER BY tl.due_at, tl.lead_id LIMIT 200`, tid, uid)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	out := []*beifen.Callback{}
+	for rows.Next() {
+		c := &beifen.Callback{}
+		var due sql.NullString
+		if err := rows.Scan(&c.TaskID, &c.LeadID, &due); err != nil {
+			return nil, err
+		}
+		c.DueAt = parseTime(due)
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}

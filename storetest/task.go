@@ -119,6 +119,12 @@ func testTask(t *testing.T, open func(tb testing.TB) Services) {
 		if err := s.Tasks.LogCall(a, task.ID, lead, cb, later.Add(time.Hour)); err != nil {
 			t.Fatal(err)
 		}
+		if cbs, err := s.Tasks.FindCallbacks(a); err != nil || len(cbs) != 1 || cbs[0].LeadID != lead || cbs[0].TaskID != task.ID || !cbs[0].DueAt.Equal(back) {
+			t.Fatalf("FindCallbacks=%+v, %v", cbs, err)
+		}
+		if cbs, err := s.Tasks.FindCallbacks(b); err != nil || len(cbs) != 0 {
+			t.Fatalf("another caller's callbacks=%+v, %v", cbs, err)
+		}
 		if got := mustClaim(t, b, s, task.ID, back.Add(time.Minute)); got != 0 {
 			t.Fatal("a callback went to another caller")
 		}

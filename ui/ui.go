@@ -31,6 +31,10 @@ func Static() fs.FS {
 	return sub
 }
 
+// Zone is the time zone pages show times in: China Standard Time, where the platform's users
+// and teams are (the server's own zone is often UTC).
+var Zone = time.FixedZone("CST", 8*3600)
+
 // Renderer renders the pages.
 type Renderer struct {
 	pages map[string]*template.Template
@@ -51,6 +55,7 @@ func NewRenderer() (*Renderer, error) {
 		"pct":       func(a, b int) int { return percent(a, b) },
 		"lower":     strings.ToLower,
 		"hasPrefix": strings.HasPrefix,
+		"clock":     func(t time.Time) time.Time { return t.In(Zone) },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

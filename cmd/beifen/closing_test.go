@@ -65,7 +65,7 @@ func TestPolicy_6_7_ShutdownFreezesNotifiesErases(t *testing.T) {
 	}
 	// What is there can still be read and downloaded, and every page says when it goes.
 	page := body(alice.get("/app"))
-	if !strings.Contains(page, `id="closing"`) || !strings.Contains(page, c.EraseAt.Local().Format("2006-01-02")) {
+	if !strings.Contains(page, `id="closing"`) || !strings.Contains(page, c.EraseAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02")) {
 		t.Fatal("no closing banner")
 	}
 	for _, p := range []string{"/privacy/export.zip", "/app/s/1/restore.zip", "/app/s/1/messages/10086"} {
