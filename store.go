@@ -22,4 +22,5 @@ type Store struct {
 	Incidents  IncidentService
 	Shares     ShareService
 	Settings   SettingService
+	SignIns    SignInService
 }

@@ -54,6 +54,9 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 	if err != nil {
 		return nil, "", err
 	}
+	if err := s.recordSignIn(ctx, u, "code"); err != nil {
+		return nil, "", err
+	}
 	tok, err := s.issueToken(ctx, u, kind)
 	return u, tok, err
 }

@@ -80,6 +80,17 @@ type SessionKeeper interface {
 	SignOut(ctx context.Context, token string) error
 	Sessions(ctx context.Context) ([]*beifen.Token, error)
 	RevokeSession(ctx context.Context, id int64) error
+	// SignIns is the sign-in history (clause 1.2.2c).
+	SignIns(ctx context.Context) ([]*beifen.SignIn, error)
+}
+
+func (s *Server) handleSignInList(w http.ResponseWriter, r *http.Request) {
+	list, err := s.Sessions.SignIns(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"sign_ins": list})
 }
 
 // handleAuthSignOut ends the session on the server too, not only in the browser.

@@ -16,6 +16,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("PUT /api/v1/me/password", s.requireAuth(s.handleSetPassword))
 	mux.HandleFunc("PUT /api/v1/me/profile", s.requireAuth(s.handleProfileUpdate))
 	mux.HandleFunc("GET /api/v1/me/sessions", s.requireAuth(s.handleSessionList))
+	mux.HandleFunc("GET /api/v1/me/signins", s.requireAuth(s.handleSignInList))
 	mux.HandleFunc("POST /api/v1/me/guardian", s.requireAuth(s.handleGuardianRequest))
 	mux.HandleFunc("POST /api/v1/me/guardian/confirm", s.requireAuth(s.handleGuardianConfirm))
 	mux.HandleFunc("DELETE /api/v1/me/sessions/{id}", s.requireAuth(s.handleSessionRevoke))
@@ -71,7 +72,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/audit/verify", s.requireAuth(s.handleAuditVerify))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 
-	return s.recoverPanic(s.accessLog(s.crossOrigin(s.authenticate(mux))))
+	return s.recoverPanic(s.accessLog(s.crossOrigin(s.clientInfo(s.authenticate(mux)))))
 }
 
 func (s *Server) handleHealth(w http.ResponseWriter, r *http.Request) {

@@ -39,6 +39,9 @@ type Server struct {
 	Ops           Operations
 	Notices       NoticeBoard
 	Sharer        Sharer
+	// TrustProxy takes the client's address from X-Forwarded-For, for a server behind a reverse
+	// proxy that sets it (and strips what clients send).
+	TrustProxy bool
 	// Closing returns the platform's shutdown under way, or nil (clause 6.7).
 	Closing           func(ctx context.Context) (*beifen.Closing, error)
 	ThirdParties      []ThirdParty // the published list of who receives personal data

@@ -33,6 +33,7 @@ type uiPrivacyData struct {
 	Genders          []string
 	Notices          []*beifen.Incident
 	Shares           []*uiShareRow
+	SignIns          []*beifen.SignIn
 }
 
 type uiSession struct {
@@ -54,6 +55,9 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 		}
 		for _, t := range list {
 			d.Sessions = append(d.Sessions, &uiSession{Token: t})
+		}
+		if d.SignIns, err = s.Sessions.SignIns(ctx); err != nil {
+			return nil, err
 		}
 	}
 	if d.Shares, err = s.shareRows(ctx); err != nil {

@@ -25,5 +25,6 @@ func NewStore(db *DB) beifen.Store {
 		Incidents:  NewIncidentService(db),
 		Shares:     NewShareService(db),
 		Settings:   NewSettingService(db),
+		SignIns:    NewSignInService(db),
 	}
 }

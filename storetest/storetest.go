@@ -46,6 +46,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Incident", func(t *testing.T) { testIncident(t, open) })
 	t.Run("Share", func(t *testing.T) { testShare(t, open) })
 	t.Run("Setting", func(t *testing.T) { testSetting(t, open) })
+	t.Run("SignIn", func(t *testing.T) { testSignIn(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

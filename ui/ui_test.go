@@ -22,11 +22,12 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 	dynamic := regexp.MustCompile(`printf "([a-z_.]+)%s(\.desc)?"`)
 	files, _ := filepath.Glob("templates/*.html")
 	dyn := map[string][]string{
-		"purpose.":  purposes(),
-		"calltype.": {"1", "2", "3", "4", "5", "6", ""},
-		"outcome.":  {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
-		"token.":    {"api", "session"},
-		"gender.":   {"", "female", "male", "other"},
+		"purpose.":       purposes(),
+		"calltype.":      {"1", "2", "3", "4", "5", "6", ""},
+		"outcome.":       {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
+		"token.":         {"api", "session"},
+		"gender.":        {"", "female", "male", "other"},
+		"signin_method.": {"code", "password"},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -22,6 +22,10 @@ type Config struct {
 	// Operators are the phone numbers whose accounts may open the operator console (/ops):
 	// statistics, complaints and rights requests near their deadline, retention runs.
 	Operators []string
+
+	// TrustProxy takes each request's client address from X-Forwarded-For (BEIFEN_TRUST_PROXY=1),
+	// for a server behind a reverse proxy; the sign-in checks of clause 1.2.2c compare networks.
+	TrustProxy bool
 }
 
 // DefaultConfig returns the defaults: everything embedded, in ./beifen-data.
@@ -43,6 +47,10 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
+	}
+	switch getenv("BEIFEN_TRUST_PROXY") {
+	case "1", "true", "yes":
+		c.TrustProxy = true
 	}
 	switch getenv("BEIFEN_NO_MIGRATE") {
 	case "1", "true", "yes":

@@ -140,6 +140,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.Sharer = m.Backup
 	m.HTTPServer.Closing = m.ClosingState
+	m.HTTPServer.TrustProxy = m.Config.TrustProxy
 	m.HTTPServer.LeadImportService = m.CRM
 	m.HTTPServer.LeadService = m.CRM
 	m.HTTPServer.TaskService = m.CRM
@@ -298,7 +299,8 @@ schema instead, for replicated deployments that run "beifen migrate" once before
 --operators lists the phone numbers whose accounts may open the operator console at /ops.
 
 Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE,
-BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS.
+BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
+X-Forwarded-For: the client's address is taken from it).
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.

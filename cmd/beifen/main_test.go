@@ -43,12 +43,21 @@ type Server struct {
 // embedded SQLite, or PostgreSQL when BEIFEN_TEST_POSTGRES_DSN is set and pg is true.
 func MustRunMain(tb testing.TB, dir string) *Server {
 	tb.Helper()
+	return MustRunMainConfig(tb, dir, nil)
+}
+
+// MustRunMainConfig is MustRunMain with configure applied to the configuration before start.
+func MustRunMainConfig(tb testing.TB, dir string, configure func(*main.Config)) *Server {
+	tb.Helper()
 	if dir == "" {
 		dir = tb.TempDir()
 	}
 	m := main.NewMain()
 	m.Config.DataDir = dir
 	m.Config.Addr = "127.0.0.1:0"
+	if configure != nil {
+		configure(&m.Config)
+	}
 	log := &syncBuffer{}
 	m.Logger = slog.New(slog.NewTextHandler(log, nil))
 	if err := m.Run(context.Background()); err != nil {

@@ -1,0 +1,97 @@
+package main_test
+
+import (
+	"encoding/json"
+	"net/http"
+	"strings"
+	"testing"
+	"time"
+
+	main "github.com/beifen/beifen/cmd/beifen"
+)
+
+// TestPolicy_1_2_2c_SignInChecks: every sign-in is kept (when, how, the device family, whether
+// the network was new); the owner sees the history and their devices and can sign one out; a
+// password alone does not open the account from a network it never used (a texted code does);
+// wrong passwords lock the number like wrong codes.
+func TestPolicy_1_2_2c_SignInChecks(t *testing.T) {
+	s := MustRunMainConfig(t, "", func(c *main.Config) { c.TrustProxy = true })
+	texts := &smsRecorder{}
+	s.Auth.SMS = texts
+	var skew time.Duration // codes are a minute apart
+	s.Auth.Now = func() time.Time { return time.Now().Add(skew) }
+	phone := "13800138091"
+	from := func(network string) map[string]string {
+		return map[string]string{"X-Forwarded-For": network, "User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"}
+	}
+	signIn := func(path, body, network string) (int, string) {
+		t.Helper()
+		b, st := apiDo(t, "POST", s.URL+path, "", strings.NewReader(body), from(network))
+		return st, string(b)
+	}
+	code := func(network string) string {
+		t.Helper()
+		skew += time.Minute + time.Second
+		apiDo(t, "POST", s.URL+"/api/v1/auth/code", "", strings.NewReader(`{"phone":"`+phone+`"}`), from(network))
+		list := texts.texts()
+		last := list[len(list)-1]
+		return last[strings.Index(last, "验证码 ")+len("验证码 "):][:6]
+	}
+	// Sign up at home with a code, set a password.
+	st, b := signIn("/api/v1/auth/signin", `{"phone":"`+phone+`","code":"`+code("203.0.113.7")+`"}`, "203.0.113.7")
+	if st != 200 {
+		t.Fatalf("sign up: %d %s", st, b)
+	}
+	var resp struct{ Token string }
+	json.Unmarshal([]byte(b), &resp)
+	if _, st := apiDo(t, "PUT", s.URL+"/api/v1/me/password", resp.Token, strings.NewReader(`{"password":"长城长城长城长城"}`), nil); st != 204 {
+		t.Fatalf("set password: %d", st)
+	}
+	// The password works from the same network (another address in the /24)...
+	if st, b := signIn("/api/v1/auth/password", `{"phone":"`+phone+`","password":"长城长城长城长城"}`, "203.0.113.99"); st != 200 {
+		t.Fatalf("password at home: %d %s", st, b)
+	}
+	// ...but not from a network the account never used: that takes a code.
+	st, b = signIn("/api/v1/auth/password", `{"phone":"`+phone+`","password":"长城长城长城长城"}`, "198.51.100.20")
+	if st != http.StatusForbidden || !strings.Contains(b, "sign in with a code texted to your phone") {
+		t.Fatalf("password from a new network: %d %s", st, b)
+	}
+	if st, b := signIn("/api/v1/auth/signin", `{"phone":"`+phone+`","code":"`+code("198.51.100.20")+`"}`, "198.51.100.20"); st != 200 {
+		t.Fatalf("code from the new network: %d %s", st, b)
+	}
+	if st, b := signIn("/api/v1/auth/password", `{"phone":"`+phone+`","password":"长城长城长城长城"}`, "198.51.100.21"); st != 200 {
+		t.Fatalf("password from the network now known: %d %s", st, b)
+	}
+	// The owner sees the history: four sign-ins, newest first, one from a new network.
+	hist, st := apiDo(t, "GET", s.URL+"/api/v1/me/signins", resp.Token, nil, nil)
+	var got struct {
+		SignIns []struct {
+			Method     string
+			Device     string
+			NewNetwork bool `json:"new_network"`
+		} `json:"sign_ins"`
+	}
+	json.Unmarshal(hist, &got)
+	if st != 200 || len(got.SignIns) != 4 || got.SignIns[0].Method != "password" || got.SignIns[1].Method != "code" ||
+		!got.SignIns[1].NewNetwork || got.SignIns[0].NewNetwork || got.SignIns[3].Device != "Chrome on Android" {
+		t.Fatalf("history %d %s", st, hist)
+	}
+	if strings.Contains(string(hist), "203.0.113") || strings.Contains(string(hist), "198.51") {
+		t.Fatal("the history shows addresses")
+	}
+	if strings.Contains(s.Log.String(), "203.0.113") {
+		t.Fatal("the log holds an address")
+	}
+	// Devices: each sign-in left a session the owner can end.
+	sessions, _ := apiDo(t, "GET", s.URL+"/api/v1/me/sessions", resp.Token, nil, nil)
+	if n := strings.Count(string(sessions), `"kind"`); n != 4 {
+		t.Fatalf("%d sessions, want 4: %s", n, sessions)
+	}
+	// Wrong passwords lock the number.
+	for i := 0; i < 5; i++ {
+		signIn("/api/v1/auth/password", `{"phone":"`+phone+`","password":"wrong-password"}`, "203.0.113.7")
+	}
+	if st, b := signIn("/api/v1/auth/password", `{"phone":"`+phone+`","password":"长城长城长城长城"}`, "203.0.113.7"); st != http.StatusTooManyRequests {
+		t.Fatalf("after five wrong passwords: %d %s", st, b)
+	}
+}
