@@ -1,6 +1,7 @@
 package main
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -26,6 +27,42 @@ type Config struct {
 	// TrustProxy takes each request's client address from X-Forwarded-For (BEIFEN_TRUST_PROXY=1),
 	// for a server behind a reverse proxy; the sign-in checks of clause 1.2.2c compare networks.
 	TrustProxy bool
+
+	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
+	// the regions the data may be kept in. The server refuses to start when a target lies
+	// outside them: moving data abroad takes a legal basis and consent, not a setting.
+	DBRegion       string   // BEIFEN_DB_REGION, default BEIFEN_REGION
+	BlobRegion     string   // BEIFEN_BLOB_REGION, default BEIFEN_REGION
+	AllowedRegions []string // BEIFEN_ALLOWED_REGIONS, default "cn"
+}
+
+// DefaultRegion is where a deployment that says nothing keeps its data: mainland China.
+const DefaultRegion = "cn"
+
+// checkRegions refuses a database or blob target outside the allowed regions. A region is
+// allowed when it is one of them or lies under one ("cn-north-1" under "cn").
+func (c *Config) checkRegions() error {
+	allowed := c.AllowedRegions
+	if len(allowed) == 0 {
+		allowed = []string{DefaultRegion}
+	}
+	for _, t := range []struct{ what, region string }{{"database", c.DBRegion}, {"blob store", c.BlobRegion}} {
+		region := t.region
+		if region == "" {
+			region = DefaultRegion
+		}
+		ok := false
+		for _, a := range allowed {
+			if region == a || strings.HasPrefix(region, a+"-") {
+				ok = true
+			}
+		}
+		if !ok {
+			return fmt.Errorf("the %s is in region %q, outside the allowed regions %s: personal data stays in them (clause 4.1)",
+				t.what, region, strings.Join(allowed, ", "))
+		}
+	}
+	return nil
 }
 
 // DefaultConfig returns the defaults: everything embedded, in ./beifen-data.
@@ -47,6 +84,13 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
+	}
+	region := getenv("BEIFEN_REGION")
+	c.DBRegion, c.BlobRegion = region, region
+	set(&c.DBRegion, "BEIFEN_DB_REGION")
+	set(&c.BlobRegion, "BEIFEN_BLOB_REGION")
+	if v := getenv("BEIFEN_ALLOWED_REGIONS"); v != "" {
+		c.AllowedRegions = splitList(v)
 	}
 	switch getenv("BEIFEN_TRUST_PROXY") {
 	case "1", "true", "yes":

@@ -62,6 +62,9 @@ func NewMain() *Main {
 
 // Open opens the storage and the key, and wires the services; it serves nothing yet.
 func (m *Main) Open() error {
+	if err := m.Config.checkRegions(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}
@@ -299,7 +302,9 @@ schema instead, for replicated deployments that run "beifen migrate" once before
 --operators lists the phone numbers whose accounts may open the operator console at /ops.
 
 Environment: BEIFEN_DATA, BEIFEN_ADDR, BEIFEN_DB (or BEIFEN_DB_FILE), BEIFEN_MASTER_KEY_FILE,
-BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
+BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_REGION (or BEIFEN_DB_REGION and BEIFEN_BLOB_REGION;
+default cn) and BEIFEN_ALLOWED_REGIONS (default cn): serve refuses a target outside the allowed
+regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
