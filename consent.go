@@ -22,14 +22,17 @@ type PurposeInfo struct {
 	// Required purposes rest on the contract, not consent: they are shown, not asked, and end
 	// only with the account.
 	Required bool `json:"required"`
+	// Basis is the lawful basis the processing rests on (PIPL art. 13): "contract" or
+	// "consent". (A legal hold keeps data on a third, "legal-obligation"; see LegalHold.)
+	Basis string `json:"basis"`
 }
 
 // Purposes lists every registered purpose, in the order the consent screen shows them.
 var Purposes = []PurposeInfo{
-	{PurposeService, true},
-	{PurposeMarketing, false},
-	{PurposeStatistics, false},
-	{PurposeLocation, false},
+	{PurposeService, true, "contract"},
+	{PurposeMarketing, false, "consent"},
+	{PurposeStatistics, false, "consent"},
+	{PurposeLocation, false, "consent"},
 }
 
 // PurposeByName returns the registered purpose named p, or false.

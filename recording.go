@@ -27,7 +27,7 @@ type Recording struct {
 type RecordingFilter struct {
 	ID        *int64
 	Manager   *int64 // only recordings of this manager's group and of staff in no group
-	Unmatched bool // only those not matched to a call
+	Unmatched bool   // only those not matched to a call
 	Offset    int
 	Limit     int
 }

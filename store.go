@@ -23,4 +23,5 @@ type Store struct {
 	Shares     ShareService
 	Settings   SettingService
 	SignIns    SignInService
+	Holds      HoldService
 }

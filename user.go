@@ -90,6 +90,6 @@ type UserUpdate struct {
 type UserFilter struct {
 	EraseDue  *time.Time // only accounts whose deletion takes effect by then
 	ManagerID *int64     // only the staff of this manager's group
-	Offset   int
-	Limit    int
+	Offset    int
+	Limit     int
 }

@@ -50,6 +50,30 @@ func (s *Service) Audit(ctx context.Context, action, object string) error {
 	return nil
 }
 
+// PlatformScope is the audit chain of what operators do to the platform itself.
+const PlatformScope = "platform"
+
+// AuditPlatform records an operator's action (from the command line: no signed-in user, actor
+// 0) in the platform's own chain.
+func (s *Service) AuditPlatform(ctx context.Context, action, object string) error {
+	var actor int64
+	if u := beifen.UserFromContext(ctx); u != nil {
+		actor = u.ID
+	}
+	e := &beifen.AuditEvent{Scope: PlatformScope, ActorID: actor, Action: action, Object: object, At: s.Now()}
+	if err := s.Store.AppendAudit(ctx, e, func(prev []byte) []byte { return s.hash(prev, e) }); err != nil {
+		return fmt.Errorf("audit %s: %w", action, err)
+	}
+	return nil
+}
+
+// PlatformEvents returns the platform chain, oldest first, for the operator.
+func (s *Service) PlatformEvents(ctx context.Context) ([]*beifen.AuditEvent, error) {
+	events := []*beifen.AuditEvent{}
+	err := s.Store.ScanAudit(ctx, PlatformScope, func(e *beifen.AuditEvent) error { events = append(events, e); return nil })
+	return events, err
+}
+
 // hash is the keyed hash of an event, chained to the previous one.
 func (s *Service) hash(prev []byte, e *beifen.AuditEvent) []byte {
 	fields := fmt.Sprintf("audit\x00%s\x00%d\x00%s\x00%s\x00%s\x00", e.Scope, e.ActorID, e.Action, e.Object,

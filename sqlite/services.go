@@ -26,5 +26,6 @@ func NewStore(db *DB) beifen.Store {
 		Shares:     NewShareService(db),
 		Settings:   NewSettingService(db),
 		SignIns:    NewSignInService(db),
+		Holds:      NewHoldService(db),
 	}
 }

@@ -47,6 +47,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Share", func(t *testing.T) { testShare(t, open) })
 	t.Run("Setting", func(t *testing.T) { testSetting(t, open) })
 	t.Run("SignIn", func(t *testing.T) { testSignIn(t, open) })
+	t.Run("Hold", func(t *testing.T) { testHold(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

@@ -145,8 +145,7 @@ func runUserErase(ctx context.Context, args []string, getenv Env, stdout, stderr
 	if err != nil {
 		return err
 	}
-	ph, sealed := m.Auth.Anonymous()
-	r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
+	r, err := m.eraseAccount(ctx, u)
 	if err != nil {
 		return err
 	}

@@ -45,6 +45,7 @@ Usage:
   beifen policy publish --data DIR --version V --lang L --title T --file F --effective DATE [--material]
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
   beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
+  beifen hold place|lift|list --data DIR [--phone P --reason R] legal holds: keep an account from erasure
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -77,6 +78,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runComplaint(ctx, args, getenv, stdout, stderr)
 	case "shutdown":
 		return runShutdown(ctx, args, getenv, stdout, stderr)
+	case "hold":
+		return runHold(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -239,9 +239,10 @@ func (m *Main) EraseDue(ctx context.Context, now time.Time) ([]*backup.Receipt, 
 	}
 	var receipts []*backup.Receipt
 	for _, u := range users {
-		ph, sealed := m.Auth.Anonymous()
-		r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
-		if err != nil {
+		r, err := m.eraseAccount(ctx, u)
+		if held(err) {
+			continue // kept while the hold lasts; erased at the first run after it is lifted
+		} else if err != nil {
 			return receipts, err
 		}
 		receipts = append(receipts, r)
@@ -263,9 +264,10 @@ func (m *Main) EraseUnconsentedMinors(ctx context.Context, now time.Time) ([]*ba
 				now.Before(u.CreatedAt.Add(beifen.MinorGrace)) {
 				continue
 			}
-			ph, sealed := m.Auth.Anonymous()
-			r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
-			if err != nil {
+			r, err := m.eraseAccount(ctx, u)
+			if held(err) {
+				continue
+			} else if err != nil {
 				return receipts, err
 			}
 			receipts = append(receipts, r)

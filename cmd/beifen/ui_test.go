@@ -217,7 +217,7 @@ func TestUI_ConsentsAPI(t *testing.T) {
 		defer resp.Body.Close()
 		return resp.StatusCode, body(resp)
 	}
-	if code, page := put("marketing", true); code != 200 || !strings.Contains(page, `{"purpose":"marketing","required":false,"granted":true}`) {
+	if code, page := put("marketing", true); code != 200 || !strings.Contains(page, `{"purpose":"marketing","required":false,"basis":"consent","granted":true}`) {
 		t.Fatalf("grant: %d %s", code, page)
 	}
 	if code, page := put("marketing", false); code != 200 || strings.Count(page, `"policy_version":"1"`) != 2 {
