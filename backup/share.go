@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/thumb"
 	"github.com/beifen/beifen/vcard"
 )
 
@@ -190,5 +191,40 @@ func (s *Service) OpenShare(ctx context.Context, token string) (*beifen.SharedIt
 	item.Open = func(off int64) (io.ReadCloser, error) {
 		return a.blobs.OpenRange(ctx, a.blobName(ref.Hash), off, -1)
 	}
+	// A shared picture goes out without the metadata the camera wrote into it, its GPS position
+	// first: location leaves only for location features (clause 3.1.2c).
+	if ref.Size <= thumb.MaxBytes {
+		rc, err := item.Open(0)
+		if err != nil {
+			return nil, err
+		}
+		head := make([]byte, 8)
+		n, _ := io.ReadFull(rc, head)
+		if _, isImage := imageKind(head[:n]); isImage {
+			rest, err := io.ReadAll(rc)
+			rc.Close()
+			if err != nil {
+				return nil, err
+			}
+			clean, _ := thumb.StripMetadata(append(head[:n], rest...))
+			item.Size = int64(len(clean))
+			item.Open = func(off int64) (io.ReadCloser, error) {
+				return io.NopCloser(bytes.NewReader(clean[min(off, item.Size):])), nil
+			}
+		} else {
+			rc.Close()
+		}
+	}
 	return item, nil
+}
+
+// imageKind tells a JPEG or PNG by its first bytes.
+func imageKind(b []byte) (string, bool) {
+	switch {
+	case len(b) >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF:
+		return "jpeg", true
+	case bytes.HasPrefix(b, []byte("\x89PNG\r\n\x1a\n")):
+		return "png", true
+	}
+	return "", false
 }

@@ -115,3 +115,35 @@ func BenchmarkMake_12MP(b *testing.B) {
 		}
 	}
 }
+
+// TestStripMetadata: a photo's EXIF (with its GPS position) goes, the picture stays the same.
+func TestStripMetadata(t *testing.T) {
+	p := photo(t, 64, 48, 6) // carries an EXIF segment
+	out, changed := thumb.StripMetadata(p)
+	if !changed || bytes.Contains(out, []byte("Exif\x00\x00")) || len(out) >= len(p) {
+		t.Fatalf("EXIF left: changed=%v", changed)
+	}
+	a, b := decode(t, p), decode(t, out)
+	if a.Bounds() != b.Bounds() || a.At(10, 10) != b.At(10, 10) {
+		t.Fatal("the picture changed")
+	}
+	if _, changed := thumb.StripMetadata(photo(t, 8, 8, 0)); changed {
+		t.Fatal("a photo without metadata changed")
+	}
+	// PNG: a tEXt chunk goes, the image data stays.
+	var buf bytes.Buffer
+	png.Encode(&buf, image.NewGray(image.Rect(0, 0, 2, 2)))
+	raw := buf.Bytes()
+	text := []byte("tEXtLocation\x0031.2304,121.4737")
+	chunk := binary.BigEndian.AppendUint32(nil, uint32(len(text)-4))
+	chunk = append(chunk, text...)
+	chunk = binary.BigEndian.AppendUint32(chunk, crc32.ChecksumIEEE(text))
+	withText := append(append(append([]byte{}, raw[:33]...), chunk...), raw[33:]...)
+	out, changed = thumb.StripMetadata(withText)
+	if !changed || !bytes.Equal(out, raw) {
+		t.Fatalf("PNG: changed=%v, equal=%v", changed, bytes.Equal(out, raw))
+	}
+	if out, changed := thumb.StripMetadata([]byte("RIFF....WAVE")); changed || string(out) != "RIFF....WAVE" {
+		t.Fatal("a sound changed")
+	}
+}
