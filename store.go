@@ -24,4 +24,5 @@ type Store struct {
 	Settings   SettingService
 	SignIns    SignInService
 	Holds      HoldService
+	Notices    NoticeService
 }

@@ -38,7 +38,11 @@ type Server struct {
 	Thumbnails    Thumbnailer
 	Ops           Operations
 	Notices       NoticeBoard
-	Sharer        Sharer
+	Replies       ReplyDesk
+	// SMSWebhookToken authenticates the SMS gateway's calls to /api/v1/sms/inbound; empty: the
+	// route is off.
+	SMSWebhookToken string
+	Sharer          Sharer
 	// TrustProxy takes the client's address from X-Forwarded-For, for a server behind a reverse
 	// proxy that sets it (and strips what clients send).
 	TrustProxy bool

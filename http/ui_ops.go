@@ -25,11 +25,16 @@ type Operations interface {
 	RecordIncident(ctx context.Context, i *beifen.Incident) error
 	NotifyIncident(ctx context.Context, id int64) (int, error)
 	ReportIncident(ctx context.Context, id int64) (any, error)
+	// SendNotice sends a service notice to everyone or a marketing message to those who consented
+	// (clause 1.1.3), and returns how many got it.
+	SendNotice(ctx context.Context, kind, title, body string) (int, error)
 }
 
-// NoticeBoard shows the signed-in user the incident notices that concern them.
+// NoticeBoard shows the signed-in user the incident notices that concern them and their
+// notification centre.
 type NoticeBoard interface {
 	Notices(ctx context.Context) ([]*beifen.Incident, error)
+	Inbox(ctx context.Context) ([]*beifen.Notice, error)
 }
 
 // OpsOverview is the operator console's page.
@@ -168,4 +173,16 @@ func (s *Server) handleUIIncidentReport(w http.ResponseWriter, r *http.Request, 
 	w.Header().Set("Content-Disposition", `attachment; filename="incident-`+strconv.FormatInt(id, 10)+`-report.json"`)
 	writeJSON(w, http.StatusOK, rep)
 	return nil
+}
+
+func (s *Server) handleUINoticeSend(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	n, err := s.Ops.SendNotice(r.Context(), r.FormValue("kind"), strings.TrimSpace(r.FormValue("title")), strings.TrimSpace(r.FormValue("body")))
+	if err != nil {
+		return err
+	}
+	v.Flash = v.T("ops.notice_sent", n)
+	return s.handleUIOps(w, r, v)
 }

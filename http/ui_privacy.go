@@ -34,6 +34,7 @@ type uiPrivacyData struct {
 	Notices          []*beifen.Incident
 	Shares           []*uiShareRow
 	SignIns          []*beifen.SignIn
+	Inbox            []*beifen.Notice
 }
 
 type uiSession struct {
@@ -65,6 +66,9 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 	}
 	if s.Notices != nil {
 		if d.Notices, err = s.Notices.Notices(ctx); err != nil {
+			return nil, err
+		}
+		if d.Inbox, err = s.Notices.Inbox(ctx); err != nil {
 			return nil, err
 		}
 	}

@@ -27,5 +27,6 @@ func NewStore(db *DB) beifen.Store {
 		Settings:   NewSettingService(db),
 		SignIns:    NewSignInService(db),
 		Holds:      NewHoldService(db),
+		Notices:    NewNoticeService(db),
 	}
 }

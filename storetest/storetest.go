@@ -48,6 +48,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Setting", func(t *testing.T) { testSetting(t, open) })
 	t.Run("SignIn", func(t *testing.T) { testSignIn(t, open) })
 	t.Run("Hold", func(t *testing.T) { testHold(t, open) })
+	t.Run("Notice", func(t *testing.T) { testNotice(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

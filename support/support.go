@@ -39,6 +39,7 @@ type Service struct {
 	// SMS and OpenProfile reach users for incident notices (set by the server).
 	SMS         beifen.SMSSender
 	OpenProfile func(*beifen.User) error
+	PhoneHash   func(e164 string) []byte
 }
 
 // NewService returns a Service.

@@ -28,6 +28,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"token.":         {"api", "session"},
 		"gender.":        {"", "female", "male", "other"},
 		"signin_method.": {"code", "password"},
+		"notice.":        {"service", "marketing"},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -28,6 +28,10 @@ type Config struct {
 	// for a server behind a reverse proxy; the sign-in checks of clause 1.2.2c compare networks.
 	TrustProxy bool
 
+	// SMSWebhookToken is the secret the SMS gateway sends with the texts users send back
+	// (BEIFEN_SMS_WEBHOOK_TOKEN or _FILE); unset, the inbound route is off.
+	SMSWebhookToken string
+
 	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
 	// the regions the data may be kept in. The server refuses to start when a target lies
 	// outside them: moving data abroad takes a legal basis and consent, not a setting.
@@ -82,6 +86,7 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.DB, "BEIFEN_DB")
 	set(&c.MasterKeyFile, "BEIFEN_MASTER_KEY_FILE")
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
+	set(&c.SMSWebhookToken, "BEIFEN_SMS_WEBHOOK_TOKEN")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
 	}

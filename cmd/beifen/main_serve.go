@@ -82,7 +82,7 @@ func (m *Main) Open() error {
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
-	m.Support.SMS, m.Support.OpenProfile = m.Auth.SMS, m.Auth.OpenProfile
+	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
 	m.Auth.Closed = m.isClosing
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
@@ -141,6 +141,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Thumbnails = m.Backup
 	m.HTTPServer.Ops = m
 	m.HTTPServer.Notices = m.Support
+	m.HTTPServer.Replies = m.Support
+	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
 	m.HTTPServer.Sharer = m.Backup
 	m.HTTPServer.Closing = m.ClosingState
 	m.HTTPServer.TrustProxy = m.Config.TrustProxy

@@ -92,3 +92,8 @@ func (m *Main) NotifyIncident(ctx context.Context, id int64) (int, error) {
 func (m *Main) ReportIncident(ctx context.Context, id int64) (any, error) {
 	return m.Support.ReportIncident(ctx, id)
 }
+
+// SendNotice sends a service notice or a marketing message (clause 1.1.3).
+func (m *Main) SendNotice(ctx context.Context, kind, title, body string) (int, error) {
+	return m.Support.SendNotice(ctx, kind, title, body)
+}

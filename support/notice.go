@@ -1,0 +1,98 @@
+package support
+
+import (
+	"context"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/phonenumber"
+)
+
+// The notification centre (clause 1.1.3): the operator sends a service notice to everyone or a
+// marketing message to those who consented to marketing; each goes to the in-app centre and by
+// text, a marketing text always with its opt-out line; a "TD" reply withdraws the consent before
+// the next send.
+
+// SendNotice sends a notice of kind "service" or "marketing" and returns how many accounts got
+// it.
+func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int, error) {
+	probe := &beifen.Notice{Kind: kind, Title: title, Body: body}
+	if err := probe.Validate(); err != nil {
+		return 0, err
+	}
+	if s.SMS == nil || s.OpenProfile == nil {
+		return 0, beifen.Errorf(beifen.EINTERNAL, "No SMS channel is configured.")
+	}
+	text := "【手机备份】" + title + "：" + body
+	if kind == "marketing" {
+		text += " " + beifen.OptOutLine
+	}
+	var notices []*beifen.Notice
+	for off := 0; ; off += 500 {
+		users, _, err := s.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 500})
+		if err != nil {
+			return 0, err
+		}
+		for _, u := range users {
+			if len(u.WrappedKey) == 0 {
+				continue // erased
+			}
+			if kind == "marketing" {
+				ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
+				if err != nil {
+					return 0, err
+				}
+				if !beifen.ConsentsInForce(ledger)[beifen.PurposeMarketing] {
+					continue
+				}
+			}
+			if err := s.OpenProfile(u); err != nil {
+				return 0, err
+			}
+			if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
+				s.Logger.WarnContext(ctx, "notice text not sent", "user_id", u.ID, "err", err)
+			}
+			notices = append(notices, &beifen.Notice{UserID: u.ID, Kind: kind, Title: title, Body: body})
+		}
+		if len(users) < 500 {
+			break
+		}
+	}
+	if err := s.Store.Notices.CreateNotices(ctx, notices); err != nil {
+		return 0, err
+	}
+	s.Logger.InfoContext(ctx, "notice sent", "kind", kind, "recipients", len(notices))
+	return len(notices), nil
+}
+
+// Inbox returns the signed-in user's notification centre, newest first.
+func (s *Service) Inbox(ctx context.Context) ([]*beifen.Notice, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	return s.Store.Notices.FindNotices(ctx, u.ID, 50)
+}
+
+// HandleUserReply takes a text a user sent back to the platform's number (from the SMS
+// gateway's webhook). An opt-out withdraws their marketing consent at once. It reports whether it
+// was one; a number with no account is no error.
+func (s *Service) HandleUserReply(ctx context.Context, from, body string) (bool, error) {
+	if !beifen.IsOptOut(body) {
+		return false, nil
+	}
+	e164, err := phonenumber.Normalize(from)
+	if err != nil {
+		return false, err
+	}
+	u, err := s.Store.Users.FindUserByPhoneHash(ctx, s.PhoneHash(e164))
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	if err := s.Store.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: beifen.PurposeMarketing, Granted: false}); err != nil {
+		return false, err
+	}
+	s.Logger.InfoContext(ctx, "marketing opt-out by reply", "user_id", u.ID)
+	return true, nil
+}
