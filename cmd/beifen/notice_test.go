@@ -23,9 +23,9 @@ func TestPolicy_1_1_3_NotificationsAndMarketingOptOut(t *testing.T) {
 	keen, quiet := s.mustUIUser(t, "13800138111"), s.mustUIUser(t, "13800138112")
 	keen.setConsent("marketing", true)
 	op := s.mustUIUser(t, "13600136000")
-	send := func(kind, title, body string) string {
+	send := func(kind, title, text string) string {
 		t.Helper()
-		resp := op.post("/ops/notices", url.Values{"kind": {kind}, "title": {title}, "body": {body}})
+		resp := op.post("/ops/notices", url.Values{"kind": {kind}, "title": {title}, "body": {text}})
 		page := body(resp)
 		if resp.StatusCode != 200 {
 			t.Fatalf("send %s: %d %.300s", kind, resp.StatusCode, page)
