@@ -256,6 +256,9 @@ journey("a manager scores that call's recording", async () => {
   const page = await ctx.newPage();
   await page.goto(BASE + "/manage");
   assert.ok(await page.$("svg.chart rect"), "calls per day drawn on the server");
+  assert.match(await page.textContent("tr[data-task] .progress"), /已拨 2，接通 1/, "task progress");
+  const status = await page.evaluate(() => fetch("/api/v1/tasks/" + document.querySelector("tr[data-task]").dataset.task + "/report").then((r) => r.status));
+  assert.equal(status, 200, "the page can follow the task's progress");
   // Two calls by the one staff member, one connected for 42 s: 50 % and 1 minute.
   assert.match(await page.textContent("svg[aria-labelledby=rate-h]"), /50%/, "connect rate per staff member");
   assert.match(await page.textContent("svg[aria-labelledby=talk-h]"), /1/, "talk time per staff member");

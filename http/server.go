@@ -27,6 +27,7 @@ type Server struct {
 	uiOnce   sync.Once
 	renderer *ui.Renderer
 	latency  latencies
+	uploads  sync.Map // web uploads being read: ID -> *uploadProgress
 
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string

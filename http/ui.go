@@ -195,6 +195,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /app", s.page("app.title", false, s.handleUIApp))
 	mux.HandleFunc("POST /app/upload", s.page("app.title", false, s.handleUIUpload))
+	mux.HandleFunc("GET /app/upload/progress", s.page("app.title", false, s.handleUIUploadProgress))
 	mux.HandleFunc("GET /app/diff", s.page("diff.compare", false, s.handleUIDiff))
 	mux.HandleFunc("GET /app/s/{id}", s.page("tab.restore", false, s.handleUISnapshot))
 	mux.HandleFunc("GET /app/s/{id}/messages", s.page("tab.messages", false, s.handleUIConversations))

@@ -13,6 +13,7 @@ import (
 	"path"
 	"strconv"
 	"strings"
+	"sync/atomic"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -58,6 +59,13 @@ func (s *Server) handleUIUpload(w http.ResponseWriter, r *http.Request, v *ui.Vi
 	if err != nil {
 		return fail(beifen.Errorf(beifen.EINVALID, "Send the files as a multipart form."))
 	}
+	// The page asks how far the server has read, under an ID it chose, once the bytes are up.
+	var prog *uploadProgress
+	if id := r.Header.Get("X-Upload-ID"); id != "" && len(id) <= 64 && r.ContentLength > 0 {
+		prog = &uploadProgress{user: v.User.ID, total: r.ContentLength}
+		s.uploads.Store(id, prog)
+		defer s.uploads.Delete(id)
+	}
 	var files []*beifen.File
 	var results []*beifen.UploadResult
 	for {
@@ -71,7 +79,7 @@ func (s *Server) handleUIUpload(w http.ResponseWriter, r *http.Request, v *ui.Vi
 			part.Close()
 			continue
 		}
-		f, res, err := s.uploadOne(r, part)
+		f, res, err := s.uploadOne(r, part, prog)
 		part.Close()
 		if err != nil {
 			return fail(err)
@@ -100,7 +108,7 @@ func (s *Server) handleUIUpload(w http.ResponseWriter, r *http.Request, v *ui.Vi
 
 // uploadOne spools one file to a temporary file while hashing it, then hands it to the backup
 // service part by part.
-func (s *Server) uploadOne(r *http.Request, part io.Reader) (*beifen.File, *beifen.UploadResult, error) {
+func (s *Server) uploadOne(r *http.Request, part io.Reader, prog *uploadProgress) (*beifen.File, *beifen.UploadResult, error) {
 	name := webPath(partName(part))
 	tmp, err := os.CreateTemp("", "beifen-web-*")
 	if err != nil {
@@ -127,7 +135,10 @@ func (s *Server) uploadOne(r *http.Request, part io.Reader) (*beifen.File, *beif
 	}
 	for n := 0; n == 0 || int64(n)*beifen.UploadPartSize < size; n++ {
 		off := int64(n) * beifen.UploadPartSize
-		sec := io.NewSectionReader(tmp, off, min(beifen.UploadPartSize, size-off))
+		var sec io.Reader = io.NewSectionReader(tmp, off, min(beifen.UploadPartSize, size-off))
+		if prog != nil {
+			sec = &countingReader{r: sec, n: &prog.read}
+		}
 		if res, err = s.BackupService.UploadPart(r.Context(), hash, size, n, name, sec); err != nil {
 			return nil, nil, err
 		}
@@ -572,4 +583,41 @@ func (s *Server) writeSnapshotZip(r *http.Request, zw *zip.Writer, sn *beifen.Sn
 		}
 	}
 	return zw.Close()
+}
+
+// uploadProgress is how far the server has read the files of one web upload.
+type uploadProgress struct {
+	user  int64
+	total int64 // the request's size: the files and a little form framing
+	read  atomic.Int64
+}
+
+// countingReader adds what is read through it to n.
+type countingReader struct {
+	r io.Reader
+	n *atomic.Int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n.Add(int64(n))
+	return n, err
+}
+
+// UploadProgressResponse says how far the server has read an upload, in percent.
+type UploadProgressResponse struct {
+	Percent int  `json:"percent"`
+	Known   bool `json:"known"` // false: no such upload under way for this user (finished, or never)
+}
+
+// handleUIUploadProgress answers the page's polling while the server reads what it sent.
+func (s *Server) handleUIUploadProgress(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	out := &UploadProgressResponse{}
+	if p, ok := s.uploads.Load(r.URL.Query().Get("id")); ok {
+		if prog := p.(*uploadProgress); prog.user == v.User.ID {
+			out.Known, out.Percent = true, int(min(prog.read.Load()*100/max(prog.total, 1), 100))
+		}
+	}
+	writeJSON(w, http.StatusOK, out)
+	return nil
 }

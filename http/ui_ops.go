@@ -44,6 +44,7 @@ type OpsOverview struct {
 	Deletions  []*beifen.User  // accounts waiting out their cooling-off period
 	Jobs       *JobsRun        // the last run of the hourly jobs, nil before the first
 	Incidents  []*beifen.Incident
+	Users      []*beifen.User // the newest accounts, by ID only: no number or name
 	Teams      []*beifen.Team
 	Policies   []*beifen.PolicyDocument
 }

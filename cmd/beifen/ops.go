@@ -64,6 +64,13 @@ func (m *Main) Overview(ctx context.Context) (*beifenhttp.OpsOverview, error) {
 	if o.Incidents, err = m.Support.Incidents(ctx); err != nil {
 		return nil, err
 	}
+	total := 0
+	if _, total, err = m.Store.Users.FindUsers(ctx, beifen.UserFilter{Limit: 1}); err != nil {
+		return nil, err
+	}
+	if o.Users, _, err = m.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: max(total-100, 0), Limit: 100}); err != nil {
+		return nil, err
+	}
 	if o.Teams, err = m.Store.Teams.FindTeams(ctx); err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"io"
 	"mime/multipart"
@@ -9,6 +10,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -241,4 +243,77 @@ func mustUser(tb testing.TB, s *Server, e164 string) *beifen.User {
 		tb.Fatal(err)
 	}
 	return u
+}
+
+// TestUI_UploadReportsServerProgress: while the server reads a large upload, the page can ask how
+// far it has got (under an ID of its own), and only its own user can ask.
+func TestUI_UploadReportsServerProgress(t *testing.T) {
+	s := MustRunMain(t, "")
+	alice, bob := s.mustUIUser(t, "13800138120"), s.mustUIUser(t, "13800138121")
+	var x strings.Builder
+	x.WriteString(`<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><smses count="60000">`)
+	for i := 0; i < 60000; i++ {
+		fmt.Fprintf(&x, `<sms protocol="0" address="+86139%08d" date="%d" type="1" body="第%d条，进度测试" read="1" status="-1" locked="0" />`, i%500, 1700000000000+int64(i)*1000, i)
+	}
+	x.WriteString(`</smses>`)
+	content := x.String()
+
+	var b strings.Builder
+	mw := multipart.NewWriter(&b)
+	fw, _ := mw.CreateFormFile("file", "sms.xml")
+	io.WriteString(fw, content)
+	mw.Close()
+	req, _ := http.NewRequest("POST", s.URL+"/app/upload", strings.NewReader(b.String()))
+	req.Header.Set("Content-Type", mw.FormDataContentType())
+	req.Header.Set("Accept", "application/json")
+	req.Header.Set("X-Upload-ID", "up-1")
+	req.Header.Set("Authorization", "Bearer "+alice.token)
+	done := make(chan int, 1)
+	go func() {
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			done <- 0
+			return
+		}
+		resp.Body.Close()
+		done <- resp.StatusCode
+	}()
+	poll := func(c *uiClient) UploadProgress {
+		resp := c.get("/app/upload/progress?id=up-1")
+		var p UploadProgress
+		json.NewDecoder(resp.Body).Decode(&p)
+		return p
+	}
+	seen, other := 0, false
+	for st := 0; st == 0; {
+		select {
+		case st = <-done:
+			if st != http.StatusCreated {
+				t.Fatalf("upload: %d", st)
+			}
+		default:
+			if p := poll(alice); p.Known && p.Percent > 0 && p.Percent <= 100 {
+				seen++
+			}
+			if p := poll(bob); p.Known {
+				other = true
+			}
+			time.Sleep(2 * time.Millisecond)
+		}
+	}
+	if seen == 0 {
+		t.Fatal("the server never reported how far it had read")
+	}
+	if other {
+		t.Fatal("another user saw the upload's progress")
+	}
+	if p := poll(alice); p.Known {
+		t.Fatal("a finished upload still reports progress")
+	}
+}
+
+// UploadProgress is the progress answer.
+type UploadProgress struct {
+	Percent int
+	Known   bool
 }

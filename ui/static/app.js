@@ -13,11 +13,25 @@
       var total = 0;
       for (var i = 0; i < files.length; i++) { data.append("file", files[i], files[i].name); total += files[i].size; }
       var xhr = new XMLHttpRequest();
+      var id = Math.random().toString(36).slice(2) + Date.now().toString(36);
+      var poll = null;
       xhr.open("POST", form.action);
       xhr.setRequestHeader("Accept", "application/json");
+      xhr.setRequestHeader("X-Upload-ID", id);
       bar.hidden = false; bar.value = 0;
-      xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(e.loaded * 100 / e.total); };
+      // The first half of the bar is sending, the second the server reading what it got.
+      xhr.upload.onprogress = function (e) { if (e.lengthComputable) bar.value = Math.round(e.loaded * 50 / e.total); };
+      xhr.upload.onload = function () {
+        status.textContent = form.dataset.reading;
+        poll = setInterval(function () {
+          fetch("/app/upload/progress?id=" + encodeURIComponent(id), { credentials: "same-origin" })
+            .then(function (r) { return r.json(); })
+            .then(function (p) { if (p.known) { bar.value = 50 + Math.round(p.percent / 2); status.textContent = form.dataset.reading + " " + p.percent + "%"; } })
+            .catch(function () {});
+        }, 400);
+      };
       xhr.onload = function () {
+        if (poll) clearInterval(poll);
         var body = {};
         try { body = JSON.parse(xhr.responseText); } catch (e) {}
         if (xhr.status >= 200 && xhr.status < 300) {
@@ -29,7 +43,7 @@
           status.className = "error";
         }
       };
-      xhr.onerror = function () { status.textContent = form.dataset.fail + xhr.statusText; status.className = "error"; };
+      xhr.onerror = function () { if (poll) clearInterval(poll); status.textContent = form.dataset.fail + xhr.statusText; status.className = "error"; };
       xhr.send(data);
     };
     input.addEventListener("change", function () { send(input.files); });
@@ -46,6 +60,26 @@
     document.querySelectorAll("[data-seek]").forEach(function (a) {
       a.addEventListener("click", function (e) { e.preventDefault(); player.currentTime = parseFloat(a.dataset.seek); player.play(); });
     });
+  }
+
+  // Task progress on the manager's page follows the calls as they are logged.
+  var taskRows = document.querySelectorAll("tr[data-task]");
+  if (taskRows.length) {
+    setInterval(function () {
+      taskRows.forEach(function (row) {
+        fetch("/api/v1/tasks/" + row.dataset.task + "/report", { credentials: "same-origin" })
+          .then(function (r) { return r.ok ? r.json() : null; })
+          .then(function (rep) {
+            if (!rep) return;
+            var dials = 0, connected = 0;
+            rep.rows.forEach(function (x) { if (x.day === "" && x.staff_id === 0) { dials = x.dials; connected = x.connected; } });
+            var cell = row.querySelector(".progress");
+            var parts = [dials, connected];
+            cell.textContent = cell.dataset.format.replace(/%d/g, function () { return parts.shift(); });
+          })
+          .catch(function () {});
+      });
+    }, 10000);
   }
 
   // The staff page works offline as an installed app shell.
