@@ -16,6 +16,7 @@ import (
 	"io"
 	"log/slog"
 	"strconv"
+	"sync"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/blobcrypt"
@@ -35,8 +36,13 @@ type Service struct {
 	// Auditor records each export of a snapshot (may be nil in tests).
 	Auditor beifen.Auditor
 
-	threads indexCache // conversation indexes of the snapshots browsed last
+	threads  indexCache     // conversation indexes of the snapshots browsed last
+	indexing sync.WaitGroup // indexes being built after a commit
 }
+
+// WaitIndexing waits for the conversation indexes being built after commits (before the server
+// closes, or an account is erased).
+func (s *Service) WaitIndexing() { s.indexing.Wait() }
 
 var _ beifen.BackupService = (*Service)(nil)
 

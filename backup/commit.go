@@ -30,12 +30,18 @@ func (s *Service) create(ctx context.Context, a *account, sn *beifen.Snapshot, i
 	}
 	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,
 		"records", len(ids), "new_blobs", sn.NewBlobs)
-	// Index the conversations now, so the first page the user opens is quick even after a
-	// restart. A failure here loses nothing: the first page builds it instead.
+	// Index the conversations in the background, so the first page the user opens is quick even
+	// after a restart, without the backup waiting for it. A failure here loses nothing: the
+	// first page builds it instead.
 	if sn.Messages > 0 {
-		if _, err := s.index(ctx, a, sn.ID); err != nil {
-			s.Logger.WarnContext(ctx, "conversation index", "user_id", a.id, "snapshot_id", sn.ID, "err", err)
-		}
+		bctx := context.WithoutCancel(ctx)
+		s.indexing.Add(1)
+		go func() {
+			defer s.indexing.Done()
+			if _, err := s.index(bctx, a, sn.ID); err != nil {
+				s.Logger.WarnContext(bctx, "conversation index", "user_id", a.id, "snapshot_id", sn.ID, "err", err)
+			}
+		}()
 	}
 	return sn, nil
 }

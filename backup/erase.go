@@ -20,6 +20,7 @@ type Receipt struct {
 // backup, say) can no longer be read. The account row stays as a pseudonymous tombstone with the
 // anonymous number and profile given; team data keeps its history without the person.
 func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, sealed []byte) (*Receipt, error) {
+	s.WaitIndexing()       // no index of this account is written after it is gone
 	s.threads.forget(u.ID) // names and snippets must not outlive the account in memory
 	r := &Receipt{UserID: u.ID}
 	uctx := beifen.NewContextWithUser(ctx, u)

@@ -289,6 +289,9 @@ func (m *Main) Close() error {
 	if m.HTTPServer != nil {
 		errs = append(errs, m.HTTPServer.Close())
 	}
+	if m.Backup != nil {
+		m.Backup.WaitIndexing() // indexes being built after the last commits
+	}
 	if m.closeDB != nil {
 		errs = append(errs, m.closeDB())
 	}

@@ -33,6 +33,7 @@ func BenchmarkUI_Conversation100k(b *testing.B) {
 	if resp.StatusCode != http.StatusCreated {
 		b.Fatalf("upload: %d %s", resp.StatusCode, body(resp))
 	}
+	s.Backup.WaitIndexing() // built in the background after the commit
 	get := func(b *testing.B, path string, want string) {
 		req, _ := http.NewRequest("GET", s.URL+path, nil)
 		req.Header.Set("Authorization", "Bearer "+c.token)
