@@ -48,4 +48,12 @@ type SignInService interface {
 
 	// KnownNetwork reports whether the account signed in from this network before.
 	KnownNetwork(ctx context.Context, userID int64, network []byte) (bool, error)
+
+	// DeleteSignInsBefore removes every account's sign-ins older than t, and returns how many.
+	DeleteSignInsBefore(ctx context.Context, t time.Time) (int, error)
 }
+
+// SignInRetention is how long the sign-in history, the platform's security log of accounts, is
+// kept: the law asks for at least six months of network logs (Cybersecurity Law art. 21); a year
+// covers that with room, and then it goes.
+const SignInRetention = 365 * 24 * time.Hour

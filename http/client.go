@@ -36,6 +36,7 @@ func (c *Client) newRequest(ctx context.Context, method, path string, body io.Re
 	if c.Token != "" {
 		req.Header.Set("Authorization", "Bearer "+c.Token)
 	}
+	req.Header.Set("User-Agent", "beifen/"+beifen.Version)
 	return req, nil
 }
 

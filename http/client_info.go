@@ -45,7 +45,10 @@ func deviceOf(ua string) string {
 	if ua == "" {
 		return "unknown"
 	}
-	if strings.HasPrefix(ua, "beifen/") {
+	if v, ok := strings.CutPrefix(ua, "beifen/"); ok { // the command line, with its version
+		if v, _, _ = strings.Cut(v, " "); v != "" && len(v) <= 32 {
+			return "beifen CLI " + v
+		}
 		return "beifen CLI"
 	}
 	browser := ""

@@ -63,6 +63,7 @@ type JobsRun struct {
 	Expired  int    // recordings and call data past the team's retention
 	Erased   int    // accounts erased at the end of their cooling-off period
 	Minors   int    // accounts of minors erased for want of a guardian's consent
+	SignIns  int    // sign-ins past their retention, removed
 	Failed   string // the jobs that failed, if any
 }
 

@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -49,4 +50,14 @@ func (s *SignInService) KnownNetwork(ctx context.Context, userID int64, network 
 	err := s.db.read.QueryRowContext(ctx, `SELECT COUNT(*) FROM sign_ins WHERE user_id = ? AND network = ?`,
 		userID, network).Scan(&n)
 	return n > 0, FormatError(err)
+}
+
+// DeleteSignInsBefore removes every account's sign-ins older than t.
+func (s *SignInService) DeleteSignInsBefore(ctx context.Context, t time.Time) (int, error) {
+	res, err := s.db.write.ExecContext(ctx, `DELETE FROM sign_ins WHERE at < ?`, formatTime(t))
+	if err != nil {
+		return 0, FormatError(err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }

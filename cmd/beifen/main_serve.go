@@ -219,6 +219,9 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 		fail("erase minors' accounts", err)
 	}
 	run.Erased, run.Minors = len(erased), len(minors)
+	if run.SignIns, err = m.Store.SignIns.DeleteSignInsBefore(ctx, time.Now().Add(-beifen.SignInRetention)); err != nil {
+		fail("sign-in history retention", err)
+	}
 	if n, err := m.EraseAtClosing(ctx, time.Now()); err != nil {
 		fail("erase at shutdown", err)
 	} else {
