@@ -12,8 +12,9 @@ import (
 type Incident struct {
 	ID         int64     `json:"id"`
 	Title      string    `json:"title"`
-	Body       string    `json:"body"`  // the notice users read
-	Scope      string    `json:"scope"` // "all", or "team:ID" for one team's members
+	Body       string    `json:"body"`     // the notice users read
+	Scope      string    `json:"scope"`    // "all", or "team:ID" for one team's members
+	Severity   string    `json:"severity"` // general, larger, major or especially-major (一般, 较大, 重大, 特别重大)
 	DetectedAt time.Time `json:"detected_at"`
 	CreatedAt  time.Time `json:"created_at"`
 	NotifiedAt time.Time `json:"notified_at,omitzero"`
@@ -32,8 +33,26 @@ func (i *Incident) Validate() error {
 		return Errorf(EINVALID, "An incident affects all accounts or one team (team:ID).")
 	case i.DetectedAt.IsZero():
 		return Errorf(EINVALID, "An incident needs the time it was detected.")
+	case i.Severity != "general" && i.Severity != "larger" && i.Severity != "major" && i.Severity != "especially-major":
+		return Errorf(EINVALID, "An incident's level is general, larger, major or especially-major.")
 	}
 	return nil
+}
+
+// RegulatorDeadline is how long after detection an incident of level "larger" (较大) or above
+// must be reported to the provincial cyberspace administration, for ordinary operators (rules in
+// force from 2025-11-01).
+const RegulatorDeadline = 4 * time.Hour
+
+// ReportDueAt is ReportDue for pages: the zero time for a general incident.
+func (i *Incident) ReportDueAt() time.Time { t, _ := i.ReportDue(); return t }
+
+// ReportDue returns when the regulator must have the report, or false for a general incident.
+func (i *Incident) ReportDue() (time.Time, bool) {
+	if i.Severity == "general" || i.Severity == "" {
+		return time.Time{}, false
+	}
+	return i.DetectedAt.Add(RegulatorDeadline), true
 }
 
 // Affects reports whether the incident concerns u.

@@ -11,7 +11,7 @@ import (
 // with its way to stop them. Sent by text too; the in-app copy stays.
 type Notice struct {
 	ID        int64     `json:"id"`
-	UserID    int64     `json:"-"` // the recipient
+	UserID    int64     `json:"-"`    // the recipient
 	Kind      string    `json:"kind"` // "service" or "marketing"
 	Title     string    `json:"title"`
 	Body      string    `json:"body"`

@@ -69,6 +69,8 @@ type JobsRun struct {
 
 type uiOpsData struct {
 	*OpsOverview
+	Now                 time.Time
+	Severities          []string
 	NewBars, ActiveBars []uiBar
 	ChartW              int
 	ThirdParties        []ThirdParty
@@ -91,7 +93,8 @@ func (s *Server) handleUIOps(w http.ResponseWriter, r *http.Request, v *ui.View)
 	if err != nil {
 		return err
 	}
-	d := &uiOpsData{OpsOverview: o, ThirdParties: s.ThirdParties, Latency: s.Latency()}
+	d := &uiOpsData{OpsOverview: o, ThirdParties: s.ThirdParties, Latency: s.Latency(), Now: time.Now(),
+		Severities: []string{"general", "larger", "major", "especially-major"}}
 	newByDay, activeByDay := map[string]int{}, map[string]int{}
 	for _, day := range o.Stats.Days {
 		newByDay[day.Day], activeByDay[day.Day] = day.New, day.Active
@@ -137,7 +140,7 @@ func (s *Server) handleUIIncidentCreate(w http.ResponseWriter, r *http.Request, 
 		scope = "team:" + team
 	}
 	i := &beifen.Incident{Title: strings.TrimSpace(r.FormValue("title")), Body: strings.TrimSpace(r.FormValue("body")),
-		Scope: scope, DetectedAt: detected}
+		Scope: scope, Severity: r.FormValue("severity"), DetectedAt: detected}
 	if err := s.Ops.RecordIncident(r.Context(), i); err != nil {
 		return err
 	}

@@ -24,16 +24,16 @@ func (s *IncidentService) CreateIncident(ctx context.Context, i *beifen.Incident
 	}
 	i.CreatedAt = s.db.now()
 	err := s.db.pool.QueryRowContext(ctx, `
-		INSERT INTO incidents (title, body, scope, detected_at, created_at)
-		VALUES ($1, $2, $3, $4, $5) RETURNING id`,
-		i.Title, i.Body, i.Scope, i.DetectedAt.UTC(), i.CreatedAt).Scan(&i.ID)
+		INSERT INTO incidents (title, body, scope, severity, detected_at, created_at)
+		VALUES ($1, $2, $3, $4, $5, $6) RETURNING id`,
+		i.Title, i.Body, i.Scope, i.Severity, i.DetectedAt.UTC(), i.CreatedAt).Scan(&i.ID)
 	return FormatError(err)
 }
 
 // FindIncidents returns every incident, newest first.
 func (s *IncidentService) FindIncidents(ctx context.Context) ([]*beifen.Incident, error) {
 	rows, err := s.db.pool.QueryContext(ctx, `
-		SELECT id, title, body, scope, detected_at, created_at, notified_at, notified, reported_at
+		SELECT id, title, body, scope, severity, detected_at, created_at, notified_at, notified, reported_at
 		FROM incidents ORDER BY id DESC`)
 	if err != nil {
 		return nil, FormatError(err)
@@ -43,7 +43,7 @@ func (s *IncidentService) FindIncidents(ctx context.Context) ([]*beifen.Incident
 	for rows.Next() {
 		i := &beifen.Incident{}
 		var detected, created, notified, reported sql.NullTime
-		if err := rows.Scan(&i.ID, &i.Title, &i.Body, &i.Scope, &detected, &created, &notified, &i.Notified, &reported); err != nil {
+		if err := rows.Scan(&i.ID, &i.Title, &i.Body, &i.Scope, &i.Severity, &detected, &created, &notified, &i.Notified, &reported); err != nil {
 			return nil, err
 		}
 		i.DetectedAt, i.CreatedAt, i.NotifiedAt, i.ReportedAt = parseTime(detected), parseTime(created), parseTime(notified), parseTime(reported)

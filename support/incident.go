@@ -86,6 +86,7 @@ func (s *Service) NotifyIncident(ctx context.Context, id int64) (int, error) {
 // affected and when they were told. It names no one.
 type IncidentReport struct {
 	Incident   *beifen.Incident `json:"incident"`
+	DueBy      time.Time        `json:"due_by,omitzero"` // for level "larger" and above: detection + 4 h
 	Affected   int              `json:"affected_accounts"`
 	Notified   int              `json:"notified_accounts"`
 	Channels   []string         `json:"channels"`
@@ -118,7 +119,8 @@ func (s *Service) ReportIncident(ctx context.Context, id int64) (*IncidentReport
 		return nil, err
 	}
 	inc.ReportedAt = now
-	return &IncidentReport{Incident: inc, Affected: affected, Notified: inc.Notified,
+	due, _ := inc.ReportDue()
+	return &IncidentReport{Incident: inc, DueBy: due, Affected: affected, Notified: inc.Notified,
 		Channels: []string{"sms", "privacy-centre"}, ReportedAt: now}, nil
 }
 

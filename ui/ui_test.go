@@ -29,6 +29,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"gender.":        {"", "female", "male", "other"},
 		"signin_method.": {"code", "password"},
 		"notice.":        {"service", "marketing"},
+		"severity.":      {"general", "larger", "major", "especially-major"},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -6,6 +6,7 @@ import (
 	"net/url"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/support"
@@ -32,7 +33,7 @@ func TestPolicy_5f_IncidentsNotifiedAndReported(t *testing.T) {
 	record := func(title, team string) int64 {
 		t.Helper()
 		resp := op.post("/ops/incidents", url.Values{"title": {title}, "body": {"备份服务器的一块磁盘在维修时遗失。磁盘上的数据已加密，密钥不在其中。请留意可疑短信。"},
-			"detected_at": {"2026-11-29T08:00"}, "team": {team}})
+			"detected_at": {time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")}, "team": {team}, "severity": {"larger"}})
 		if resp.StatusCode != http.StatusSeeOther {
 			t.Fatalf("record: %d %s", resp.StatusCode, body(resp))
 		}
@@ -43,6 +44,10 @@ func TestPolicy_5f_IncidentsNotifiedAndReported(t *testing.T) {
 		return list[0].ID
 	}
 	all := record("备份磁盘遗失", "")
+	// A "larger" incident must reach the regulator within four hours: the console counts down.
+	if page := body(op.get("/ops")); !strings.Contains(page, "须在") || !strings.Contains(page, "较大") {
+		t.Fatal("the console does not show the regulator deadline")
+	}
 	if resp := person.post("/ops/incidents/"+itoa(all)+"/notify", nil); resp.StatusCode != http.StatusNotFound {
 		t.Fatalf("a user sent notices: %d", resp.StatusCode)
 	}
@@ -82,7 +87,8 @@ func TestPolicy_5f_IncidentsNotifiedAndReported(t *testing.T) {
 	if err := json.Unmarshal([]byte(raw), &rep); err != nil || resp.StatusCode != 200 {
 		t.Fatalf("report: %d %s", resp.StatusCode, raw)
 	}
-	if rep.Affected != 3 || rep.Notified != 3 || rep.ReportedAt.IsZero() || rep.Incident.NotifiedAt.IsZero() {
+	if rep.Affected != 3 || rep.Notified != 3 || rep.ReportedAt.IsZero() || rep.Incident.NotifiedAt.IsZero() ||
+		!rep.DueBy.Equal(rep.Incident.DetectedAt.Add(4*time.Hour)) {
 		t.Fatalf("report %+v", rep)
 	}
 	for _, personal := range []string{"13800138061", "13911113333", "13600136000"} {
