@@ -25,4 +25,5 @@ type Store struct {
 	SignIns    SignInService
 	Holds      HoldService
 	Notices    NoticeService
+	Announces  AnnouncementService
 }

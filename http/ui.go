@@ -234,6 +234,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ops/complaints/{id}/answer", s.page("ops.title", false, s.handleUIOpsAnswer))
 	mux.HandleFunc("POST /ops/incidents", s.page("ops.title", false, s.handleUIIncidentCreate))
 	mux.HandleFunc("POST /ops/notices", s.page("ops.title", false, s.handleUINoticeSend))
+	mux.HandleFunc("POST /ops/announcements", s.page("ops.title", false, s.handleUIAnnounce))
+	mux.HandleFunc("GET /announcements", s.page("announce.title", true, s.handleUIAnnouncements))
 	mux.HandleFunc("POST /ops/incidents/{id}/notify", s.page("ops.title", false, s.handleUIIncidentNotify))
 	mux.HandleFunc("GET /ops/incidents/{id}/report.json", s.page("ops.title", false, s.handleUIIncidentReport))
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))

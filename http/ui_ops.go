@@ -28,6 +28,11 @@ type Operations interface {
 	// SendNotice sends a service notice to everyone or a marketing message to those who consented
 	// (clause 1.1.3), and returns how many got it.
 	SendNotice(ctx context.Context, kind, title, body string) (int, error)
+	// Announce publishes a moderation announcement about an account, naming it by its public
+	// name only (clause 3.3).
+	Announce(ctx context.Context, userID int64, text string) (*beifen.Announcement, error)
+	// Announcements returns the public announcements, newest first.
+	Announcements(ctx context.Context) ([]*beifen.Announcement, error)
 }
 
 // NoticeBoard shows the signed-in user the incident notices that concern them and their
@@ -190,4 +195,33 @@ func (s *Server) handleUINoticeSend(w http.ResponseWriter, r *http.Request, v *u
 	}
 	v.Flash = v.T("ops.notice_sent", n)
 	return s.handleUIOps(w, r, v)
+}
+
+func (s *Server) handleUIAnnounce(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(strings.TrimPrefix(strings.TrimSpace(r.FormValue("account")), "#"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Give the account by its number (#ID).")
+	}
+	if _, err := s.Ops.Announce(r.Context(), id, strings.TrimSpace(r.FormValue("text"))); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/announcements", "flash.saved")
+	return nil
+}
+
+// handleUIAnnouncements is the public page of moderation announcements: the only place an
+// account appears in public, by its public name.
+func (s *Server) handleUIAnnouncements(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	var list []*beifen.Announcement
+	if s.Ops != nil {
+		var err error
+		if list, err = s.Ops.Announcements(r.Context()); err != nil {
+			return err
+		}
+	}
+	v.Data = list
+	return s.render(w, r, http.StatusOK, "announcements", v)
 }

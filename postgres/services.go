@@ -28,5 +28,6 @@ func NewStore(db *DB) beifen.Store {
 		SignIns:    NewSignInService(db),
 		Holds:      NewHoldService(db),
 		Notices:    NewNoticeService(db),
+		Announces:  NewAnnouncementService(db),
 	}
 }

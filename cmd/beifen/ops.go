@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"sort"
 	"time"
 
@@ -103,4 +104,33 @@ func (m *Main) ReportIncident(ctx context.Context, id int64) (any, error) {
 // SendNotice sends a service notice or a marketing message (clause 1.1.3).
 func (m *Main) SendNotice(ctx context.Context, kind, title, body string) (int, error) {
 	return m.Support.SendNotice(ctx, kind, title, body)
+}
+
+// Announce publishes a moderation announcement about an account, by its public name: its
+// nickname, or "用户 #ID" when it has none. Never its number or real name.
+func (m *Main) Announce(ctx context.Context, userID int64, text string) (*beifen.Announcement, error) {
+	u, err := m.Store.Users.FindUserByID(ctx, userID)
+	if err != nil {
+		return nil, err
+	}
+	if len(u.WrappedKey) == 0 {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "User not found.")
+	}
+	if err := m.Auth.OpenProfile(u); err != nil {
+		return nil, err
+	}
+	name := u.Profile.Nickname
+	if name == "" {
+		name = fmt.Sprintf("用户 #%d", u.ID)
+	}
+	a := &beifen.Announcement{UserID: u.ID, PublicName: name, Text: text}
+	if err := m.Store.Announces.CreateAnnouncement(ctx, a); err != nil {
+		return nil, err
+	}
+	return a, m.Audit.AuditPlatform(ctx, "announcement.publish", fmt.Sprintf("user:%d", u.ID))
+}
+
+// Announcements returns the public announcements, newest first.
+func (m *Main) Announcements(ctx context.Context) ([]*beifen.Announcement, error) {
+	return m.Store.Announces.FindAnnouncements(ctx, 100)
 }
