@@ -26,4 +26,5 @@ type Store struct {
 	Holds      HoldService
 	Notices    NoticeService
 	Announces  AnnouncementService
+	UserState  UserStateService
 }

@@ -40,6 +40,7 @@ type Server struct {
 	Ops           Operations
 	Notices       NoticeBoard
 	Replies       ReplyDesk
+	Remember      Rememberer
 	// SMSWebhookToken authenticates the SMS gateway's calls to /api/v1/sms/inbound; empty: the
 	// route is off.
 	SMSWebhookToken string

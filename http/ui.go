@@ -214,6 +214,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /privacy", s.page("privacy.title", false, s.handleUIPrivacy))
 	mux.HandleFunc("POST /privacy/profile", s.page("profile.title", false, s.handleUIProfile))
+	mux.HandleFunc("POST /privacy/remembered/clear", s.page("privacy.title", false, s.handleUIForget))
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
 	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
 	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))

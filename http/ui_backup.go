@@ -312,6 +312,7 @@ type uiContactsData struct {
 	Snapshot *beifen.Snapshot
 	Offset   int // of the page, for share links by position
 	Query    string
+	Recent   []string // recent searches, offered in the search box
 	Contacts []*uiContact
 }
 
@@ -327,6 +328,9 @@ func (s *Server) handleUIContacts(w http.ResponseWriter, r *http.Request, v *ui.
 		return err
 	}
 	d := &uiContactsData{Snapshot: sn, Query: q, Offset: page.Offset}
+	if d.Recent, err = s.searched(r, q); err != nil {
+		return err
+	}
 	for _, c := range list {
 		cv := &uiContact{Name: c.DisplayName(), Org: strings.ReplaceAll(c.Prop("ORG"), ";", " "), Emails: c.PropValues("EMAIL")}
 		for _, tel := range c.PropValues("TEL") {
@@ -352,6 +356,7 @@ type uiCall struct {
 type uiCallsData struct {
 	Snapshot    *beifen.Snapshot
 	Type, Query string
+	Recent      []string
 	Types       []string
 	Calls       []*uiCall
 }
@@ -366,7 +371,11 @@ func (s *Server) handleUICalls(w http.ResponseWriter, r *http.Request, v *ui.Vie
 	if err != nil {
 		return err
 	}
-	d := &uiCallsData{Snapshot: sn, Type: f.Type, Query: f.Query,
+	recent, err := s.searched(r, f.Query)
+	if err != nil {
+		return err
+	}
+	d := &uiCallsData{Snapshot: sn, Type: f.Type, Query: f.Query, Recent: recent,
 		Types: []string{beifen.CallIncoming, beifen.CallOutgoing, beifen.CallMissed, beifen.CallVoicemail, beifen.CallRejected, beifen.CallBlocked}}
 	for _, c := range list {
 		t := c.Attrs.Value("type")
@@ -620,4 +629,18 @@ func (s *Server) handleUIUploadProgress(w http.ResponseWriter, r *http.Request, 
 	}
 	writeJSON(w, http.StatusOK, out)
 	return nil
+}
+
+// searched remembers a search the user made (on the first page of its results) and returns
+// their recent searches.
+func (s *Server) searched(r *http.Request, q string) ([]string, error) {
+	if s.Remember == nil {
+		return nil, nil
+	}
+	if q != "" && r.URL.Query().Get("offset") == "" {
+		if err := s.Remember.RememberSearch(r.Context(), q); err != nil {
+			return nil, err
+		}
+	}
+	return s.Remember.RecentSearches(r.Context())
 }

@@ -2,6 +2,7 @@ package http
 
 import (
 	"archive/zip"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -14,6 +15,15 @@ import (
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/ui"
 )
+
+// Rememberer keeps what the user asked to be remembered (clause 2.2).
+type Rememberer interface {
+	RememberSearch(ctx context.Context, q string) error
+	RecentSearches(ctx context.Context) ([]string, error)
+	SaveDraft(ctx context.Context, form, text string) error
+	Draft(ctx context.Context, form string) (string, error)
+	ForgetRemembered(ctx context.Context) error
+}
 
 // ThirdParty is one entry of the published list of who receives personal data (clause 3.1.1).
 type ThirdParty struct {
@@ -106,6 +116,14 @@ func (s *Server) handleUIProfile(w http.ResponseWriter, r *http.Request, v *ui.V
 		return err
 	}
 	redirectDone(w, r, "/privacy#profile", "flash.saved")
+	return nil
+}
+
+func (s *Server) handleUIForget(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.Remember.ForgetRemembered(r.Context()); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/privacy#remembered", "flash.forgotten")
 	return nil
 }
 
@@ -241,6 +259,7 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 type uiComplaintsData struct {
 	Days       int
 	Complaints []*beifen.Complaint
+	Draft      string
 }
 
 func (s *Server) handleUIComplaints(w http.ResponseWriter, r *http.Request, v *ui.View) error {
@@ -249,6 +268,11 @@ func (s *Server) handleUIComplaints(w http.ResponseWriter, r *http.Request, v *u
 		var err error
 		if d.Complaints, err = s.Complaints.Mine(r.Context()); err != nil {
 			return err
+		}
+		if s.Remember != nil {
+			if d.Draft, err = s.Remember.Draft(r.Context(), "complaint"); err != nil {
+				return err
+			}
 		}
 	}
 	v.Data = d
@@ -265,6 +289,13 @@ func (s *Server) handleUIComplaintPost(w http.ResponseWriter, r *http.Request, v
 	}
 	defer r.MultipartForm.RemoveAll()
 	text := strings.TrimSpace(r.FormValue("text"))
+	if r.FormValue("draft") != "" && s.Remember != nil { // kept for later, not sent
+		if err := s.Remember.SaveDraft(r.Context(), "complaint", text); err != nil {
+			return err
+		}
+		redirectDone(w, r, "/privacy/complaints", "flash.draft_saved")
+		return nil
+	}
 	subject := text
 	if line, _, ok := strings.Cut(text, "\n"); ok {
 		subject = line
@@ -287,6 +318,11 @@ func (s *Server) handleUIComplaintPost(w http.ResponseWriter, r *http.Request, v
 	}
 	if _, err := s.Complaints.File(r.Context(), subject, text, photos); err != nil {
 		return err
+	}
+	if s.Remember != nil {
+		if err := s.Remember.SaveDraft(r.Context(), "complaint", ""); err != nil {
+			return err
+		}
 	}
 	redirectDone(w, r, "/privacy/complaints", "flash.complaint")
 	return nil

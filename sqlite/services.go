@@ -29,5 +29,6 @@ func NewStore(db *DB) beifen.Store {
 		Holds:      NewHoldService(db),
 		Notices:    NewNoticeService(db),
 		Announces:  NewAnnouncementService(db),
+		UserState:  NewUserStateService(db),
 	}
 }

@@ -191,7 +191,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := findUser(ctx, tx, `id = ?`, id); err != nil {
 		return err
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices"} {
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
 			return FormatError(err)
 		}

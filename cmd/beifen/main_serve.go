@@ -142,6 +142,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Ops = m
 	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.Replies = m.Support
+	m.HTTPServer.Remember = m.Backup
 	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
 	m.HTTPServer.Sharer = m.Backup
 	m.HTTPServer.Closing = m.ClosingState
