@@ -27,4 +27,5 @@ type Store struct {
 	Notices    NoticeService
 	Announces  AnnouncementService
 	UserState  UserStateService
+	Transfers  TransferService
 }

@@ -41,6 +41,8 @@ type Server struct {
 	Notices       NoticeBoard
 	Replies       ReplyDesk
 	Remember      Rememberer
+	// MyTransfers returns the signed-in user's transfers to third parties (clause 3.1.1).
+	MyTransfers func(ctx context.Context) ([]*beifen.Transfer, error)
 	// SMSWebhookToken authenticates the SMS gateway's calls to /api/v1/sms/inbound; empty: the
 	// route is off.
 	SMSWebhookToken string

@@ -25,10 +25,12 @@ type Rememberer interface {
 	ForgetRemembered(ctx context.Context) error
 }
 
-// ThirdParty is one entry of the published list of who receives personal data (clause 3.1.1).
+// ThirdParty is one entry of the published registry of who receives personal data (clause
+// 3.1.1), with its purpose and data categories as catalogue keys for the page.
 type ThirdParty struct {
+	ID         string
 	Name       string
-	PurposeKey string // catalogue keys
+	PurposeKey string
 	DataKey    string
 }
 
@@ -45,6 +47,12 @@ type uiPrivacyData struct {
 	Shares           []*uiShareRow
 	SignIns          []*beifen.SignIn
 	Inbox            []*beifen.Notice
+	Transfers        []*uiTransfer
+}
+
+type uiTransfer struct {
+	*beifen.Transfer
+	Name string
 }
 
 type uiSession struct {
@@ -73,6 +81,21 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 	}
 	if d.Shares, err = s.shareRows(ctx); err != nil {
 		return nil, err
+	}
+	if s.MyTransfers != nil {
+		list, err := s.MyTransfers(ctx)
+		if err != nil {
+			return nil, err
+		}
+		for _, t := range list {
+			name := t.Party
+			for _, p := range s.ThirdParties {
+				if p.ID == t.Party {
+					name = p.Name
+				}
+			}
+			d.Transfers = append(d.Transfers, &uiTransfer{Transfer: t, Name: name})
+		}
 	}
 	if s.Notices != nil {
 		if d.Notices, err = s.Notices.Notices(ctx); err != nil {
@@ -331,4 +354,25 @@ func (s *Server) handleUIComplaintPost(w http.ResponseWriter, r *http.Request, v
 func (s *Server) handleUIThirdParties(w http.ResponseWriter, r *http.Request, v *ui.View) error {
 	v.Data = s.ThirdParties
 	return s.render(w, r, http.StatusOK, "thirdparties", v)
+}
+
+// ThirdPartyResponse is one entry of the registry as the API publishes it.
+type ThirdPartyResponse struct {
+	ID      string `json:"id"`
+	Name    string `json:"name"`
+	Purpose string `json:"purpose"`
+	Data    string `json:"data"`
+}
+
+// handleThirdParties publishes the third-party registry (clause 3.1.1), without sign-in.
+func (s *Server) handleThirdParties(w http.ResponseWriter, r *http.Request) {
+	l := ui.English
+	if lang(r) == "zh-CN" {
+		l = ui.Chinese
+	}
+	out := []ThirdPartyResponse{}
+	for _, p := range s.ThirdParties {
+		out = append(out, ThirdPartyResponse{ID: p.ID, Name: p.Name, Purpose: ui.T(l, p.PurposeKey), Data: ui.T(l, p.DataKey)})
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"third_parties": out})
 }

@@ -30,5 +30,6 @@ func NewStore(db *DB) beifen.Store {
 		Notices:    NewNoticeService(db),
 		Announces:  NewAnnouncementService(db),
 		UserState:  NewUserStateService(db),
+		Transfers:  NewTransferService(db),
 	}
 }

@@ -188,8 +188,13 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := findUser(ctx, tx, `id = ?`, id); err != nil {
+	u, err := findUser(ctx, tx, `id = ?`, id)
+	if err != nil {
 		return err
+	}
+	// The transfer log knows the person by their number's hash, which goes with the account.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM transfers WHERE phone_hash = ?`, u.PhoneHash); err != nil {
+		return FormatError(err)
 	}
 	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {

@@ -21,6 +21,7 @@ var WantSchema = map[string][]string{
 	"notices":            {"body", "created_at", "id", "kind", "title", "user_id"},
 	"announcements":      {"created_at", "id", "public_name", "text", "user_id"},
 	"user_state":         {"name", "sealed", "updated_at", "user_id"},
+	"transfers":          {"at", "id", "party", "phone_hash"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},

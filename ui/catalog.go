@@ -186,6 +186,8 @@ var catalog = map[string][2]string{
 	"complaints.save_draft":  {"保存草稿", "Save as draft"},
 	"flash.draft_saved":      {"草稿已保存。", "Draft saved."},
 	"flash.forgotten":        {"已清除。", "Cleared."},
+	"transfers.title":        {"我的信息向第三方的提供记录", "My data sent to third parties"},
+	"transfers.none":         {"没有向第三方提供过您的信息。", "None of your data was sent to a third party."},
 	"sessions.title":         {"设备与登录", "Devices and sessions"},
 	"sessions.since":         {"自 %s", "since %s"},
 	"sessions.current":       {"当前", "this one"},

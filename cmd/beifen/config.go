@@ -32,6 +32,10 @@ type Config struct {
 	// (BEIFEN_SMS_WEBHOOK_TOKEN or _FILE); unset, the inbound route is off.
 	SMSWebhookToken string
 
+	// The SMS gateway (BEIFEN_SMS_URL, BEIFEN_SMS_TOKEN or _FILE, BEIFEN_SMS_PROVIDER: its name in
+	// the third-party registry). Unset: the console provider, which sends nothing out.
+	SMSURL, SMSToken, SMSProvider string
+
 	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
 	// the regions the data may be kept in. The server refuses to start when a target lies
 	// outside them: moving data abroad takes a legal basis and consent, not a setting.
@@ -87,6 +91,9 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.MasterKeyFile, "BEIFEN_MASTER_KEY_FILE")
 	set(&c.LogLevel, "BEIFEN_LOG_LEVEL")
 	set(&c.SMSWebhookToken, "BEIFEN_SMS_WEBHOOK_TOKEN")
+	set(&c.SMSURL, "BEIFEN_SMS_URL")
+	set(&c.SMSToken, "BEIFEN_SMS_TOKEN")
+	set(&c.SMSProvider, "BEIFEN_SMS_PROVIDER")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
 	}

@@ -49,10 +49,11 @@ type Main struct {
 	CRM        *crm.Service
 	HTTPServer *beifenhttp.Server
 
-	lastJobs  atomic.Pointer[beifenhttp.JobsRun]
-	closing   closingCache
-	opsOnce   sync.Once
-	operators map[string]bool // E.164
+	lastJobs     atomic.Pointer[beifenhttp.JobsRun]
+	closing      closingCache
+	thirdParties []beifenhttp.ThirdParty
+	opsOnce      sync.Once
+	operators    map[string]bool // E.164
 }
 
 // NewMain returns a Main with the default configuration.
@@ -77,7 +78,7 @@ func (m *Main) Open() error {
 	}
 	m.Master = master
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
-	m.Auth = auth.NewService(m.Store, m.Master, &sms.Console{Logger: m.Logger}, m.Logger)
+	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
@@ -143,6 +144,8 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.Replies = m.Support
 	m.HTTPServer.Remember = m.Backup
+	m.HTTPServer.ThirdParties = m.thirdParties
+	m.HTTPServer.MyTransfers = m.MyTransfers
 	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
 	m.HTTPServer.Sharer = m.Backup
 	m.HTTPServer.Closing = m.ClosingState
@@ -194,6 +197,36 @@ func (m *Main) runJobs(ctx context.Context) {
 			m.RunJobsOnce(ctx)
 		}
 	}
+}
+
+// smsSender is the configured SMS provider: the console, or the gateway, registered as a third
+// party, with every message it is handed logged as a transfer of the recipient's number
+// (clause 3.1.1).
+func (m *Main) smsSender() beifen.SMSSender {
+	if m.Config.SMSURL == "" {
+		m.thirdParties = nil
+		return &sms.Console{Logger: m.Logger}
+	}
+	name := m.Config.SMSProvider
+	if name == "" {
+		name = "SMS gateway"
+	}
+	m.thirdParties = []beifenhttp.ThirdParty{{ID: "sms", Name: name, PurposeKey: "tp.sms.purpose", DataKey: "tp.sms.data"}}
+	return &sms.Logged{
+		SMSSender: &sms.HTTP{URL: m.Config.SMSURL, Token: m.Config.SMSToken},
+		Log: func(ctx context.Context, to string) error {
+			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "sms", PhoneHash: m.Auth.PhoneHash(to)})
+		},
+	}
+}
+
+// MyTransfers returns the signed-in user's number's transfers to third parties, newest first.
+func (m *Main) MyTransfers(ctx context.Context) ([]*beifen.Transfer, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	return m.Store.Transfers.FindTransfers(ctx, m.Auth.PhoneHash(u.Phone), 50)
 }
 
 // RunJobsOnce runs the hourly jobs and keeps what they did for the operator console.
