@@ -28,4 +28,5 @@ type Store struct {
 	Announces  AnnouncementService
 	UserState  UserStateService
 	Transfers  TransferService
+	Activities ActivityService
 }

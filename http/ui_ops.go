@@ -2,6 +2,7 @@ package http
 
 import (
 	"context"
+	"io"
 	"net/http"
 	"strconv"
 	"strings"
@@ -33,6 +34,12 @@ type Operations interface {
 	Announce(ctx context.Context, userID int64, text string) (*beifen.Announcement, error)
 	// Announcements returns the public announcements, newest first.
 	Announcements(ctx context.Context) ([]*beifen.Announcement, error)
+	// Marketing activities with a partner (clause 3.1.5).
+	CreateActivity(ctx context.Context, a *beifen.Activity) error
+	Activities(ctx context.Context) ([]*beifen.Activity, error)
+	SignUp(ctx context.Context, id int64, consent bool) error
+	Withdraw(ctx context.Context, id int64) error
+	ExportSignUps(ctx context.Context, id int64, w io.Writer) (int, error)
 }
 
 // NoticeBoard shows the signed-in user the incident notices that concern them and their
@@ -76,6 +83,7 @@ type uiOpsData struct {
 	*OpsOverview
 	Now                 time.Time
 	Severities          []string
+	Activities          []*beifen.Activity
 	NewBars, ActiveBars []uiBar
 	ChartW              int
 	ThirdParties        []ThirdParty
@@ -103,6 +111,9 @@ func (s *Server) handleUIOps(w http.ResponseWriter, r *http.Request, v *ui.View)
 	newByDay, activeByDay := map[string]int{}, map[string]int{}
 	for _, day := range o.Stats.Days {
 		newByDay[day.Day], activeByDay[day.Day] = day.New, day.Active
+	}
+	if d.Activities, err = s.Ops.Activities(r.Context()); err != nil {
+		return err
 	}
 	d.NewBars, d.ChartW = bars(newByDay, len(o.Stats.Days))
 	d.ActiveBars, _ = bars(activeByDay, len(o.Stats.Days))
@@ -224,4 +235,66 @@ func (s *Server) handleUIAnnouncements(w http.ResponseWriter, r *http.Request, v
 	}
 	v.Data = list
 	return s.render(w, r, http.StatusOK, "announcements", v)
+}
+
+func (s *Server) handleUIActivityCreate(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	ends, err := time.ParseInLocation("2006-01-02", r.FormValue("ends"), ui.Zone)
+	if err != nil {
+		return beifen.Errorf(beifen.EINVALID, "Give the activity's last day.")
+	}
+	a := &beifen.Activity{Title: strings.TrimSpace(r.FormValue("title")), Description: strings.TrimSpace(r.FormValue("description")),
+		Partner: strings.TrimSpace(r.FormValue("partner")), EndsAt: ends.Add(24*time.Hour - time.Second)}
+	if err := s.Ops.CreateActivity(r.Context(), a); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/ops#activities", "flash.saved")
+	return nil
+}
+
+func (s *Server) handleUIActivityExport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Activity not found.")
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="activity-`+r.PathValue("id")+`-signups.csv"`)
+	_, err = s.Ops.ExportSignUps(r.Context(), id, w)
+	return err
+}
+
+type uiActivitiesData struct {
+	Activities []*beifen.Activity
+	Now        time.Time
+}
+
+func (s *Server) handleUIActivities(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	list, err := s.Ops.Activities(r.Context())
+	if err != nil {
+		return err
+	}
+	v.Data = &uiActivitiesData{Activities: list, Now: time.Now()}
+	return s.render(w, r, http.StatusOK, "activities", v)
+}
+
+func (s *Server) handleUIActivitySignUp(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Activity not found.")
+	}
+	if r.FormValue("withdraw") != "" {
+		err = s.Ops.Withdraw(r.Context(), id)
+	} else {
+		err = s.Ops.SignUp(r.Context(), id, r.FormValue("consent") == "1")
+	}
+	if err != nil {
+		return err
+	}
+	redirectDone(w, r, "/activities", "flash.saved")
+	return nil
 }

@@ -87,12 +87,23 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 		if err != nil {
 			return nil, err
 		}
+		names := map[string]string{}
+		for _, p := range s.ThirdParties {
+			names[p.ID] = p.Name
+		}
+		if s.Ops != nil && len(list) > 0 {
+			acts, err := s.Ops.Activities(ctx)
+			if err != nil {
+				return nil, err
+			}
+			for _, a := range acts {
+				names[fmt.Sprintf("activity:%d", a.ID)] = a.Partner + " (" + a.Title + ")"
+			}
+		}
 		for _, t := range list {
 			name := t.Party
-			for _, p := range s.ThirdParties {
-				if p.ID == t.Party {
-					name = p.Name
-				}
+			if n, ok := names[t.Party]; ok {
+				name = n
 			}
 			d.Transfers = append(d.Transfers, &uiTransfer{Transfer: t, Name: name})
 		}

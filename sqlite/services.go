@@ -31,5 +31,6 @@ func NewStore(db *DB) beifen.Store {
 		Announces:  NewAnnouncementService(db),
 		UserState:  NewUserStateService(db),
 		Transfers:  NewTransferService(db),
+		Activities: NewActivityService(db),
 	}
 }

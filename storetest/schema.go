@@ -22,6 +22,8 @@ var WantSchema = map[string][]string{
 	"announcements":      {"created_at", "id", "public_name", "text", "user_id"},
 	"user_state":         {"name", "sealed", "updated_at", "user_id"},
 	"transfers":          {"at", "id", "party", "phone_hash"},
+	"activities":         {"created_at", "description", "ends_at", "id", "partner", "title"},
+	"activity_signups":   {"activity_id", "consented_at", "user_id"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},

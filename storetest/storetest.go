@@ -52,6 +52,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Announcement", func(t *testing.T) { testAnnouncement(t, open) })
 	t.Run("UserState", func(t *testing.T) { testUserState(t, open) })
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
+	t.Run("MarketingActivity", func(t *testing.T) { testMarketingActivity(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 
