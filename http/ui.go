@@ -238,6 +238,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /ops/announcements", s.page("ops.title", false, s.handleUIAnnounce))
 	mux.HandleFunc("POST /ops/activities", s.page("ops.title", false, s.handleUIActivityCreate))
 	mux.HandleFunc("GET /ops/activities/{id}/signups.csv", s.page("ops.title", false, s.handleUIActivityExport))
+	mux.HandleFunc("GET /ops/research.csv", s.page("ops.title", false, s.handleUIResearchExport))
 	mux.HandleFunc("GET /activities", s.page("activity.title", false, s.handleUIActivities))
 	mux.HandleFunc("POST /activities/{id}", s.page("activity.title", false, s.handleUIActivitySignUp))
 	mux.HandleFunc("GET /announcements", s.page("announce.title", true, s.handleUIAnnouncements))

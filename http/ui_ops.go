@@ -40,6 +40,9 @@ type Operations interface {
 	SignUp(ctx context.Context, id int64, consent bool) error
 	Withdraw(ctx context.Context, id int64) error
 	ExportSignUps(ctx context.Context, id int64, w io.Writer) (int, error)
+	// ResearchExport writes the de-identified export for an analytics or research partner
+	// (clauses 3.1.3, 3.1.4).
+	ResearchExport(ctx context.Context, partner string, w io.Writer) (kept, suppressed int, err error)
 }
 
 // NoticeBoard shows the signed-in user the incident notices that concern them and their
@@ -297,4 +300,18 @@ func (s *Server) handleUIActivitySignUp(w http.ResponseWriter, r *http.Request, 
 	}
 	redirectDone(w, r, "/activities", "flash.saved")
 	return nil
+}
+
+func (s *Server) handleUIResearchExport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	partner := strings.TrimSpace(r.URL.Query().Get("partner"))
+	if partner == "" {
+		return beifen.Errorf(beifen.EINVALID, "Name the partner the export is for.")
+	}
+	w.Header().Set("Content-Type", "text/csv; charset=utf-8")
+	w.Header().Set("Content-Disposition", `attachment; filename="research-export.csv"`)
+	_, _, err := s.Ops.ResearchExport(r.Context(), partner, w)
+	return err
 }
