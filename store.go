@@ -29,4 +29,5 @@ type Store struct {
 	UserState  UserStateService
 	Transfers  TransferService
 	Activities ActivityService
+	Reports    ErrorReportService
 }

@@ -24,10 +24,11 @@ type Server struct {
 	ln     net.Listener
 	server *http.Server
 
-	uiOnce   sync.Once
-	renderer *ui.Renderer
-	latency  latencies
-	uploads  sync.Map // web uploads being read: ID -> *uploadProgress
+	uiOnce      sync.Once
+	renderer    *ui.Renderer
+	latency     latencies
+	uploads     sync.Map // web uploads being read: ID -> *uploadProgress
+	reportLimit reportLimiter
 
 	// Addr is the address to listen on; ":0" picks a free port (see URL after Open).
 	Addr string
@@ -41,6 +42,7 @@ type Server struct {
 	Notices       NoticeBoard
 	Replies       ReplyDesk
 	Remember      Rememberer
+	Reports       beifen.ErrorReportService // crash and error reports from clients (clause 1.2.2b)
 	// MyTransfers returns the signed-in user's transfers to third parties (clause 3.1.1).
 	MyTransfers func(ctx context.Context) ([]*beifen.Transfer, error)
 	// SMSWebhookToken authenticates the SMS gateway's calls to /api/v1/sms/inbound; empty: the

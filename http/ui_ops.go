@@ -87,6 +87,7 @@ type uiOpsData struct {
 	Now                 time.Time
 	Severities          []string
 	Activities          []*beifen.Activity
+	Reports             []*beifen.ErrorReport
 	NewBars, ActiveBars []uiBar
 	ChartW              int
 	ThirdParties        []ThirdParty
@@ -117,6 +118,11 @@ func (s *Server) handleUIOps(w http.ResponseWriter, r *http.Request, v *ui.View)
 	}
 	if d.Activities, err = s.Ops.Activities(r.Context()); err != nil {
 		return err
+	}
+	if s.Reports != nil {
+		if d.Reports, err = s.Reports.FindErrorReports(r.Context(), time.Now().AddDate(0, 0, -7), 20); err != nil {
+			return err
+		}
 	}
 	d.NewBars, d.ChartW = bars(newByDay, len(o.Stats.Days))
 	d.ActiveBars, _ = bars(activeByDay, len(o.Stats.Days))

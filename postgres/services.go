@@ -32,5 +32,6 @@ func NewStore(db *DB) beifen.Store {
 		UserState:  NewUserStateService(db),
 		Transfers:  NewTransferService(db),
 		Activities: NewActivityService(db),
+		Reports:    NewErrorReportService(db),
 	}
 }

@@ -24,6 +24,7 @@ var WantSchema = map[string][]string{
 	"transfers":          {"at", "id", "party", "phone_hash"},
 	"activities":         {"created_at", "description", "ends_at", "id", "partner", "title"},
 	"activity_signups":   {"activity_id", "consented_at", "user_id"},
+	"error_reports":      {"app", "count", "first_seen", "kind", "last_seen", "location", "message", "signature"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
 	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},

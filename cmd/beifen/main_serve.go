@@ -144,6 +144,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.Notices = m.Support
 	m.HTTPServer.Replies = m.Support
 	m.HTTPServer.Remember = m.Backup
+	m.HTTPServer.Reports = m.Store.Reports
 	m.HTTPServer.ThirdParties = m.thirdParties
 	m.HTTPServer.MyTransfers = m.MyTransfers
 	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
