@@ -4,7 +4,9 @@ import (
 	"context"
 	"database/sql"
 	"encoding/json"
+	"fmt"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/beifen/beifen"
@@ -62,5 +64,22 @@ func TestPolicy_5a_AuditLogTamperEvident(t *testing.T) {
 	}
 	if v := verify(); v.Whole || v.Broken != log.Events[1].ID {
 		t.Fatalf("verify after tampering %+v, want broken at %d", v, log.Events[1].ID)
+	}
+	// The operator's command finds it too, names the entry and exits 1.
+	out, err := runCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir)
+	if err == nil || !strings.Contains(out, fmt.Sprintf("BROKEN at entry %d", log.Events[1].ID)) {
+		t.Fatalf("audit verify after tampering: %v %q", err, out)
+	}
+	// Put the byte back: whole again. Remove the middle entry instead: broken at the next one.
+	db.Exec(`UPDATE audit SET object = ? WHERE id = ?`, log.Events[1].Object, log.Events[1].ID)
+	if out := mustCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir); !strings.Contains(out, " 0 broken") {
+		t.Fatalf("audit verify on a whole log: %q", out)
+	}
+	if _, err := db.Exec(`DELETE FROM audit WHERE id = ?`, log.Events[1].ID); err != nil {
+		t.Fatal(err)
+	}
+	out, err = runCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir)
+	if err == nil || !strings.Contains(out, fmt.Sprintf("BROKEN at entry %d", log.Events[2].ID)) {
+		t.Fatalf("audit verify after removing an entry: %v %q", err, out)
 	}
 }

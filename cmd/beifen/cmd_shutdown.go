@@ -7,7 +7,7 @@ import (
 	"io"
 )
 
-const shutdownUsage = `Usage: beifen shutdown --data DIR [--db URL] [--days N] [--status]
+const shutdownUsage = `Usage: beifen shutdown --data DIR [--db URL] [--notice-days N] [--status]
 
 Closes the platform (clause 6.7). From now on it takes no new accounts and no new data; every
 user is texted that it is closing and that they can download their data (the privacy centre's
@@ -23,7 +23,8 @@ Options:
 func runShutdown(ctx context.Context, args []string, getenv Env, stdout, stderr io.Writer) error {
 	fs := newFlagSet("shutdown", shutdownUsage, stderr)
 	cfg := serverConfig(fs, getenv)
-	days := fs.Int("days", 30, "`days` users have to download their data")
+	days := fs.Int("notice-days", 30, "`days` users have to download their data (at least 30)")
+	fs.IntVar(days, "days", 30, "the same as --notice-days")
 	status := fs.Bool("status", false, "print the shutdown under way and change nothing")
 	if err := parse(fs, args); err != nil {
 		return err

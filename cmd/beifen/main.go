@@ -46,6 +46,7 @@ Usage:
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
   beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
   beifen hold place|lift|list --data DIR [--phone P --reason R] legal holds: keep an account from erasure
+  beifen audit verify --data DIR [--db URL]                     check every audit chain, name a broken entry
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -80,6 +81,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runShutdown(ctx, args, getenv, stdout, stderr)
 	case "hold":
 		return runHold(ctx, args, getenv, stdout, stderr)
+	case "audit":
+		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":
