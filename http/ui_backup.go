@@ -547,10 +547,14 @@ func (s *Server) handleUIRestoreZip(w http.ResponseWriter, r *http.Request, v *u
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": fmt.Sprintf("beifen-%d-%s.zip", sn.ID, sn.CreatedAt.Format("20060102-1504"))}))
-	return s.writeSnapshotZip(r, zip.NewWriter(w), sn, parts, files, "")
+	zw := zip.NewWriter(w)
+	if err := s.writeSnapshotZip(r, zw, sn, parts, files, ""); err != nil {
+		return err
+	}
+	return zw.Close()
 }
 
-// writeSnapshotZip writes the chosen parts of a snapshot into zw under prefix and closes it. Once
+// writeSnapshotZip writes the chosen parts of a snapshot into zw under prefix. Once
 // the first byte is out, an error can only cut the zip short, which its reader will notice.
 func (s *Server) writeSnapshotZip(r *http.Request, zw *zip.Writer, sn *beifen.Snapshot, parts map[string]bool, files []*beifen.File, prefix string) error {
 	ctx := r.Context()
@@ -591,7 +595,7 @@ func (s *Server) writeSnapshotZip(r *http.Request, zw *zip.Writer, sn *beifen.Sn
 			return nil
 		}
 	}
-	return zw.Close()
+	return nil
 }
 
 // uploadProgress is how far the server has read the files of one web upload.

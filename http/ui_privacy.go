@@ -246,10 +246,11 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 			return err
 		}
 	}
-	latest, _, err := s.BackupService.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1})
+	snaps, _, err := s.BackupService.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1 << 20})
 	if err != nil {
 		return err
 	}
+	latest := snaps[:min(len(snaps), 1)]
 	var files []*beifen.File
 	if len(latest) > 0 {
 		if files, err = s.BackupService.SnapshotFiles(ctx, latest[0].ID); err != nil {
@@ -286,8 +287,74 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 	if len(latest) == 0 {
 		return zw.Close()
 	}
+	// The newest backup whole, as a phone restores it; every earlier one as its exports and a
+	// list of its files, whose contents are each stored once.
 	all := map[string]bool{"contacts": true, "messages": true, "calls": true, "files": true}
-	return s.writeSnapshotZip(r, zw, latest[0], all, files, "backup/")
+	if err := s.writeSnapshotZip(r, zw, latest[0], all, files, "backup/"); err != nil {
+		return err
+	}
+	stored := map[beifen.BlobKey]bool{}
+	for _, f := range files {
+		stored[f.Hash] = true
+	}
+	exportsOnly := map[string]bool{"contacts": true, "messages": true, "calls": true}
+	for _, sn := range snaps[1:] {
+		prefix := fmt.Sprintf("history/%d-%s/", sn.ID, sn.CreatedAt.In(ui.Zone).Format("20060102-1504"))
+		if err := s.writeSnapshotZip(r, zw, sn, exportsOnly, nil, prefix); err != nil {
+			return err
+		}
+		old, err := s.BackupService.SnapshotFiles(ctx, sn.ID)
+		if err != nil {
+			return err
+		}
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + "files.json", Method: zip.Deflate, Modified: sn.CreatedAt})
+		if err != nil {
+			return err
+		}
+		type entry struct {
+			Path string `json:"path"`
+			Size int64  `json:"size"`
+			In   string `json:"in"` // where its content is in this archive
+		}
+		var list []entry
+		for _, f := range old {
+			where := "history/files/" + string(f.Hash)
+			if p := pathOf(files, f.Hash); p != "" { // the same content is in the newest backup
+				where = "backup/files/" + p
+			} else if !stored[f.Hash] {
+				rc, err := s.BackupService.OpenFile(ctx, f.Hash, 0, -1)
+				if err != nil {
+					return err
+				}
+				cw, err := zw.CreateHeader(&zip.FileHeader{Name: where, Method: zip.Store, Modified: f.ModTime})
+				if err != nil {
+					rc.Close()
+					return err
+				}
+				_, err = io.Copy(cw, rc)
+				rc.Close()
+				if err != nil {
+					return err
+				}
+				stored[f.Hash] = true
+			}
+			list = append(list, entry{Path: f.Path, Size: f.Size, In: where})
+		}
+		if err := json.NewEncoder(fw).Encode(list); err != nil {
+			return err
+		}
+	}
+	return zw.Close()
+}
+
+// pathOf is the path a content hash has among files, or "".
+func pathOf(files []*beifen.File, h beifen.BlobKey) string {
+	for _, f := range files {
+		if f.Hash == h {
+			return f.Path
+		}
+	}
+	return ""
 }
 
 type uiComplaintsData struct {

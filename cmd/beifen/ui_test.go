@@ -8,6 +8,9 @@ import (
 	"mime/multipart"
 	"net/http"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
@@ -316,4 +319,60 @@ func TestUI_UploadReportsServerProgress(t *testing.T) {
 type UploadProgress struct {
 	Percent int
 	Known   bool
+}
+
+// TestPolicy_6_3_DataExportHoldsEveryRecord: "download my data" is one zip that ordinary tools
+// open, holding the account, its consents, the newest backup whole and every earlier backup's
+// records, so that a contact since replaced is still in it; each file's content is in it once.
+func TestPolicy_6_3_DataExportHoldsEveryRecord(t *testing.T) {
+	s := MustRunMain(t, "")
+	u := s.mustUIUser(t, "13800138311")
+	photo := string(cameraJPEG(t, 64, 48))
+	if resp := u.upload(map[string]string{
+		"contacts.vcf": "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:旧联系人甲\r\nTEL:+8613900000001\r\nEND:VCARD\r\n",
+		"sms.xml":      `<?xml version='1.0' encoding='UTF-8' standalone='yes' ?><smses count="1"><sms protocol="0" address="10086" date="1700000000000" type="1" body="老短信" read="1" status="-1" locked="0" /></smses>`,
+		"IMG_1.jpg":    photo,
+	}); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("first upload: %d", resp.StatusCode)
+	}
+	if resp := u.upload(map[string]string{"contacts.vcf": "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:新联系人乙\r\nEND:VCARD\r\n"}); resp.StatusCode != http.StatusCreated {
+		t.Fatalf("second upload: %d", resp.StatusCode)
+	}
+	resp := u.get("/privacy/export.zip")
+	raw := body(resp)
+	path := filepath.Join(t.TempDir(), "my-data.zip")
+	os.WriteFile(path, []byte(raw), 0o600)
+	files := readZip(t, path)
+	var history []string
+	for name := range files {
+		if strings.HasPrefix(name, "history/") {
+			history = append(history, name)
+		}
+	}
+	old := ""
+	for _, name := range history {
+		if strings.HasSuffix(name, "/contacts.vcf") {
+			old = files[name]
+		}
+	}
+	switch {
+	case !strings.Contains(files["backup/contacts.vcf"], "新联系人乙"):
+		t.Fatal("the newest contacts are missing")
+	case !strings.Contains(old, "旧联系人甲"):
+		t.Fatalf("the replaced contact is not in the history: %v", history)
+	case !strings.Contains(files["backup/sms.xml"], "老短信") || files["backup/files/DCIM/Camera/IMG_1.jpg"] != photo:
+		t.Fatal("the messages or the photo are missing")
+	case !strings.Contains(files["consents.json"], `"purpose": "service"`) || !strings.Contains(files["account.json"], "+8613800138311"):
+		t.Fatal("the account or the consents are missing")
+	}
+	for name, content := range files {
+		if name != "backup/files/DCIM/Camera/IMG_1.jpg" && content == photo {
+			t.Fatalf("the photo is in the archive twice (%s)", name)
+		}
+	}
+	if unzip, err := exec.LookPath("unzip"); err == nil {
+		if out, err := exec.Command(unzip, "-t", path).CombinedOutput(); err != nil {
+			t.Fatalf("unzip -t: %v %s", err, out)
+		}
+	}
 }
