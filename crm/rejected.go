@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"strconv"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -80,4 +81,34 @@ func (s *Service) RejectedRows(ctx context.Context, id string, w io.Writer) erro
 			return err
 		}
 	}
+}
+
+// RejectedRowsKeep is how long an import's rejected rows stay downloadable (issue 4's retention
+// rule for them): long enough to fix and re-import, then they go.
+const RejectedRowsKeep = 30 * 24 * time.Hour
+
+// ExpireRejectedRows deletes every team's rejected-row files older than RejectedRowsKeep at now,
+// and returns how many it deleted. The hourly job runs it; running it twice does no harm.
+func (s *Service) ExpireRejectedRows(ctx context.Context, now time.Time) (int, error) {
+	var old []string
+	err := s.Blobs.List(ctx, "rejected-", func(info beifen.BlobInfo) error {
+		if info.ModTime.Before(now.Add(-RejectedRowsKeep)) {
+			old = append(old, info.Key)
+		}
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, key := range old {
+		if err := s.Blobs.Delete(ctx, key); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			return n, err
+		}
+		n++
+	}
+	if n > 0 {
+		s.Logger.InfoContext(ctx, "rejected rows expired", "files", n)
+	}
+	return n, nil
 }

@@ -245,6 +245,11 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 	if run.Expired, err = m.CRM.ApplyRetention(ctx); err != nil {
 		fail("retention", err)
 	}
+	if n, err := m.CRM.ExpireRejectedRows(ctx, time.Now()); err != nil {
+		fail("rejected rows retention", err)
+	} else {
+		run.Expired += n
+	}
 	erased, err := m.EraseDue(ctx, time.Now())
 	if err != nil {
 		fail("erase accounts", err)

@@ -3,7 +3,9 @@ package main_test
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"io/fs"
+	"net/http"
 	"net/url"
 	"path/filepath"
 	"strings"
@@ -58,5 +60,34 @@ func TestPolicy_4_2_RetentionDeletesOldRecordings(t *testing.T) {
 	b, _ = apiDo(t, "GET", s.URL+"/api/v1/audit", admin, nil, nil)
 	if !strings.Contains(string(b), `"action":"retention.delete","object":"recordings:1"`) {
 		t.Fatalf("the deletion is not in the audit log: %s", b)
+	}
+}
+
+// TestRetention_RejectedRowsGoAfter30Days: an import's rejected rows can be downloaded for 30 days;
+// then the hourly job's rule deletes them and the link reads as not found.
+func TestRetention_RejectedRowsGoAfter30Days(t *testing.T) {
+	s := MustRunMain(t, "")
+	_, admin := mustTeam(t, s, beifen.RoleAdmin, "13911116000")
+	tok := admin["BEIFEN_TOKEN"]
+	b, st := apiDo(t, "POST", s.URL+"/api/v1/leads/import", tok, strings.NewReader("张三 13912341111\n李四 12345\n"),
+		map[string]string{beifenhttp.NameHeader: "leads.txt"})
+	var res beifen.LeadImport
+	json.Unmarshal(b, &res)
+	if st != 200 || res.Rejected != 1 {
+		t.Fatalf("import: %d %s", st, b)
+	}
+	csvURL := s.URL + "/api/v1/leads/imports/" + res.ID + "/rejected.csv"
+	if b, st := apiDo(t, "GET", csvURL, tok, nil, nil); st != 200 || !strings.Contains(string(b), "12345") {
+		t.Fatalf("rejected rows: %d %s", st, b)
+	}
+	ctx := context.Background()
+	if n, err := s.CRM.ExpireRejectedRows(ctx, time.Now().Add(29*24*time.Hour)); err != nil || n != 0 {
+		t.Fatalf("expired %d before 30 days: %v", n, err)
+	}
+	if n, err := s.CRM.ExpireRejectedRows(ctx, time.Now().Add(31*24*time.Hour)); err != nil || n != 1 {
+		t.Fatalf("expired %d after 30 days: %v", n, err)
+	}
+	if _, st := apiDo(t, "GET", csvURL, tok, nil, nil); st != http.StatusNotFound {
+		t.Fatalf("rejected rows after 30 days: %d", st)
 	}
 }
