@@ -62,8 +62,9 @@ type BrowseService interface {
 	// FindConversations returns the snapshot's conversations, newest first.
 	FindConversations(ctx context.Context, snapshotID int64, page Page) ([]*Conversation, int, error)
 
-	// FindMessages returns one page of a conversation.
-	FindMessages(ctx context.Context, snapshotID int64, filter MessageFilter) ([]*Message, int, error)
+	// FindMessages returns one page of a conversation, with the conversation itself (its name
+	// and how many messages it has). Returns ENOTFOUND for no conversation with the address.
+	FindMessages(ctx context.Context, snapshotID int64, filter MessageFilter) (*Conversation, []*Message, error)
 
 	// FindContacts returns the snapshot's contacts that match, by name.
 	FindContacts(ctx context.Context, snapshotID int64, filter ContactFilter) ([]*Contact, int, error)

@@ -5,6 +5,10 @@ import (
 	"time"
 )
 
+// China is China Standard Time (UTC+8, no daylight saving): the zone working days are counted
+// in and pages show times in.
+var China = time.FixedZone("CST", 8*3600)
+
 // ComplaintDays is how many working days a complaint may wait for its answer: the app rules'
 // limit, stricter than the policy's 30 days (clause 6.5).
 const ComplaintDays = 15

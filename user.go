@@ -93,3 +93,26 @@ type UserFilter struct {
 	Offset    int
 	Limit     int
 }
+
+// EachAccount calls fn for every account that is not erased, in ID order, reading them a page
+// at a time. fn's error stops the walk.
+func EachAccount(ctx context.Context, users UserService, fn func(*User) error) error {
+	const page = 500
+	for off := 0; ; off += page {
+		list, _, err := users.FindUsers(ctx, UserFilter{Offset: off, Limit: page})
+		if err != nil {
+			return err
+		}
+		for _, u := range list {
+			if len(u.WrappedKey) == 0 { // erased: a tombstone
+				continue
+			}
+			if err := fn(u); err != nil {
+				return err
+			}
+		}
+		if len(list) < page {
+			return nil
+		}
+	}
+}

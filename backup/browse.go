@@ -284,35 +284,36 @@ func (s *Service) FindConversations(ctx context.Context, id int64, page beifen.P
 
 // FindMessages returns one page of a conversation: Offset counts back from the newest message,
 // and the page lists oldest first.
-func (s *Service) FindMessages(ctx context.Context, id int64, f beifen.MessageFilter) ([]*beifen.Message, int, error) {
+func (s *Service) FindMessages(ctx context.Context, id int64, f beifen.MessageFilter) (*beifen.Conversation, []*beifen.Message, error) {
 	a, err := s.account(ctx)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	idx, err := s.index(ctx, a, id)
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	t := idx.byAddr[beifen.NormalizeAddress(f.Address)]
 	if t == nil {
-		return nil, 0, beifen.Errorf(beifen.ENOTFOUND, "There is no conversation with this number in the snapshot.")
+		return nil, nil, beifen.Errorf(beifen.ENOTFOUND, "There is no conversation with this number in the snapshot.")
 	}
+	conv := t.conv
 	off, lim := f.Bounds()
 	end := len(t.ids) - off
 	if end <= 0 {
-		return []*beifen.Message{}, len(t.ids), nil
+		return &conv, []*beifen.Message{}, nil
 	}
 	ids := t.ids[max(end-lim, 0):end]
 	recs, err := s.Store.Records.FindRecordsByIDs(ctx, slices.Sorted(slices.Values(ids)))
 	if err != nil {
-		return nil, 0, err
+		return nil, nil, err
 	}
 	byID := make(map[int64]*beifen.Message, len(recs))
 	pool := map[string]string{}
 	for _, r := range recs {
 		m := new(beifen.Message)
 		if err := a.open(r, m, pool); err != nil {
-			return nil, 0, err
+			return nil, nil, err
 		}
 		byID[r.ID] = m
 	}
@@ -322,7 +323,7 @@ func (s *Service) FindMessages(ctx context.Context, id int64, f beifen.MessageFi
 			out = append(out, m)
 		}
 	}
-	return out, len(t.ids), nil
+	return &conv, out, nil
 }
 
 // FindContacts returns the snapshot's contacts whose name, number or e-mail contains the query,

@@ -3,7 +3,6 @@ package crm
 import (
 	"context"
 	"fmt"
-	"slices"
 	"strings"
 	"time"
 
@@ -189,6 +188,13 @@ func (s *Service) inWindow(ctx context.Context, task *beifen.Task, now time.Time
 	return nil
 }
 
+// FindTask returns a task of the team that the caller may call (any task, for a manager or an
+// admin). Returns ENOTFOUND for another team's and EFORBIDDEN for a task of other callers.
+func (s *Service) FindTask(ctx context.Context, id int64) (*beifen.Task, error) {
+	_, t, err := s.callerTask(ctx, id)
+	return t, err
+}
+
 // FindTasks returns the team's newest tasks; a staff member sees only those they may call.
 func (s *Service) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	if _, err := s.teamOf(ctx); err != nil {
@@ -204,7 +210,7 @@ func (s *Service) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	}
 	out := []*beifen.Task{}
 	for _, t := range tasks {
-		if len(t.Staff) == 0 || slices.Contains(t.Staff, u.ID) {
+		if len(t.Staff) == 0 || contains(t.Staff, u.ID) {
 			out = append(out, t)
 		}
 	}

@@ -199,7 +199,7 @@ func (s *Server) closingGate(r *http.Request) error {
 		return err
 	}
 	return beifen.Errorf(beifen.EFORBIDDEN, "The service is closing: it takes no new data. Download your data before %s.",
-		c.EraseAt.In(time.FixedZone("CST", 8*3600)).Format("2006-01-02"))
+		c.EraseAt.In(beifen.China).Format("2006-01-02"))
 }
 
 func (s *Server) handleGuardianRequest(w http.ResponseWriter, r *http.Request) {

@@ -15,6 +15,9 @@ type PolicyKeeper interface {
 	Accept(ctx context.Context, version string) error
 	// Accepted returns the versions the signed-in user accepted.
 	Accepted(ctx context.Context) ([]string, error)
+	// MustWelcome reports whether the signed-in user must see the policy first: they never
+	// accepted one, or Gate would refuse them.
+	MustWelcome(ctx context.Context) (bool, error)
 	// Gate returns an error while the signed-in user must accept a new version first.
 	Gate(ctx context.Context) error
 }

@@ -12,6 +12,7 @@ import (
 type TaskDialer interface {
 	CreateTask(ctx context.Context, req *beifen.TaskRequest) (*beifen.Task, error)
 	FindTasks(ctx context.Context) ([]*beifen.Task, error)
+	FindTask(ctx context.Context, id int64) (*beifen.Task, error)
 	FindCallbacks(ctx context.Context) ([]*beifen.Callback, error)
 	NextLead(ctx context.Context, taskID int64) (*beifen.Dispatch, error)
 	LogOutcome(ctx context.Context, taskID, leadID int64, c *beifen.CallLog) (bool, error)

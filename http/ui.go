@@ -48,15 +48,11 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 				return
 			}
 			if s.Policy != nil && r.URL.Path != "/welcome" {
-				first, err := s.firstRun(r.Context())
-				if err == nil && !first {
-					err = s.Policy.Gate(r.Context())
-				}
-				if first || beifen.ErrorCode(err) == beifen.EFORBIDDEN {
-					http.Redirect(w, r, "/welcome", http.StatusSeeOther)
-					return
-				} else if err != nil {
+				if welcome, err := s.Policy.MustWelcome(r.Context()); err != nil {
 					s.uiError(w, r, v, err)
+					return
+				} else if welcome {
+					http.Redirect(w, r, "/welcome", http.StatusSeeOther)
 					return
 				}
 			}
@@ -151,6 +147,12 @@ func (s *Server) uiError(w http.ResponseWriter, r *http.Request, v *ui.View, err
 		v.Error = v.T(v.Title)
 	}
 	s.render(w, r, ErrorStatusCode(code), "error", v)
+}
+
+// errorText is an application error as a page shows it: what kind of error, in the page's
+// language, then the service's own words.
+func errorText(v *ui.View, err error) string {
+	return v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
 }
 
 // redirectDone sends the browser to target with a flash message key.

@@ -1,7 +1,6 @@
 package http
 
 import (
-	"context"
 	"html/template"
 	"net/http"
 	"strings"
@@ -54,7 +53,7 @@ func (s *Server) handleUISendCode(w http.ResponseWriter, r *http.Request, v *ui.
 		if code := beifen.ErrorCode(err); code == beifen.EINTERNAL {
 			return err
 		}
-		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
+		v.Error = errorText(v, err)
 		// A code already sent within the last minute can still be typed in.
 		d.CodeSent = beifen.ErrorCode(err) == beifen.ETOOMANY
 		d.Masked = ui.MaskPhone(phone)
@@ -83,43 +82,22 @@ func (s *Server) uiSignedIn(w http.ResponseWriter, r *http.Request, v *ui.View, 
 		if beifen.ErrorCode(err) == beifen.EINTERNAL {
 			return err
 		}
-		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
+		v.Error = errorText(v, err)
 		v.Data = &uiSignInData{Phone: phone, Masked: ui.MaskPhone(phone), CodeSent: r.FormValue("code") != ""}
 		return s.render(w, r, ErrorStatusCode(beifen.ErrorCode(err)), "signin", v)
 	}
 	http.SetCookie(w, &http.Cookie{Name: SessionCookie, Value: tok, Path: "/", HttpOnly: true,
 		Secure: r.TLS != nil, SameSite: http.SameSiteLaxMode, MaxAge: int((30 * 24 * time.Hour).Seconds())})
-	ctx := beifen.NewContextWithUser(r.Context(), u)
 	if s.Policy != nil {
-		if err := s.Policy.Gate(ctx); err != nil {
+		if welcome, err := s.Policy.MustWelcome(beifen.NewContextWithUser(r.Context(), u)); err != nil {
+			return err
+		} else if welcome {
 			http.Redirect(w, r, "/welcome", http.StatusSeeOther)
 			return nil
 		}
 	}
-	if first, err := s.firstRun(ctx); err != nil {
-		return err
-	} else if first {
-		http.Redirect(w, r, "/welcome", http.StatusSeeOther)
-		return nil
-	}
 	http.Redirect(w, r, "/app", http.StatusSeeOther)
 	return nil
-}
-
-// firstRun reports whether the user has never accepted any policy version: the welcome page
-// shows the policy and the consent choices before anything else.
-func (s *Server) firstRun(ctx context.Context) (bool, error) {
-	if s.Policy == nil {
-		return false, nil
-	}
-	_, _, err := s.Policy.Current(ctx, ui.Chinese)
-	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
-		return false, nil
-	} else if err != nil {
-		return false, err
-	}
-	accepted, err := s.Policy.Accepted(ctx)
-	return len(accepted) == 0, err
 }
 
 func (s *Server) handleUISignOut(w http.ResponseWriter, r *http.Request) {

@@ -276,19 +276,12 @@ func (s *Server) handleUIThread(w http.ResponseWriter, r *http.Request, v *ui.Vi
 	}
 	addr := r.PathValue("addr")
 	off := offsetOf(r)
-	msgs, total, err := s.BrowseService.FindMessages(r.Context(), sn.ID, beifen.MessageFilter{Address: addr, Page: beifen.Page{Offset: off, Limit: threadPage}})
+	conv, msgs, err := s.BrowseService.FindMessages(r.Context(), sn.ID, beifen.MessageFilter{Address: addr, Page: beifen.Page{Offset: off, Limit: threadPage}})
 	if err != nil {
 		return err
 	}
-	d := &uiThreadData{Snapshot: sn, Address: addr}
-	convs, _, err := s.BrowseService.FindConversations(r.Context(), sn.ID, beifen.Page{Limit: beifen.MaxPageSize})
-	if err == nil {
-		for _, c := range convs {
-			if beifen.NormalizeAddress(c.Address) == beifen.NormalizeAddress(addr) {
-				d.Name = c.Name
-			}
-		}
-	}
+	total := conv.Count
+	d := &uiThreadData{Snapshot: sn, Address: addr, Name: conv.Name}
 	for _, m := range msgs {
 		d.Messages = append(d.Messages, messageView(m))
 	}

@@ -153,7 +153,7 @@ func (s *Server) handleUIIncidentCreate(w http.ResponseWriter, r *http.Request, 
 	if err := s.operator(v); err != nil {
 		return err
 	}
-	detected, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("detected_at"), time.FixedZone("CST", 8*3600))
+	detected, err := time.ParseInLocation("2006-01-02T15:04", r.FormValue("detected_at"), ui.Zone)
 	if err != nil {
 		return beifen.Errorf(beifen.EINVALID, "Give the time the incident was detected.")
 	}

@@ -181,7 +181,7 @@ func (s *Server) handleUIDeletionCode(w http.ResponseWriter, r *http.Request, v 
 	}
 	v.Data = d
 	if sendErr != nil { // asked again within a minute: say how long to wait
-		v.Error = v.T("error.too_many_requests") + " " + beifen.ErrorMessage(sendErr)
+		v.Error = errorText(v, sendErr)
 		return s.render(w, r, http.StatusTooManyRequests, "privacy", v)
 	}
 	d.DeletionCodeSent = true
@@ -199,7 +199,7 @@ func (s *Server) handleUIDeletion(w http.ResponseWriter, r *http.Request, v *ui.
 		}
 		d.DeletionCodeSent = true
 		v.Data = d
-		v.Error = v.T("error."+beifen.ErrorCode(err)) + " " + beifen.ErrorMessage(err)
+		v.Error = errorText(v, err)
 		return s.render(w, r, ErrorStatusCode(beifen.ErrorCode(err)), "privacy", v)
 	}
 	http.Redirect(w, r, "/privacy#deletion", http.StatusSeeOther)

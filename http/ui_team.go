@@ -27,12 +27,7 @@ func (s *Server) handleUIStaff(w http.ResponseWriter, r *http.Request, v *ui.Vie
 	if err != nil {
 		return err
 	}
-	d := &uiStaffData{}
-	for _, t := range tasks {
-		if len(t.Staff) == 0 || containsID(t.Staff, v.User.ID) || v.User.Role != beifen.RoleStaff {
-			d.Tasks = append(d.Tasks, t)
-		}
-	}
+	d := &uiStaffData{Tasks: tasks} // a staff member's own, by FindTasks
 	if v.User.Role == beifen.RoleStaff {
 		if d.Customers, _, err = s.LeadService.FindLeads(r.Context(), beifen.LeadFilter{Limit: 100}); err != nil {
 			return err
@@ -43,15 +38,6 @@ func (s *Server) handleUIStaff(w http.ResponseWriter, r *http.Request, v *ui.Vie
 	}
 	v.Data = d
 	return s.render(w, r, http.StatusOK, "staff", v)
-}
-
-func containsID(ids []int64, id int64) bool {
-	for _, x := range ids {
-		if x == id {
-			return true
-		}
-	}
-	return false
 }
 
 type uiStaffTaskData struct {
@@ -67,16 +53,7 @@ func (s *Server) staffTask(r *http.Request) (*beifen.Task, error) {
 	if err != nil {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
 	}
-	tasks, err := s.TaskService.FindTasks(r.Context())
-	if err != nil {
-		return nil, err
-	}
-	for _, t := range tasks {
-		if t.ID == id {
-			return t, nil
-		}
-	}
-	return nil, beifen.Errorf(beifen.ENOTFOUND, "Task not found.")
+	return s.TaskService.FindTask(r.Context(), id)
 }
 
 func (s *Server) handleUIStaffTask(w http.ResponseWriter, r *http.Request, v *ui.View) error {
@@ -143,7 +120,7 @@ func (s *Server) handleUIStaffOutcome(w http.ResponseWriter, r *http.Request, v 
 	if at := r.FormValue("next_follow_up"); at != "" {
 		// datetime-local has no zone: it is the caller's wall clock, taken in the team's zone
 		// by the service; here, as UTC+8 (China Standard Time), the only zone teams use today.
-		tm, err := time.ParseInLocation("2006-01-02T15:04", at, time.FixedZone("CST", 8*3600))
+		tm, err := time.ParseInLocation("2006-01-02T15:04", at, ui.Zone)
 		if err != nil {
 			return beifen.Errorf(beifen.EINVALID, "Unreadable follow-up time.")
 		}

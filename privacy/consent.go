@@ -50,18 +50,3 @@ func (s *Service) SetConsent(ctx context.Context, purpose beifen.Purpose, grante
 	}
 	return s.Store.AddConsent(ctx, c)
 }
-
-// Allowed reports whether the signed-in user's data may be processed for purpose now (clause
-// 1.8): required purposes always, the others only while consented.
-func (s *Service) Allowed(ctx context.Context, purpose beifen.Purpose) (bool, error) {
-	states, _, err := s.Consents(ctx)
-	if err != nil {
-		return false, err
-	}
-	for _, st := range states {
-		if st.Purpose == purpose {
-			return st.Granted, nil
-		}
-	}
-	return false, beifen.Errorf(beifen.EINVALID, "Unknown purpose %q.", purpose)
-}

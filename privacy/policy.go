@@ -179,3 +179,24 @@ func (s *Service) Accepted(ctx context.Context) ([]string, error) {
 	}
 	return s.Store.AcceptedPolicies(ctx, u.ID)
 }
+
+// MustWelcome reports whether the signed-in user must see the welcome page before any other:
+// a policy is published and they have accepted no version yet (the first run), or a material
+// version in effect waits for their acceptance (Gate). One read of their acceptances.
+func (s *Service) MustWelcome(ctx context.Context) (bool, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return false, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	cur, _, err := s.Current(ctx, "zh-CN")
+	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
+		return false, nil
+	} else if err != nil {
+		return false, err
+	}
+	accepted, err := s.Store.AcceptedPolicies(ctx, u.ID)
+	if err != nil {
+		return false, err
+	}
+	return len(accepted) == 0 || (cur != nil && cur.Material && !contains(accepted, cur.Version)), nil
+}

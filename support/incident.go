@@ -51,28 +51,23 @@ func (s *Service) NotifyIncident(ctx context.Context, id int64) (int, error) {
 	}
 	text := "【手机备份】安全事件通知：" + inc.Title + "。详情请登录后在“隐私中心”查看。"
 	n, failed := 0, 0
-	for off := 0; ; off += 500 {
-		users, _, err := s.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 500})
-		if err != nil {
-			return n, err
+	err = beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
+		if !inc.Affects(u) {
+			return nil
 		}
-		for _, u := range users {
-			if len(u.WrappedKey) == 0 || !inc.Affects(u) { // erased, or not concerned
-				continue
-			}
-			if err := s.OpenProfile(u); err != nil {
-				return n, err
-			}
-			if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
-				failed++
-				s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID, "err", err)
-				continue
-			}
-			n++
+		if err := s.OpenProfile(u); err != nil {
+			return err
 		}
-		if len(users) < 500 {
-			break
+		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
+			failed++
+			s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID, "err", err)
+			return nil
 		}
+		n++
+		return nil
+	})
+	if err != nil {
+		return n, err
 	}
 	now := s.Now().UTC()
 	if err := s.Store.Incidents.UpdateIncident(ctx, id, beifen.IncidentUpdate{NotifiedAt: &now, Notified: &n}); err != nil {
@@ -100,19 +95,14 @@ func (s *Service) ReportIncident(ctx context.Context, id int64) (*IncidentReport
 		return nil, err
 	}
 	affected := 0
-	for off := 0; ; off += 500 {
-		users, _, err := s.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 500})
-		if err != nil {
-			return nil, err
+	err = beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
+		if inc.Affects(u) {
+			affected++
 		}
-		for _, u := range users {
-			if len(u.WrappedKey) != 0 && inc.Affects(u) {
-				affected++
-			}
-		}
-		if len(users) < 500 {
-			break
-		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	now := s.Now().UTC()
 	if err := s.Store.Incidents.UpdateIncident(ctx, id, beifen.IncidentUpdate{ReportedAt: &now}); err != nil {

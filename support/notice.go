@@ -27,35 +27,27 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 		text += " " + beifen.OptOutLine
 	}
 	var notices []*beifen.Notice
-	for off := 0; ; off += 500 {
-		users, _, err := s.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 500})
-		if err != nil {
-			return 0, err
+	err := beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
+		if kind == "marketing" {
+			ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
+			if err != nil {
+				return err
+			}
+			if !beifen.ConsentsInForce(ledger)[beifen.PurposeMarketing] {
+				return nil
+			}
 		}
-		for _, u := range users {
-			if len(u.WrappedKey) == 0 {
-				continue // erased
-			}
-			if kind == "marketing" {
-				ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
-				if err != nil {
-					return 0, err
-				}
-				if !beifen.ConsentsInForce(ledger)[beifen.PurposeMarketing] {
-					continue
-				}
-			}
-			if err := s.OpenProfile(u); err != nil {
-				return 0, err
-			}
-			if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
-				s.Logger.WarnContext(ctx, "notice text not sent", "user_id", u.ID, "err", err)
-			}
-			notices = append(notices, &beifen.Notice{UserID: u.ID, Kind: kind, Title: title, Body: body})
+		if err := s.OpenProfile(u); err != nil {
+			return err
 		}
-		if len(users) < 500 {
-			break
+		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
+			s.Logger.WarnContext(ctx, "notice text not sent", "user_id", u.ID, "err", err)
 		}
+		notices = append(notices, &beifen.Notice{UserID: u.ID, Kind: kind, Title: title, Body: body})
+		return nil
+	})
+	if err != nil {
+		return 0, err
 	}
 	if err := s.Store.Notices.CreateNotices(ctx, notices); err != nil {
 		return 0, err

@@ -48,7 +48,7 @@ func NewService(store beifen.Store, blobs beifen.BlobStore, master *keyring.Mast
 }
 
 // China is the time zone working days are counted in.
-var China = time.FixedZone("CST", 8*3600)
+var China = beifen.China
 
 // content is what a ticket's Sealed holds.
 type content struct {

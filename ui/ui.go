@@ -14,6 +14,8 @@ import (
 	"net/url"
 	"strings"
 	"time"
+
+	"github.com/beifen/beifen"
 )
 
 //go:embed templates/*.html
@@ -33,7 +35,7 @@ func Static() fs.FS {
 
 // Zone is the time zone pages show times in: China Standard Time, where the platform's users
 // and teams are (the server's own zone is often UTC).
-var Zone = time.FixedZone("CST", 8*3600)
+var Zone = beifen.China
 
 // Renderer renders the pages.
 type Renderer struct {

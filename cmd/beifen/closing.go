@@ -86,7 +86,7 @@ func (m *Main) Shutdown(ctx context.Context, days int) (*beifen.Closing, error) 
 	text := "【手机备份】本服务将停止运营，即日起不再收集新数据。" + c.EraseAt.In(opsZone).Format("2006年1月2日") +
 		"起将删除全部数据，请在此之前登录并在“隐私中心”下载您的数据。"
 	n := 0
-	err = m.eachAccount(ctx, func(u *beifen.User) error {
+	err = beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
 		if err := m.Auth.OpenProfile(u); err != nil {
 			return err
 		}
@@ -108,27 +108,6 @@ func (m *Main) Shutdown(ctx context.Context, days int) (*beifen.Closing, error) 
 	return c, nil
 }
 
-// eachAccount calls fn for every account that is not erased.
-func (m *Main) eachAccount(ctx context.Context, fn func(*beifen.User) error) error {
-	for off := 0; ; off += 500 {
-		users, _, err := m.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 500})
-		if err != nil {
-			return err
-		}
-		for _, u := range users {
-			if len(u.WrappedKey) == 0 {
-				continue
-			}
-			if err := fn(u); err != nil {
-				return err
-			}
-		}
-		if len(users) < 500 {
-			return nil
-		}
-	}
-}
-
 // EraseAtClosing erases every account and shreds every team's key once the shutdown's notice
 // period is over at now; before then, or with no shutdown, it does nothing. It returns how many
 // accounts it erased.
@@ -138,7 +117,7 @@ func (m *Main) EraseAtClosing(ctx context.Context, now time.Time) (int, error) {
 		return 0, err
 	}
 	n := 0
-	err = m.eachAccount(ctx, func(u *beifen.User) error {
+	err = beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
 		if _, err := m.eraseAccount(ctx, u); held(err) {
 			return nil // the law keeps it; the operator erases it when the hold ends
 		} else if err != nil {

@@ -45,7 +45,7 @@ func runPolicy(ctx context.Context, args []string, getenv Env, stdout, stderr io
 		return err
 	}
 	d.Body = string(body)
-	if d.EffectiveAt, err = time.ParseInLocation("2006-01-02", *effective, time.FixedZone("CST", 8*3600)); err != nil {
+	if d.EffectiveAt, err = time.ParseInLocation("2006-01-02", *effective, beifen.China); err != nil {
 		fmt.Fprintln(stderr, "beifen policy publish: --effective must be YYYY-MM-DD")
 		return errUsage
 	}

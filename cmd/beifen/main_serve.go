@@ -299,28 +299,20 @@ func (m *Main) EraseDue(ctx context.Context, now time.Time) ([]*backup.Receipt, 
 // within beifen.MinorGrace of signing up (clause 7.1), and returns the receipts.
 func (m *Main) EraseUnconsentedMinors(ctx context.Context, now time.Time) ([]*backup.Receipt, error) {
 	var receipts []*backup.Receipt
-	for off := 0; ; off += 100 {
-		users, _, err := m.Store.Users.FindUsers(ctx, beifen.UserFilter{Offset: off, Limit: 100})
-		if err != nil {
-			return receipts, err
+	err := beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
+		if m.Auth.OpenProfile(u) != nil || !m.Auth.IsUnconsentedMinor(u) || now.Before(u.CreatedAt.Add(beifen.MinorGrace)) {
+			return nil
 		}
-		for _, u := range users {
-			if len(u.WrappedKey) == 0 || m.Auth.OpenProfile(u) != nil || !m.Auth.IsUnconsentedMinor(u) ||
-				now.Before(u.CreatedAt.Add(beifen.MinorGrace)) {
-				continue
-			}
-			r, err := m.eraseAccount(ctx, u)
-			if held(err) {
-				continue
-			} else if err != nil {
-				return receipts, err
-			}
-			receipts = append(receipts, r)
+		r, err := m.eraseAccount(ctx, u)
+		if held(err) {
+			return nil
+		} else if err != nil {
+			return err
 		}
-		if len(users) < 100 {
-			return receipts, nil
-		}
-	}
+		receipts = append(receipts, r)
+		return nil
+	})
+	return receipts, err
 }
 
 // Close stops serving and closes the storage.

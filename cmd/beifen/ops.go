@@ -14,7 +14,7 @@ import (
 // The operator console's data, gathered from the services (see beifenhttp.Operations).
 
 // opsZone is the time zone the statistics count days in.
-var opsZone = time.FixedZone("CST", 8*3600)
+var opsZone = beifen.China
 
 // opsDays is how many days of statistics the console shows.
 const opsDays = 14

@@ -234,8 +234,8 @@ func TestUI_ConsentsAPI(t *testing.T) {
 	if code, _ := put("dating", true); code != 400 {
 		t.Fatalf("unknown purpose: %d", code)
 	}
-	if ok, err := s.Privacy.Allowed(ctx, beifen.PurposeMarketing); ok || err != nil {
-		t.Fatalf("marketing allowed after withdrawal: %v %v", ok, err)
+	if states, _, err := s.Privacy.Consents(ctx); err != nil || states[1].Purpose != beifen.PurposeMarketing || states[1].Granted {
+		t.Fatalf("marketing in force after withdrawal: %+v %v", states, err)
 	}
 }
 
