@@ -54,7 +54,11 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 	if err != nil {
 		return nil, "", err
 	}
-	if err := s.recordSignIn(ctx, u, "code"); err != nil {
+	in, err := s.newSignIn(ctx, u, "code")
+	if err == nil {
+		err = s.keepSignIn(ctx, in)
+	}
+	if err != nil {
 		return nil, "", err
 	}
 	tok, err := s.issueToken(ctx, u, kind)

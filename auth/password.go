@@ -66,13 +66,17 @@ func (s *Service) SignInWithPassword(ctx context.Context, phone, password, kind 
 	if err := s.OpenProfile(u); err != nil {
 		return nil, "", err
 	}
-	if fresh, err := s.newNetwork(ctx, u); err != nil {
+	in, err := s.newSignIn(ctx, u, "password")
+	if err != nil {
 		return nil, "", err
-	} else if fresh {
+	}
+	if strange, err := s.fromStrangeNetwork(ctx, in); err != nil {
+		return nil, "", err
+	} else if strange {
 		s.Logger.InfoContext(ctx, "password sign-in from a new network refused", "user_id", u.ID)
 		return nil, "", beifen.Errorf(beifen.EFORBIDDEN, "This account has not signed in from this network before: sign in with a code texted to your phone this time.")
 	}
-	if err := s.recordSignIn(ctx, u, "password"); err != nil {
+	if err := s.keepSignIn(ctx, in); err != nil {
 		return nil, "", err
 	}
 	tok, err := s.issueToken(ctx, u, kind)

@@ -19,22 +19,9 @@ func (s *Service) networkHash(prefix string) []byte {
 	return s.Master.Server().Ident([]byte("network:" + prefix))
 }
 
-// newNetwork reports whether u has signed in before, but never from the request's network.
-func (s *Service) newNetwork(ctx context.Context, u *beifen.User) (bool, error) {
-	net := s.networkHash(beifen.ClientFromContext(ctx).Prefix)
-	if net == nil {
-		return false, nil
-	}
-	prior, err := s.Store.SignIns.FindSignIns(ctx, u.ID, 1)
-	if err != nil || len(prior) == 0 {
-		return false, err
-	}
-	known, err := s.Store.SignIns.KnownNetwork(ctx, u.ID, net)
-	return !known, err
-}
-
-// recordSignIn keeps a successful sign-in in the account's history.
-func (s *Service) recordSignIn(ctx context.Context, u *beifen.User, method string) error {
+// newSignIn describes a sign-in of u from the request's device and network, noting whether the
+// account never signed in from that network before.
+func (s *Service) newSignIn(ctx context.Context, u *beifen.User, method string) (*beifen.SignIn, error) {
 	c := beifen.ClientFromContext(ctx)
 	in := &beifen.SignIn{UserID: u.ID, At: s.Now().UTC(), Method: method, Device: c.Device, Network: s.networkHash(c.Prefix)}
 	if in.Device == "" {
@@ -43,14 +30,29 @@ func (s *Service) recordSignIn(ctx context.Context, u *beifen.User, method strin
 	if in.Network != nil {
 		known, err := s.Store.SignIns.KnownNetwork(ctx, u.ID, in.Network)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		in.NewNetwork = !known
 	}
+	return in, nil
+}
+
+// fromStrangeNetwork reports whether a sign-in comes from a network new to an account that has
+// signed in before (from elsewhere): a password alone is not enough then.
+func (s *Service) fromStrangeNetwork(ctx context.Context, in *beifen.SignIn) (bool, error) {
+	if !in.NewNetwork {
+		return false, nil
+	}
+	prior, err := s.Store.SignIns.FindSignIns(ctx, in.UserID, 1)
+	return len(prior) > 0, err
+}
+
+// keepSignIn adds a successful sign-in to the account's history.
+func (s *Service) keepSignIn(ctx context.Context, in *beifen.SignIn) error {
 	if err := s.Store.SignIns.AddSignIn(ctx, in); err != nil {
 		return err
 	}
-	s.Logger.InfoContext(ctx, "signed in", "user_id", u.ID, "method", method, "new_network", in.NewNetwork)
+	s.Logger.InfoContext(ctx, "signed in", "user_id", in.UserID, "method", in.Method, "new_network", in.NewNetwork)
 	return nil
 }
 
