@@ -46,7 +46,8 @@ Usage:
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
   beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
   beifen hold place|lift|list --data DIR [--phone P --reason R] legal holds: keep an account from erasure
-  beifen audit verify --data DIR [--db URL]                     check every audit chain, name a broken entry
+  beifen audit verify --data DIR [--db URL]                     check the audit log's chains, tree and checkpoints
+  beifen audit checkpoint --data DIR [--db URL]                 print the newest signed checkpoint and its key
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.

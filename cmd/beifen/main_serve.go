@@ -80,6 +80,7 @@ func (m *Main) Open() error {
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
+	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
