@@ -17,6 +17,7 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -219,11 +220,17 @@ func (s *Service) OpenCheckpoint(msg []byte) (*Checkpoint, error) {
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint signature: %w", err)
 	}
+	return parseCheckpoint(n.Text)
+}
+
+// parseCheckpoint reads a checkpoint's text: origin, size, root hash.
+func parseCheckpoint(text string) (*Checkpoint, error) {
 	var origin, root string
 	var c Checkpoint
-	if _, err := fmt.Sscanf(n.Text, "%s\n%d\n%s\n", &origin, &c.Size, &root); err != nil || origin != Origin {
+	if _, err := fmt.Sscanf(text, "%s\n%d\n%s\n", &origin, &c.Size, &root); err != nil || origin != Origin {
 		return nil, fmt.Errorf("checkpoint text is not a %s checkpoint", Origin)
 	}
+	var err error
 	if c.Root, err = tlog.ParseHash(root); err != nil {
 		return nil, fmt.Errorf("checkpoint root: %w", err)
 	}
@@ -292,4 +299,24 @@ func (s *Service) Events(ctx context.Context) ([]*beifen.AuditEvent, error) {
 	events := []*beifen.AuditEvent{}
 	err := s.Store.ScanAudit(ctx, ScopeOf(u), func(e *beifen.AuditEvent) error { events = append(events, e); return nil })
 	return events, err
+}
+
+// SignStatement signs a statement (a line of text such as "platform-export <sha256>") with the
+// log's key, so that whoever holds the verifier key can check it came from this server.
+func (s *Service) SignStatement(text string) ([]byte, error) {
+	return note.Sign(&note.Note{Text: text + "\n"}, s.signer)
+}
+
+// OpenStatement checks a statement signed by SignStatement against vkey, a verifier key as
+// VerifierKey returns it, and returns its text.
+func OpenStatement(msg []byte, vkey string) (string, error) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return "", fmt.Errorf("verifier key: %w", err)
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return "", fmt.Errorf("signature: %w", err)
+	}
+	return strings.TrimSuffix(n.Text, "\n"), nil
 }

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 
+	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/beifen/beifen"
@@ -219,4 +220,59 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 		}
 	}
 	return rep, nil
+}
+
+// CheckCopy checks a copy of the log taken elsewhere (a platform export): the entries with a
+// leaf, in order, must rebuild the tree that checkpoint, signed by vkey, names. It returns the
+// checkpoint's size.
+func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (int64, error) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return 0, fmt.Errorf("verifier key: %w", err)
+	}
+	n, err := note.Open(checkpoint, note.VerifierList(v))
+	if err != nil {
+		return 0, fmt.Errorf("checkpoint signature: %w", err)
+	}
+	c, err := parseCheckpoint(n.Text)
+	if err != nil {
+		return 0, err
+	}
+	var mem []tlog.Hash
+	r := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		out := make([]tlog.Hash, len(indexes))
+		for i, idx := range indexes {
+			if idx >= int64(len(mem)) {
+				return nil, fmt.Errorf("tree hash %d not rebuilt", idx)
+			}
+			out[i] = mem[idx]
+		}
+		return out, nil
+	})
+	var leaves int64
+	for _, e := range entries {
+		if e.Leaf < 0 {
+			continue
+		}
+		if e.Leaf != leaves {
+			return 0, fmt.Errorf("entry %d is at position %d, want %d: entries are missing", e.ID, e.Leaf, leaves)
+		}
+		hs, err := tlog.StoredHashes(leaves, leafData(e), r)
+		if err != nil {
+			return 0, err
+		}
+		mem = append(mem, hs...)
+		leaves++
+	}
+	if leaves < c.Size {
+		return 0, fmt.Errorf("the checkpoint was signed for %d entries but the copy holds %d", c.Size, leaves)
+	}
+	root, err := tlog.TreeHash(c.Size, r)
+	if err != nil {
+		return 0, err
+	}
+	if root != c.Root {
+		return 0, fmt.Errorf("the copy's first %d entries do not add up to the checkpoint", c.Size)
+	}
+	return c.Size, nil
 }
