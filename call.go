@@ -4,6 +4,9 @@ package beifen
 // Restore names: number, duration, date, type, presentation, ...).
 type Call struct {
 	Attrs Attrs `json:"a"`
+	// RecordID is the stored record (0 while being backed up), to name it when the user
+	// deletes it.
+	RecordID int64 `json:"record_id,omitempty"`
 }
 
 // Call types as Android's CallLog writes them. Unknown codes are kept as they are.

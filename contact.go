@@ -13,6 +13,9 @@ import (
 // A PHOTO's value is its base64 with ENCODING=b, or a URI.
 type Contact struct {
 	Props []ContactProp `json:"p"`
+	// RecordID is the stored record the card was read from (0 while being backed up), to name
+	// it when the user deletes it.
+	RecordID int64 `json:"record_id,omitempty"`
 }
 
 // ContactProp is one property of a card, such as item1.TEL;TYPE=CELL:+86 138 0013 8000.

@@ -14,6 +14,9 @@ type File struct {
 	// Chunks, in a backup manifest, lists the fragments a large export was uploaded as (see
 	// BackupService.UploadFragment); empty for a file uploaded whole.
 	Chunks []BlobRef `json:"c,omitempty"`
+
+	// RecordID is the stored record (0 in a manifest), to name it when the user deletes it.
+	RecordID int64 `json:"record_id,omitempty"`
 }
 
 // Identity returns what makes two entries the same file: its path. The same content under two

@@ -17,6 +17,9 @@ type Message struct {
 	Attrs Attrs         `json:"a"`
 	Parts []MessagePart `json:"p,omitempty"` // MMS only
 	Addrs []Attrs       `json:"d,omitempty"` // MMS only: <addr> rows (address, type, charset)
+	// RecordID is the stored record (0 while being backed up), to name it when the user
+	// deletes it.
+	RecordID int64 `json:"record_id,omitempty"`
 }
 
 // MessagePart is one part of an MMS: text, SMIL or media. Attrs never holds "data": the binary

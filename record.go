@@ -51,6 +51,36 @@ type RecordService interface {
 	// other users' records are left out.
 	FindRecordsByIDs(ctx context.Context, ids []int64) ([]*Record, error)
 
+	// DeleteRecords erases records of the context's user from every snapshot that holds them,
+	// in one transaction (a user deleting one message or contact from their whole history):
+	// the records and their presence intervals go, each snapshot that held one counts one item
+	// fewer of its kind (and, for a file, its bytes fewer), and the user's sources are
+	// forgotten, so that the next backup reads its exports again instead of naming a deleted
+	// record. Returns ENOTFOUND, and deletes nothing, if a record is not the user's.
+	DeleteRecords(ctx context.Context, dels []RecordDeletion) error
+
 	// ScanRecords calls fn for every record of the context's user, in ID order (for checks).
 	ScanRecords(ctx context.Context, fn func(*Record) error) error
+}
+
+// RecordDeletion is one record for DeleteRecords, with its kind and, for a file, its size.
+type RecordDeletion struct {
+	ID    int64
+	Kind  RecordKind
+	Bytes int64
+}
+
+// SnapshotColumn is the snapshot count a record of kind adds to: contacts, messages, calls or
+// files.
+func (k RecordKind) SnapshotColumn() string {
+	switch k {
+	case KindContact:
+		return "contacts"
+	case KindSMS, KindMMS:
+		return "messages"
+	case KindCall:
+		return "calls"
+	default:
+		return "files"
+	}
 }

@@ -50,4 +50,8 @@ type BlobEntryService interface {
 
 	// ScanBlobEntries calls fn for each of the user's blobs.
 	ScanBlobEntries(ctx context.Context, fn func(*BlobEntry) error) error
+
+	// DeleteBlobEntries forgets the user's blobs of these names (their content deleted with
+	// the last item that held it); names the user has not are ignored.
+	DeleteBlobEntries(ctx context.Context, names []string) error
 }

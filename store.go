@@ -19,6 +19,7 @@ type Store struct {
 	Audit      AuditService
 	Policies   PolicyService
 	Complaints ComplaintService
+	Rights     RightsRequestService
 	Incidents  IncidentService
 	Shares     ShareService
 	Settings   SettingService

@@ -37,6 +37,9 @@ type Service struct {
 
 	// Auditor records profile changes (may be nil in tests).
 	Auditor beifen.Auditor
+
+	// Requests records corrections and account deletions as rights requests (may be nil).
+	Requests beifen.RightsRecorder
 }
 
 var _ beifen.AuthService = (*Service)(nil)
@@ -116,6 +119,11 @@ func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.
 	}
 	if s.Auditor != nil {
 		if err := s.Auditor.Audit(ctx, "profile.update", "user:"+strconv.FormatInt(u.ID, 10)); err != nil {
+			return nil, err
+		}
+	}
+	if s.Requests != nil {
+		if err := s.Requests.Recorded(ctx, beifen.RightCorrect, "profile"); err != nil {
 			return nil, err
 		}
 	}

@@ -26,6 +26,11 @@ func (s *Service) RequestDeletion(ctx context.Context, code string) (time.Time, 
 	if _, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{EraseAfter: &at}); err != nil {
 		return time.Time{}, err
 	}
+	if s.Requests != nil && u.EraseAfter.IsZero() { // asking again keeps the first request
+		if err := s.Requests.AccountDeletionRequested(ctx); err != nil {
+			return time.Time{}, err
+		}
+	}
 	s.Logger.InfoContext(ctx, "account deletion requested", "user_id", u.ID)
 	return at, nil
 }
@@ -37,8 +42,13 @@ func (s *Service) CancelDeletion(ctx context.Context) error {
 		return beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
 	}
 	var none time.Time
-	_, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{EraseAfter: &none})
-	return err
+	if _, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{EraseAfter: &none}); err != nil {
+		return err
+	}
+	if s.Requests != nil {
+		return s.Requests.AccountDeletionEnded(ctx, u.ID, beifen.RequestCancelled)
+	}
+	return nil
 }
 
 // Anonymous returns the number hash and profile an erased account keeps: random, so the number

@@ -36,6 +36,9 @@ type Service struct {
 	// Auditor records each export of a snapshot (may be nil in tests).
 	Auditor beifen.Auditor
 
+	// Requests records deletions of items as rights requests (may be nil).
+	Requests beifen.RightsRecorder
+
 	threads  indexCache     // conversation indexes of the snapshots browsed last
 	indexing sync.WaitGroup // indexes being built after a commit
 }

@@ -43,6 +43,16 @@ func (a *account) open(r *beifen.Record, v any, names map[string]string) error {
 	if err := decodePayload(pt, v, names); err != nil {
 		return fmt.Errorf("record %d: %w", r.ID, err)
 	}
+	switch x := v.(type) {
+	case *beifen.Contact:
+		x.RecordID = r.ID
+	case *beifen.Message:
+		x.RecordID = r.ID
+	case *beifen.Call:
+		x.RecordID = r.ID
+	case *beifen.File:
+		x.RecordID = r.ID
+	}
 	return nil
 }
 

@@ -30,6 +30,9 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/me/deletion", s.requireAuth(s.handleDeletionCancel))
 	mux.HandleFunc("GET /api/v1/me/consents", s.requireAuth(s.handleConsentList))
 	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}", s.requireAuth(s.handleConsentSet))
+	mux.HandleFunc("GET /api/v1/me/requests", s.requireAuth(s.handleRequestList))
+	mux.HandleFunc("POST /api/v1/me/requests", s.requireAuth(s.handleRequestAsk))
+	mux.HandleFunc("POST /api/v1/me/items/delete", s.requireAuth(s.handleItemsDelete))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -66,6 +66,8 @@ type Server struct {
 	Policy            PolicyKeeper
 	Consents          ConsentKeeper
 	Complaints        ComplaintDesk
+	Rights            RightsDesk
+	ItemDeleter       ItemDeleter
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk

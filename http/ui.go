@@ -218,6 +218,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /privacy/profile", s.page("profile.title", false, s.handleUIProfile))
 	mux.HandleFunc("POST /privacy/remembered/clear", s.page("privacy.title", false, s.handleUIForget))
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
+	mux.HandleFunc("POST /privacy/requests", s.page("privacy.title", false, s.handleUIRequestAsk))
+	mux.HandleFunc("POST /app/items/delete", s.page("item.delete", false, s.handleUIItemDelete))
 	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
 	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))
 	mux.HandleFunc("POST /privacy/deletion", s.page("delete.title", false, s.handleUIDeletion))
@@ -235,6 +237,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 
 	mux.HandleFunc("GET /ops", s.page("ops.title", false, s.handleUIOps))
 	mux.HandleFunc("POST /ops/complaints/{id}/answer", s.page("ops.title", false, s.handleUIOpsAnswer))
+	mux.HandleFunc("POST /ops/requests/{id}/answer", s.page("ops.title", false, s.handleUIOpsRequestAnswer))
 	mux.HandleFunc("POST /ops/incidents", s.page("ops.title", false, s.handleUIIncidentCreate))
 	mux.HandleFunc("POST /ops/notices", s.page("ops.title", false, s.handleUINoticeSend))
 	mux.HandleFunc("POST /ops/announcements", s.page("ops.title", false, s.handleUIAnnounce))

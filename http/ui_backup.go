@@ -232,6 +232,7 @@ type uiThreadData struct {
 }
 
 type uiMessage struct {
+	ID     int64 // the record, to delete it
 	Body   string
 	Sent   bool
 	At     time.Time
@@ -245,7 +246,7 @@ type uiAttachment struct {
 }
 
 func messageView(m *beifen.Message) *uiMessage {
-	out := &uiMessage{Body: m.Body(), At: time.UnixMilli(m.Date())}
+	out := &uiMessage{ID: m.RecordID, Body: m.Body(), At: time.UnixMilli(m.Date())}
 	if m.Kind == beifen.MessageSMS {
 		t := m.Attrs.Value("type")
 		out.Sent = t == "2" || t == "4" || t == "5" || t == "6"
@@ -296,6 +297,7 @@ func (s *Server) handleUIThread(w http.ResponseWriter, r *http.Request, v *ui.Vi
 }
 
 type uiContact struct {
+	ID                 int64 // the record, to delete it
 	Name, Org, Initial string
 	Phones, Emails     []string
 	Photo, PhotoType   string
@@ -325,7 +327,7 @@ func (s *Server) handleUIContacts(w http.ResponseWriter, r *http.Request, v *ui.
 		return err
 	}
 	for _, c := range list {
-		cv := &uiContact{Name: c.DisplayName(), Org: strings.ReplaceAll(c.Prop("ORG"), ";", " "), Emails: c.PropValues("EMAIL")}
+		cv := &uiContact{ID: c.RecordID, Name: c.DisplayName(), Org: strings.ReplaceAll(c.Prop("ORG"), ";", " "), Emails: c.PropValues("EMAIL")}
 		for _, tel := range c.PropValues("TEL") {
 			cv.Phones = append(cv.Phones, strings.TrimPrefix(tel, "tel:"))
 		}
@@ -342,6 +344,7 @@ func (s *Server) handleUIContacts(w http.ResponseWriter, r *http.Request, v *ui.
 }
 
 type uiCall struct {
+	ID                           int64 // the record, to delete it
 	At                           time.Time
 	Number, Name, Type, Duration string
 }
@@ -375,7 +378,7 @@ func (s *Server) handleUICalls(w http.ResponseWriter, r *http.Request, v *ui.Vie
 		if !ui.HasKey("calltype." + t) {
 			t = ""
 		}
-		d.Calls = append(d.Calls, &uiCall{At: time.UnixMilli(c.Date()), Number: c.Number(), Name: c.Attrs.Value("contact_name"),
+		d.Calls = append(d.Calls, &uiCall{ID: c.RecordID, At: time.UnixMilli(c.Date()), Number: c.Number(), Name: c.Attrs.Value("contact_name"),
 			Type: t, Duration: c.Attrs.Value("duration")})
 	}
 	_, limit := f.Bounds()

@@ -21,6 +21,8 @@ type Operations interface {
 	Overview(ctx context.Context) (*OpsOverview, error)
 	// AnswerComplaint stores a reply the user sees with their complaint.
 	AnswerComplaint(ctx context.Context, id int64, reply string) error
+	// AnswerRequest closes a rights request, done or refused, with the reply the user reads.
+	AnswerRequest(ctx context.Context, id int64, status, reply string) error
 	// RecordIncident, NotifyIncident and ReportIncident keep clause 5f: an incident recorded,
 	// every affected account told, the regulator's report.
 	RecordIncident(ctx context.Context, i *beifen.Incident) error
@@ -56,6 +58,7 @@ type NoticeBoard interface {
 type OpsOverview struct {
 	Stats      *beifen.UsageStats
 	Complaints []*OpsComplaint // unanswered, the nearest deadline first
+	Requests   []*OpsRequest   // open rights requests, the nearest deadline first
 	Deletions  []*beifen.User  // accounts waiting out their cooling-off period
 	Jobs       *JobsRun        // the last run of the hourly jobs, nil before the first
 	Incidents  []*beifen.Incident
@@ -71,6 +74,13 @@ type OpsComplaint struct {
 	Soon    bool // due within a few working days
 }
 
+// OpsRequest is an open rights request and how close its deadline is.
+type OpsRequest struct {
+	*beifen.RightsRequest
+	Overdue bool
+	Soon    bool
+}
+
 // JobsRun is what one run of the hourly jobs did.
 type JobsRun struct {
 	At       time.Time
@@ -79,6 +89,7 @@ type JobsRun struct {
 	Erased   int    // accounts erased at the end of their cooling-off period
 	Minors   int    // accounts of minors erased for want of a guardian's consent
 	SignIns  int    // sign-ins past their retention, removed
+	Reminded int    // rights requests near their deadline the operators were reminded of
 	Failed   string // the jobs that failed, if any
 }
 
@@ -146,6 +157,25 @@ func (s *Server) handleUIOpsAnswer(w http.ResponseWriter, r *http.Request, v *ui
 		return err
 	}
 	redirectDone(w, r, "/ops#complaints", "flash.answered")
+	return nil
+}
+
+func (s *Server) handleUIOpsRequestAnswer(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if err := s.operator(v); err != nil {
+		return err
+	}
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		return beifen.Errorf(beifen.ENOTFOUND, "Request not found.")
+	}
+	status := beifen.RequestDone
+	if r.FormValue("refuse") != "" {
+		status = beifen.RequestRefused
+	}
+	if err := s.Ops.AnswerRequest(r.Context(), id, status, r.FormValue("reply")); err != nil {
+		return err
+	}
+	redirectDone(w, r, "/ops#requests", "flash.answered")
 	return nil
 }
 

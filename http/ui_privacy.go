@@ -48,6 +48,10 @@ type uiPrivacyData struct {
 	SignIns          []*beifen.SignIn
 	Inbox            []*beifen.Notice
 	Transfers        []*uiTransfer
+	Requests         []*beifen.RightsRequest
+	RequestKinds     []beifen.RightsKind
+	RequestDays      int
+	Now              time.Time
 }
 
 type uiTransfer struct {
@@ -106,6 +110,12 @@ func (s *Server) privacyData(ctx context.Context) (*uiPrivacyData, error) {
 			}
 			d.Transfers = append(d.Transfers, &uiTransfer{Transfer: t, Name: name})
 		}
+	}
+	if s.Rights != nil {
+		if d.Requests, err = s.Rights.MyRequests(ctx); err != nil {
+			return nil, err
+		}
+		d.RequestKinds, d.RequestDays, d.Now = beifen.AskableRights, beifen.RequestDays, time.Now()
 	}
 	if s.Notices != nil {
 		if d.Notices, err = s.Notices.Notices(ctx); err != nil {
@@ -229,6 +239,11 @@ func (s *Server) handleUIRevoke(w http.ResponseWriter, r *http.Request, v *ui.Vi
 // the account, the consent ledger, the policy versions accepted, complaints, the audit entries
 // about their data and their newest backup in the formats a phone imports.
 func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	if s.Rights != nil {
+		if err := s.Rights.Recorded(r.Context(), beifen.RightExport, "export.zip"); err != nil {
+			return err
+		}
+	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": fmt.Sprintf("beifen-my-data-%s.zip", time.Now().Format("20060102"))}))

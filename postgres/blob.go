@@ -80,3 +80,15 @@ func scanBlobEntries(ctx context.Context, q queryer, where string, args []any, f
 	}
 	return rows.Err()
 }
+
+// DeleteBlobEntries forgets the user's blobs of these names.
+func (s *BlobEntryService) DeleteBlobEntries(ctx context.Context, names []string) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	if _, err := s.db.pool.ExecContext(ctx, `DELETE FROM blobs WHERE user_id = $1 AND name = ANY($2)`, uid, names); err != nil {
+		return FormatError(err)
+	}
+	return nil
+}

@@ -18,6 +18,9 @@ type Service struct {
 	Store beifen.PolicyService
 	Now   func() time.Time
 
+	// Requests records withdrawals of consent as rights requests (may be nil).
+	Requests beifen.RightsRecorder
+
 	mu      sync.Mutex
 	cached  []*beifen.PolicyDocument
 	fetched time.Time

@@ -80,3 +80,17 @@ func scanBlobEntries(ctx context.Context, q queryer, where string, args []any, f
 	}
 	return rows.Err()
 }
+
+// DeleteBlobEntries forgets the user's blobs of these names.
+func (s *BlobEntryService) DeleteBlobEntries(ctx context.Context, names []string) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	for _, name := range names {
+		if _, err := s.db.write.ExecContext(ctx, `DELETE FROM blobs WHERE user_id = ? AND name = ?`, uid, name); err != nil {
+			return FormatError(err)
+		}
+	}
+	return nil
+}

@@ -22,6 +22,7 @@ func NewStore(db *DB) beifen.Store {
 		Audit:      NewAuditService(db),
 		Policies:   NewPolicyService(db),
 		Complaints: NewComplaintService(db),
+		Rights:     NewRightsRequestService(db),
 		Incidents:  NewIncidentService(db),
 		Shares:     NewShareService(db),
 		Settings:   NewSettingService(db),

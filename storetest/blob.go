@@ -35,5 +35,17 @@ func testBlob(t *testing.T, open func(tb testing.TB) Services) {
 		}
 		_, err := s.Blobs.FindBlobEntry(other, "abc")
 		wantError(t, err, beifen.ENOTFOUND, "Blob not found.")
+		// Another user's delete leaves it; the owner's removes it.
+		if err := s.Blobs.DeleteBlobEntries(other, []string{"abc"}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Blobs.FindBlobEntry(uctx, "abc"); err != nil {
+			t.Fatalf("another user's delete removed a blob entry: %v", err)
+		}
+		if err := s.Blobs.DeleteBlobEntries(uctx, []string{"abc", "nope"}); err != nil {
+			t.Fatal(err)
+		}
+		_, err = s.Blobs.FindBlobEntry(uctx, "abc")
+		wantError(t, err, beifen.ENOTFOUND, "Blob not found.")
 	})
 }

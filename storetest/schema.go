@@ -10,6 +10,7 @@ import (
 var WantSchema = map[string][]string{
 	"audit":              {"action", "actor_id", "at", "hash", "id", "leaf", "object", "prev", "scope"},
 	"audit_tree":         {"hash", "idx"},
+	"rights_requests":    {"closed_at", "created_at", "due_at", "id", "kind", "reminded_at", "sealed", "status", "user_id"},
 	"audit_checkpoint":   {"id", "note", "size"},
 	"blobs":              {"created_at", "name", "size", "snapshot_id", "user_id"},
 	"consents":           {"at", "granted", "id", "policy_version", "purpose", "user_id"},

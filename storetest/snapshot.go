@@ -50,6 +50,50 @@ func mustSnapshot(tb testing.TB, ctx context.Context, s Services, ids ...[]int64
 
 func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 	ctx := context.Background()
+	t.Run("DeleteRecords", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		a := mustRecords(t, uctx, s, beifen.KindSMS, "a", 3)
+		f := mustRecords(t, uctx, s, beifen.KindFile, "f", 1)
+		s1 := mustSnapshot(t, uctx, s, a, f)
+		s2 := mustSnapshot(t, uctx, s, a[1:], f)
+		s3 := mustSnapshot(t, uctx, s, a[2:])
+		if err := s.Sources.PutSources(uctx, []*beifen.Source{{Hash: []byte("h"), Records: []byte("list")}}); err != nil {
+			t.Fatal(err)
+		}
+		// Another user cannot delete them, and a wrong kind deletes nothing either.
+		_, other := MustCreateUser(t, ctx, s)
+		if err := s.Records.DeleteRecords(other, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}}); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			t.Fatalf("another user's delete: %v", err)
+		}
+		err := s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: a[2], Kind: beifen.KindCall}})
+		if beifen.ErrorCode(err) != beifen.ENOTFOUND || len(snapshotIDs(t, uctx, s, s2.ID, beifen.KindSMS)) != 2 {
+			t.Fatalf("delete with a wrong kind: %v", err)
+		}
+		err = s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: f[0], Kind: beifen.KindFile, Bytes: 100}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tt := range []struct {
+			snap     *beifen.Snapshot
+			want     []int64
+			files    int
+			messages int
+		}{{s1, []int64{a[0], a[2]}, 0, 2}, {s2, []int64{a[2]}, 0, 1}, {s3, []int64{a[2]}, 0, 1}} {
+			got := snapshotIDs(t, uctx, s, tt.snap.ID, beifen.KindSMS)
+			sn, err := s.Snapshots.FindSnapshotByID(uctx, tt.snap.ID)
+			if err != nil || !slices.Equal(got, tt.want) || len(snapshotIDs(t, uctx, s, tt.snap.ID, beifen.KindFile)) != tt.files ||
+				sn.Messages != tt.messages || sn.Files != tt.files {
+				t.Fatalf("snapshot %d after delete: IDs=%v, %+v, %v; want %v", tt.snap.ID, got, sn, err, tt.want)
+			}
+		}
+		if recs, err := s.Records.FindRecordsByIDs(uctx, []int64{a[1], f[0]}); err != nil || len(recs) != 0 {
+			t.Fatalf("deleted records still found: %d, %v", len(recs), err)
+		}
+		if _, err := s.Sources.FindSource(uctx, []byte("h")); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			t.Fatalf("sources kept after a delete: %v", err)
+		}
+	})
 	t.Run("History", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)

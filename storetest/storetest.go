@@ -43,6 +43,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
 	t.Run("Complaint", func(t *testing.T) { testComplaint(t, open) })
+	t.Run("Rights", func(t *testing.T) { testRights(t, open) })
 	t.Run("Incident", func(t *testing.T) { testIncident(t, open) })
 	t.Run("Share", func(t *testing.T) { testShare(t, open) })
 	t.Run("Setting", func(t *testing.T) { testSetting(t, open) })

@@ -30,6 +30,8 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"signin_method.": {"code", "password"},
 		"notice.":        {"service", "marketing"},
 		"severity.":      {"general", "larger", "major", "especially-major"},
+		"right.":         {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
+		"request.":       {"open", "done", "refused", "cancelled"},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

@@ -24,7 +24,11 @@ func (m *Main) eraseAccount(ctx context.Context, u *beifen.User) (*backup.Receip
 		return nil, beifen.Errorf(beifen.EFORBIDDEN, "Account %d is under a legal hold: it cannot be erased until the hold is lifted.", u.ID)
 	}
 	ph, sealed := m.Auth.Anonymous()
-	return m.Backup.EraseAccount(ctx, u, ph, sealed)
+	r, err := m.Backup.EraseAccount(ctx, u, ph, sealed)
+	if err != nil {
+		return nil, err
+	}
+	return r, m.Support.AccountDeletionEnded(ctx, u.ID, beifen.RequestDone)
 }
 
 // held reports whether err is eraseAccount's refusal for a held account: the erasing jobs skip

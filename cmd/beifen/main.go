@@ -44,6 +44,7 @@ Usage:
   beifen gc         --data DIR [--db URL] [--grace 72h]          remove what unfinished backups left
   beifen policy publish --data DIR --version V --lang L --title T --file F --effective DATE [--material]
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
+  beifen request open|overdue|answer --data DIR [--id ID --reply TEXT]  users' rights requests, 15 working days
   beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
   beifen hold place|lift|list --data DIR [--phone P --reason R] legal holds: keep an account from erasure
   beifen audit verify --data DIR [--db URL]                     check the audit log's chains, tree and checkpoints
@@ -87,6 +88,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runAudit(ctx, args, getenv, stdout, stderr)
 	case "transfer":
 		return runTransfer(ctx, args, getenv, stdout, stderr)
+	case "request":
+		return runRequest(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -88,6 +88,7 @@ func (m *Main) Open() error {
 	m.Auth.Closed = m.isClosing
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
+	m.Auth.Requests, m.Privacy.Requests, m.Backup.Requests = m.Support, m.Support, m.Support
 	m.CRM = crm.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.CRM.PhoneHash = m.Auth.PhoneHash
 	m.CRM.SMS = m.Auth.SMS
@@ -182,6 +183,8 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.Policy = m.Privacy
 	h.Consents = m.Privacy
 	h.Complaints = m.Support
+	h.Rights = m.Support
+	h.ItemDeleter = m.Backup
 	h.ProfileEditor = m.Auth
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
@@ -274,6 +277,9 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 		fail("erase at shutdown", err)
 	} else {
 		run.Erased += n
+	}
+	if run.Reminded, err = m.Support.RemindRequests(ctx, time.Now(), m.Config.Operators); err != nil {
+		fail("remind rights requests", err)
 	}
 	if err := m.sweepTemp(); err != nil {
 		fail("sweep temporary files", err)

@@ -58,6 +58,15 @@ func (m *Main) Overview(ctx context.Context) (*beifenhttp.OpsOverview, error) {
 		o.Complaints = append(o.Complaints, &beifenhttp.OpsComplaint{Complaint: c, Overdue: c.DueAt.Before(now), Soon: c.DueAt.Before(soon)})
 	}
 	sort.SliceStable(o.Complaints, func(i, j int) bool { return o.Complaints[i].DueAt.Before(o.Complaints[j].DueAt) })
+	requests, err := m.Support.OpenRequests(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range requests { // by deadline already
+		if r.Kind != beifen.RightClose { // those end with their cooling-off, listed below
+			o.Requests = append(o.Requests, &beifenhttp.OpsRequest{RightsRequest: r, Overdue: r.DueAt.Before(now), Soon: r.DueAt.Before(soon)})
+		}
+	}
 	far := now.AddDate(100, 0, 0)
 	if o.Deletions, _, err = m.Store.Users.FindUsers(ctx, beifen.UserFilter{EraseDue: &far}); err != nil {
 		return nil, err
@@ -133,4 +142,9 @@ func (m *Main) Announce(ctx context.Context, userID int64, text string) (*beifen
 // Announcements returns the public announcements, newest first.
 func (m *Main) Announcements(ctx context.Context) ([]*beifen.Announcement, error) {
 	return m.Store.Announces.FindAnnouncements(ctx, 100)
+}
+
+// AnswerRequest closes a rights request with the operator's reply.
+func (m *Main) AnswerRequest(ctx context.Context, id int64, status, reply string) error {
+	return m.Support.AnswerRequest(ctx, id, status, reply)
 }

@@ -1,0 +1,165 @@
+package backup
+
+import (
+	"context"
+	"fmt"
+	"slices"
+
+	"github.com/beifen/beifen"
+)
+
+// DeleteItems erases items (contacts, messages, calls, files, by their record IDs as the browse
+// pages give them) from every snapshot of the signed-in user's history, at once: a user's right
+// to delete specific data (clause 6.3), not only their whole account. A file's content and an
+// MMS's attachments are deleted with the last item that holds them, and every snapshot's
+// conversation index is dropped (it is rebuilt when next read), so no name or snippet of a
+// deleted message is left. IDs of other users' items read as not found, and nothing is deleted.
+func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteReceipt, error) {
+	a, err := s.account(ctx)
+	if err != nil {
+		return nil, err
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	if len(ids) == 0 {
+		return nil, beifen.Errorf(beifen.EINVALID, "Choose the items to delete.")
+	}
+	if len(ids) > 1000 {
+		return nil, beifen.Errorf(beifen.EINVALID, "Delete at most 1000 items at a time.")
+	}
+	recs, err := s.Store.Records.FindRecordsByIDs(ctx, ids)
+	if err != nil {
+		return nil, err
+	}
+	if len(recs) != len(ids) {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Item not found.")
+	}
+	// Every version of each item goes: a contact edited over the years, a photo backed up
+	// again with another date, are one item with one identity.
+	idents := map[string]bool{}
+	for _, r := range recs {
+		idents[string(r.Kind)+"\x00"+string(r.Ident)] = true
+	}
+	recs = recs[:0]
+	err = s.Store.Records.ScanRecords(ctx, func(r *beifen.Record) error {
+		if idents[string(r.Kind)+"\x00"+string(r.Ident)] {
+			c := *r
+			c.Payload = slices.Clone(r.Payload)
+			recs = append(recs, &c)
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	}
+	ids = ids[:0]
+	for _, r := range recs {
+		ids = append(ids, r.ID)
+	}
+	names := map[string]string{}
+	gone := map[beifen.BlobKey]bool{} // contents the deleted items held
+	dels := make([]beifen.RecordDeletion, 0, len(recs))
+	for _, r := range recs {
+		d := beifen.RecordDeletion{ID: r.ID, Kind: r.Kind}
+		for _, k := range blobsOf(a, r, names, &d) {
+			gone[k] = true
+		}
+		dels = append(dels, d)
+	}
+	snaps, _, err := s.Store.Snapshots.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1 << 30})
+	if err != nil {
+		return nil, err
+	}
+	rc := &beifen.DeleteReceipt{Items: len(dels)}
+	held := map[int64]bool{}
+	for _, sn := range snaps {
+		refs, err := s.Store.Snapshots.SnapshotRefs(ctx, sn.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, ref := range refs {
+			if _, ok := slices.BinarySearch(ids, ref.ID); ok {
+				held[sn.ID] = true
+				break
+			}
+		}
+	}
+	rc.Snapshots = len(held)
+
+	s.WaitIndexing() // an index being built now may name the items
+	if err := s.Store.Records.DeleteRecords(ctx, dels); err != nil {
+		return nil, err
+	}
+	// Contents still held by another item (the same photo under two names) stay.
+	if len(gone) > 0 {
+		err := s.Store.Records.ScanRecords(ctx, func(r *beifen.Record) error {
+			if r.Kind == beifen.KindFile || r.Kind == beifen.KindMMS {
+				for _, k := range blobsOf(a, r, names, nil) {
+					delete(gone, k)
+				}
+			}
+			return nil
+		})
+		if err != nil {
+			return nil, err
+		}
+	}
+	var entries []string
+	for k := range gone {
+		name := a.blobName(k)
+		for _, n := range []string{name, thumbName(name)} {
+			if err := s.Blobs.Delete(ctx, n); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+				return nil, err
+			}
+		}
+		entries = append(entries, name)
+		rc.Blobs++
+	}
+	if err := s.Store.Blobs.DeleteBlobEntries(ctx, entries); err != nil {
+		return nil, err
+	}
+	s.threads.forget(a.id)
+	for _, sn := range snaps {
+		if err := s.Blobs.Delete(ctx, a.indexName(sn.ID)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			return nil, err
+		}
+	}
+	if err := s.audit(ctx, "items.delete", fmt.Sprintf("records:%d", len(dels))); err != nil {
+		return nil, err
+	}
+	if s.Requests != nil {
+		if err := s.Requests.Recorded(ctx, beifen.RightDelete, fmt.Sprintf("%d items", len(dels))); err != nil {
+			return nil, err
+		}
+	}
+	s.Logger.InfoContext(ctx, "items deleted", "user_id", a.id, "items", rc.Items, "snapshots", rc.Snapshots, "blobs", rc.Blobs)
+	return rc, nil
+}
+
+// blobsOf returns the stored contents a record holds (a file's, an MMS's attachments) and, when
+// d is not nil, sets the bytes it counts for. A record that cannot be opened holds none.
+func blobsOf(a *account, r *beifen.Record, names map[string]string, d *beifen.RecordDeletion) []beifen.BlobKey {
+	switch r.Kind {
+	case beifen.KindFile:
+		var f beifen.File
+		if a.open(r, &f, names) != nil {
+			return nil
+		}
+		if d != nil {
+			d.Bytes = f.Size
+		}
+		return []beifen.BlobKey{f.Hash}
+	case beifen.KindMMS:
+		var m beifen.Message
+		if a.open(r, &m, names) != nil {
+			return nil
+		}
+		var keys []beifen.BlobKey
+		for _, p := range m.Parts {
+			if p.Blob != nil {
+				keys = append(keys, p.Blob.Key)
+			}
+		}
+		return keys
+	}
+	return nil
+}
