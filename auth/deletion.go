@@ -1,6 +1,7 @@
 package auth
 
 import (
+	"bytes"
 	"context"
 	"time"
 
@@ -18,6 +19,9 @@ func (s *Service) RequestDeletion(ctx context.Context, code string) (time.Time, 
 	u := beifen.UserFromContext(ctx)
 	if u == nil {
 		return time.Time{}, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	if err := s.knownDevice(ctx, u); err != nil {
+		return time.Time{}, err
 	}
 	if err := s.checkCode(ctx, u.Phone, code); err != nil {
 		return time.Time{}, err
@@ -55,4 +59,41 @@ func (s *Service) CancelDeletion(ctx context.Context) error {
 // can sign up again as a new account and nothing links the tombstone to the person.
 func (s *Service) Anonymous() (phoneHash, sealed []byte) {
 	return s.PhoneHash("erased:" + newCode() + newCode() + newCode()), s.sealProfile("", "")
+}
+
+// KnownDeviceAge is how long ago a device must have signed in to an account to count as known
+// for deleting it.
+const KnownDeviceAge = 24 * time.Hour
+
+// knownDevice checks that a deletion comes from a device the account has used before (clause
+// 6.4: verify identity, security and device), beside the texted code: someone who took over the
+// number and signed in on their own phone a moment ago cannot delete the account at once. A
+// device is known when a sign-in from the same device family, and the same network when it is
+// known, happened at least KnownDeviceAge ago or was the sign-up itself. An account that never
+// signed in (made by an operator with its API token) has no other device than that token.
+func (s *Service) knownDevice(ctx context.Context, u *beifen.User) error {
+	history, err := s.Store.SignIns.FindSignIns(ctx, u.ID, 200)
+	if err != nil || len(history) == 0 {
+		return err
+	}
+	c := beifen.ClientFromContext(ctx)
+	device, network := c.Device, s.networkHash(c.Prefix)
+	if device == "" {
+		device = "unknown"
+	}
+	now := s.Now()
+	var signUp *beifen.SignIn // the account's first sign-in, if the history goes back that far
+	if first := history[len(history)-1]; first.At.Sub(u.CreatedAt) < 10*time.Minute {
+		signUp = first
+	}
+	for _, in := range history {
+		if in.Device != device || (network != nil && in.Network != nil && !bytes.Equal(in.Network, network)) {
+			continue
+		}
+		if now.Sub(in.At) >= KnownDeviceAge || in == signUp {
+			return nil
+		}
+	}
+	s.Logger.InfoContext(ctx, "account deletion from an unknown device refused", "user_id", u.ID)
+	return beifen.Errorf(beifen.EFORBIDDEN, "For your safety, ask for deletion from a phone or computer you have used with this account before (at least a day ago).")
 }

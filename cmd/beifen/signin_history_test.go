@@ -95,3 +95,70 @@ func TestPolicy_1_2_2c_SignInChecks(t *testing.T) {
 		t.Fatalf("after five wrong passwords: %d %s", st, b)
 	}
 }
+
+// TestPolicy_6_4_DeletionNeedsAKnownDevice: besides a fresh texted code, an account can only be
+// deleted from a device it has used before: someone who took over the number and signed in on
+// their own phone a moment ago is refused, while the owner's phone it signed up on, or any
+// device a day after its first sign-in, may. The request is recorded, and cancelled with the
+// deletion.
+func TestPolicy_6_4_DeletionNeedsAKnownDevice(t *testing.T) {
+	s := MustRunMainConfig(t, "", func(c *main.Config) { c.TrustProxy = true })
+	texts := &smsRecorder{}
+	s.Auth.SMS, s.Support.SMS = texts, texts
+	var skew time.Duration
+	s.Auth.Now = func() time.Time { return time.Now().Add(skew) }
+	phone := "13800138095"
+	ownerPhone := map[string]string{"X-Forwarded-For": "203.0.113.7", "User-Agent": "Mozilla/5.0 (Linux; Android 14) AppleWebKit/537.36 Chrome/131.0 Mobile Safari/537.36"}
+	stranger := map[string]string{"X-Forwarded-For": "198.51.100.20", "User-Agent": "Mozilla/5.0 (iPhone; CPU iPhone OS 17_0 like Mac OS X) AppleWebKit/605.1.15 Version/17.0 Mobile/15E148 Safari/604.1"}
+	code := func(from map[string]string) string {
+		t.Helper()
+		skew += time.Minute + time.Second
+		apiDo(t, "POST", s.URL+"/api/v1/auth/code", "", strings.NewReader(`{"phone":"`+phone+`"}`), from)
+		list := texts.texts()
+		last := list[len(list)-1]
+		return last[strings.Index(last, "验证码 ")+len("验证码 "):][:6]
+	}
+	signIn := func(from map[string]string) string {
+		t.Helper()
+		b, st := apiDo(t, "POST", s.URL+"/api/v1/auth/signin", "", strings.NewReader(`{"phone":"`+phone+`","code":"`+code(from)+`"}`), from)
+		var resp struct{ Token string }
+		if json.Unmarshal(b, &resp); st != 200 || resp.Token == "" {
+			t.Fatalf("sign in: %d %s", st, b)
+		}
+		return resp.Token
+	}
+	deleteFrom := func(tok string, from map[string]string) (int, string) {
+		t.Helper()
+		c := code(from)
+		b, st := apiDo(t, "POST", s.URL+"/api/v1/me/deletion", tok, strings.NewReader(`{"code":"`+c+`"}`), from)
+		return st, string(b)
+	}
+	owner := signIn(ownerPhone) // signs up on their phone
+	for _, tok := range []string{owner} {
+		if _, st := apiDo(t, "POST", s.URL+"/api/v1/me/policy", tok, strings.NewReader(`{"version":"1"}`), ownerPhone); st >= 300 {
+			t.Fatalf("accept policy: %d", st)
+		}
+	}
+	thief := signIn(stranger) // the number taken over, on another phone
+	if st, b := deleteFrom(thief, stranger); st != http.StatusForbidden || !strings.Contains(b, "a phone or computer you have used with this account before") {
+		t.Fatalf("deletion from a device new to the account: %d %s", st, b)
+	}
+	if st, b := deleteFrom(owner, ownerPhone); st != http.StatusAccepted {
+		t.Fatalf("deletion from the phone it signed up on: %d %s", st, b)
+	}
+	if _, st := apiDo(t, "DELETE", s.URL+"/api/v1/me/deletion", owner, nil, ownerPhone); st >= 300 {
+		t.Fatalf("cancel: %d", st)
+	}
+	var rr struct {
+		Requests []struct{ Kind, Status string }
+	}
+	b, _ := apiDo(t, "GET", s.URL+"/api/v1/me/requests", owner, nil, ownerPhone)
+	if json.Unmarshal(b, &rr); len(rr.Requests) != 1 || rr.Requests[0].Kind != "close" || rr.Requests[0].Status != "cancelled" {
+		t.Fatalf("requests after a cancelled deletion: %s", b)
+	}
+	// A day after its sign-in, the other phone is a known device.
+	skew += 25 * time.Hour
+	if st, b := deleteFrom(thief, stranger); st != http.StatusAccepted {
+		t.Fatalf("deletion from a device known for a day: %d %s", st, b)
+	}
+}
