@@ -150,6 +150,9 @@ func TestVersion_MatchesRoot(t *testing.T) {
 			t.Fatalf("%d: WrappedKeyVersion=%d, want %d", i, got, want)
 		}
 	}
+	if keyring.ScopeAccount != beifen.KeyOwnerAccount || keyring.ScopeTeam != beifen.KeyOwnerTeam {
+		t.Fatal("keyring's scopes and the root's key owners differ")
+	}
 	if v := keyring.Version(keys[3]); v != 3 {
 		t.Fatalf("Version=%d, want 3", v)
 	}
