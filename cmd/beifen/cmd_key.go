@@ -6,8 +6,8 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"slices"
+	"strconv"
 
 	"github.com/beifen/beifen"
 )
@@ -101,7 +101,7 @@ func runKey(ctx context.Context, args []string, getenv Env, stdout, stderr io.Wr
 // that was just made would rewrap nothing and hide a wrong --data or BEIFEN_MASTER_KEY_FILE.
 func openKeys(cfg *Config, stderr io.Writer) (*Main, error) {
 	if _, err := os.Stat(cfg.masterKeyPath()); errors.Is(err, os.ErrNotExist) {
-		return nil, beifen.Errorf(beifen.EINVALID, "No master key file %s: check --data or BEIFEN_MASTER_KEY_FILE.", filepath.Base(cfg.masterKeyPath()))
+		return nil, beifen.Errorf(beifen.EINVALID, "No master key file %s: check --data or BEIFEN_MASTER_KEY_FILE.", cfg.masterKeyPath())
 	}
 	return openQuiet(cfg, stderr)
 }
@@ -154,6 +154,9 @@ func keyRotate(ctx context.Context, m *Main, batch int, stdout, stderr io.Writer
 		}
 		left = keysBelow(counts, v)
 		fmt.Fprintf(stdout, "added master key version %d; back the key file up again\n", v)
+		if err := m.Audit.AuditPlatform(ctx, "key.rotate", "master:"+strconv.Itoa(v)); err != nil {
+			return err
+		}
 	}
 	prog := newCountProgress(stderr, "rewrapping", int64(left))
 	done, err := m.RewrapKeys(ctx, batch, func() { prog.Add(1) })
@@ -189,6 +192,9 @@ func keyRetire(ctx context.Context, m *Main, version int, stdout io.Writer) erro
 		return beifen.Errorf(beifen.ECONFLICT, "%d data keys have no recorded version: run beifen key rotate first.", n)
 	}
 	if err := m.Master.RemoveVersion(version); err != nil {
+		return err
+	}
+	if err := m.Audit.AuditPlatform(ctx, "key.retire", "master:"+strconv.Itoa(version)); err != nil {
 		return err
 	}
 	fmt.Fprintf(stdout, "retired master key version %d; back the key file up again\n", version)

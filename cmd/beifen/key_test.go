@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -101,6 +102,17 @@ func TestKeyRotation_WhileServingThenRetire(t *testing.T) {
 	}
 	if out := mustCLI(t, nil, "audit", "verify", "--data", dir); !strings.Contains(out, " 0 broken") {
 		t.Fatalf("audit verify after rotation: %q", out)
+	}
+	events, err := s.Audit.PlatformEvents(context.Background())
+	var actions []string
+	for _, e := range events {
+		actions = append(actions, e.Action+" "+e.Object)
+	}
+	if err != nil || !slices.Contains(actions, "key.rotate master:2") || !slices.Contains(actions, "key.retire master:1") {
+		t.Fatalf("platform audit log %v, %v; want the rotation and the retirement", actions, err)
+	}
+	if _, _, err := runCLIErr(nil, "key", "status", "--data", t.TempDir()); beifen.ErrorCode(err) != beifen.EINVALID {
+		t.Fatalf("key status without a key file: %v, want EINVALID", err)
 	}
 }
 
