@@ -5,6 +5,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"sync"
@@ -186,4 +188,27 @@ func TestKeyRetire_RefusedWhileKeysRemain(t *testing.T) {
 	if _, stderr, err := runCLIErr(nil, "key", "retire", "--data", dir); err == nil || !strings.Contains(stderr, "Usage: beifen key retire") {
 		t.Fatalf("retire without --version: %v, stderr %q", err, stderr)
 	}
+}
+
+// TestKeyRotation_Postgres: a rotation on PostgreSQL, with the key file outside the data folder
+// (skipped without BEIFEN_TEST_POSTGRES_DSN).
+func TestKeyRotation_Postgres(t *testing.T) {
+	dsn := os.Getenv("BEIFEN_TEST_POSTGRES_DSN")
+	if dsn == "" {
+		t.Skip("BEIFEN_TEST_POSTGRES_DSN not set")
+	}
+	dsn = withSchema(t, dsn)
+	key := filepath.Join(t.TempDir(), "master.key")
+	s := mustRunOn(t, dsn, key)
+	env := clientEnv(s, s.MustCreateUser(t, "13800138000", ""))
+	phone := mustGenerate(t, 15)
+	mustBackup(t, env, phone)
+	cli := map[string]string{"BEIFEN_MASTER_KEY_FILE": key}
+	if out := mustCLI(t, cli, "key", "rotate", "--data", t.TempDir(), "--db", dsn); !strings.Contains(out, "rewrapped 1 data keys under version 2") {
+		t.Fatalf("key rotate:\n%s", out)
+	}
+	s.MustCreateUser(t, "13900139000", "")
+	wantKeyVersions(t, s, 2)
+	mustCLI(t, cli, "key", "retire", "--data", t.TempDir(), "--db", dsn, "--version", "1")
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, phone, false))
 }
