@@ -102,7 +102,7 @@ func TestKeyRotation_WhileServingThenRetire(t *testing.T) {
 	if _, err := s.Store.Users.FindUserByPhoneHash(context.Background(), s.Auth.PhoneHash("+8613800138000")); err != nil {
 		t.Fatalf("look-up by phone hash after rotation: %v", err)
 	}
-	if out := mustCLI(t, nil, "audit", "verify", "--data", dir); !strings.Contains(out, " 0 broken") {
+	if out := mustCLI(t, nil, "audit", "verify", "--data", dir); !strings.Contains(out, " 0 problems") {
 		t.Fatalf("audit verify after rotation: %q", out)
 	}
 	events, err := s.Audit.PlatformEvents(context.Background())
