@@ -119,8 +119,9 @@ func newMaster(path string, f *keyFile) (*Master, error) {
 }
 
 // Server returns the keys of the server itself: they hash phone numbers and networks for
-// look-ups, chain the audit log and seal account profiles. They derive from the key file's
-// server secret, which no rotation changes: new server keys would orphan every stored hash.
+// look-ups, chain the audit log and sign its checkpoints, and seal account profiles. They derive
+// from the key file's server secret, which no rotation changes: new server keys would orphan
+// every stored hash and break the audit chain.
 func (m *Master) Server() *Account { return m.server }
 
 // Newest returns the version that wraps new data keys.
