@@ -41,7 +41,8 @@ chain do not depend on the master key version and stay valid.
 Safe while "beifen serve" runs on the same data folder or database: the server reads the key
 file again when it meets a key of a version it does not know, and before it wraps a new key, so
 new accounts and teams get the new version. With several servers, all must read the same key
-file (BEIFEN_MASTER_KEY_FILE on shared storage, or copied to each before a rotation).
+file (BEIFEN_MASTER_KEY_FILE on shared storage): a server whose own copy lacks the new version
+cannot open the keys rewrapped under it.
 
 Interrupted, run it again: while keys remain under older versions it goes on with the newest
 version instead of adding another. Older versions stay in the key file, so database backups
