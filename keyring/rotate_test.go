@@ -157,3 +157,37 @@ func TestVersion_MatchesRoot(t *testing.T) {
 		t.Fatalf("Version=%d, want 3", v)
 	}
 }
+
+func TestKeyFile_Parse(t *testing.T) {
+	k := func(b byte) string { return base64.StdEncoding.EncodeToString(bytes.Repeat([]byte{b}, 32)) }
+	tests := []struct {
+		name     string
+		in       string
+		versions int // 0: refused
+	}{
+		{"one line", k(1) + "\n", 1},
+		{"versions", "# c\nserver " + k(9) + "\n1 " + k(1) + "\n2 " + k(2) + "\n", 2},
+		{"version 1 retired", "server " + k(9) + "\n3 " + k(3) + "\n", 1},
+		{"no server secret, no version 1", "2 " + k(2) + "\n", 0},
+		{"repeated version", "1 " + k(1) + "\n1 " + k(2) + "\n", 0},
+		{"short key", "1 " + base64.StdEncoding.EncodeToString([]byte("short")) + "\n", 0},
+		{"bad version", "x " + k(1) + "\n", 0},
+		{"empty", "# nothing\n", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			path := filepath.Join(t.TempDir(), "master.key")
+			os.WriteFile(path, []byte(tt.in), 0o600)
+			m, err := keyring.LoadOrCreateMaster(path)
+			if tt.versions == 0 {
+				if err == nil {
+					t.Fatalf("accepted %q", tt.in)
+				}
+				return
+			}
+			if err != nil || len(m.Versions()) != tt.versions {
+				t.Fatalf("LoadOrCreateMaster=%v, %v; want %d versions", m, err, tt.versions)
+			}
+		})
+	}
+}
