@@ -212,3 +212,16 @@ func TestKeyRotation_Postgres(t *testing.T) {
 	mustCLI(t, cli, "key", "retire", "--data", t.TempDir(), "--db", dsn, "--version", "1")
 	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, phone, false))
 }
+
+// TestKey_Usage: each key command explains itself and its exit status.
+func TestKey_Usage(t *testing.T) {
+	for _, cmd := range []string{"status", "rotate", "retire"} {
+		_, stderr, err := runCLIErr(nil, "key", cmd, "-h")
+		if err == nil || !strings.Contains(stderr, "Usage: beifen key "+cmd) || !strings.Contains(stderr, "EXIT STATUS:") {
+			t.Fatalf("key %s -h: %v\n%s", cmd, err, stderr)
+		}
+	}
+	if _, stderr, err := runCLIErr(nil, "key"); err == nil || !strings.Contains(stderr, "beifen key rotate") {
+		t.Fatalf("key: %v\n%s", err, stderr)
+	}
+}
