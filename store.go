@@ -31,4 +31,5 @@ type Store struct {
 	Transfers  TransferService
 	Activities ActivityService
 	Reports    ErrorReportService
+	Keys       KeyService
 }

@@ -34,5 +34,6 @@ func NewStore(db *DB) beifen.Store {
 		Transfers:  NewTransferService(db),
 		Activities: NewActivityService(db),
 		Reports:    NewErrorReportService(db),
+		Keys:       NewKeyService(db),
 	}
 }

@@ -30,7 +30,7 @@ var WantSchema = map[string][]string{
 	"error_reports":      {"app", "count", "first_seen", "kind", "last_seen", "location", "message", "signature"},
 	"dnc":                {"created_at", "phone_hash", "team_id"},
 	"leads":              {"created_at", "followed_at", "id", "owner_id", "phone_hash", "sealed", "team_id"},
-	"teams":              {"created_at", "id", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},
+	"teams":              {"created_at", "id", "key_version", "max_customers", "name", "pool_days", "recording_days", "time_zone", "wrapped_key"},
 	"phone_calls":        {"date", "duration", "id", "lead_id", "phone_hash", "sealed", "staff_id", "team_id", "type"},
 	"policies":           {"body", "effective_at", "lang", "material", "published_at", "title", "version"},
 	"policy_acceptances": {"accepted_at", "user_id", "version"},
@@ -49,7 +49,7 @@ var WantSchema = map[string][]string{
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
 	"tokens":             {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
-	"users":              {"created_at", "erase_after", "id", "manager_id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
+	"users":              {"created_at", "erase_after", "id", "key_version", "manager_id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
 }
 
 func testSchema(t *testing.T, open func(tb testing.TB) Services) {
