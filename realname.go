@@ -90,3 +90,31 @@ type RealNameVerifier interface {
 	// and EFORBIDDEN when no operator is configured.
 	VerifyRealName(ctx context.Context, name, idNumber, phone string) error
 }
+
+// RealNameStatus is a user's verification as they see it: the name and number masked.
+type RealNameStatus struct {
+	Verified   bool      `json:"verified"`
+	Name       string    `json:"name,omitempty"`      // masked: 张*
+	IDNumber   string    `json:"id_number,omitempty"` // masked: 110105**********2X
+	Provider   string    `json:"provider,omitempty"`
+	VerifiedAt time.Time `json:"verified_at,omitzero"`
+	// Required lists the features this server requires a verified name for.
+	Required []RealNameFeature `json:"required"`
+}
+
+// MaskName keeps a name's first character: 张三 becomes 张*.
+func MaskName(name string) string {
+	r := []rune(name)
+	if len(r) == 0 {
+		return ""
+	}
+	return string(r[0]) + strings.Repeat("*", len(r)-1)
+}
+
+// MaskIDNumber keeps an ID number's region code and last two characters.
+func MaskIDNumber(id string) string {
+	if len(id) < 8 {
+		return strings.Repeat("*", len(id))
+	}
+	return id[:6] + strings.Repeat("*", len(id)-8) + id[len(id)-2:]
+}

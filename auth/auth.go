@@ -37,6 +37,12 @@ type Service struct {
 
 	// Auditor records profile changes (may be nil in tests).
 	Auditor beifen.Auditor
+
+	// RealName is the real-name verification provider (clause 1.1.2), RealNameProvider its name
+	// in the third-party registry, and RealNameFor the features that require a verified name.
+	RealName         beifen.RealNameVerifier
+	RealNameProvider string
+	RealNameFor      map[beifen.RealNameFeature]bool
 }
 
 var _ beifen.AuthService = (*Service)(nil)
@@ -53,6 +59,8 @@ type profile struct {
 	Profile    beifen.Profile `json:"profile"`
 	GuardianAt time.Time      `json:"guardian_at,omitzero"`
 	Guardian   string         `json:"guardian,omitempty"` // the guardian's number, E.164
+	// IDBirthday is the birth date of a verified ID number.
+	IDBirthday string `json:"id_birthday,omitempty"`
 }
 
 var profileAAD = []byte("beifen user profile")
@@ -82,6 +90,7 @@ func (s *Service) OpenProfile(u *beifen.User) error {
 		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
 	}
 	u.Phone, u.Name, u.Profile, u.GuardianConsentAt = p.Phone, p.Name, p.Profile, p.GuardianAt
+	u.IDBirthday = p.IDBirthday
 	return nil
 }
 

@@ -30,6 +30,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("DELETE /api/v1/me/deletion", s.requireAuth(s.handleDeletionCancel))
 	mux.HandleFunc("GET /api/v1/me/consents", s.requireAuth(s.handleConsentList))
 	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}", s.requireAuth(s.handleConsentSet))
+	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}/guardian", s.requireAuth(s.handleGuardianConsent))
+	mux.HandleFunc("GET /api/v1/me/realname", s.requireAuth(s.handleRealNameStatus))
+	mux.HandleFunc("POST /api/v1/me/realname", s.requireAuth(s.handleRealNameVerify))
+	mux.HandleFunc("DELETE /api/v1/me/realname", s.requireAuth(s.handleRealNameWithdraw))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -48,6 +48,7 @@ type uiPrivacyData struct {
 	SignIns          []*beifen.SignIn
 	Inbox            []*beifen.Notice
 	Transfers        []*uiTransfer
+	RealName         *beifen.RealNameStatus // nil when the server has no real-name desk
 }
 
 type uiTransfer struct {
@@ -80,6 +81,11 @@ func (s *Server) privacyData(ctx context.Context) (*uiPrivacyData, error) {
 	}
 	if d.Shares, err = s.shareRows(ctx); err != nil {
 		return nil, err
+	}
+	if s.RealNames != nil {
+		if d.RealName, err = s.RealNames.RealNameStatus(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if s.MyTransfers != nil {
 		list, err := s.MyTransfers(ctx)

@@ -18,6 +18,12 @@ type Service struct {
 	Store beifen.PolicyService
 	Now   func() time.Time
 
+	// CheckGuardian checks the code texted to a guardian's number, for a guardian's consent on a
+	// child's behalf (clause 7.1); nil: no guardian consents.
+	CheckGuardian func(ctx context.Context, guardian, code string) error
+	// Withdrawn deletes what a purpose allowed to keep once its consent is withdrawn (may be nil).
+	Withdrawn func(ctx context.Context, p beifen.Purpose) error
+
 	mu      sync.Mutex
 	cached  []*beifen.PolicyDocument
 	fetched time.Time

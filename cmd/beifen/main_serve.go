@@ -79,10 +79,14 @@ func (m *Main) Open() error {
 	m.Master = master
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
+	if err := m.wireRealName(); err != nil {
+		return err
+	}
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
+	m.Privacy.CheckGuardian, m.Privacy.Withdrawn = m.Auth.CheckGuardianCode, m.Auth.ConsentWithdrawn
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
 	m.Auth.Closed = m.isClosing
@@ -185,6 +189,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.ProfileEditor = m.Auth
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
+	h.RealNames = m.Auth
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
