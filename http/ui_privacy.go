@@ -287,6 +287,7 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 		{"complaints.json", complaints},
 		{"sessions.json", d.Sessions},
 		{"audit.json", d.Audit},
+		{"realname.json", d.RealName}, // masked, as the privacy centre shows it
 	}
 	for _, doc := range docs {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + doc.name, Method: zip.Deflate, Modified: time.Now()})

@@ -54,6 +54,7 @@ var catalog = map[string][2]string{
 	"purpose.location.desc":   {"仅用于与位置有关的功能；目前没有功能需要它。", "Only for location features; none needs it today."},
 	"purpose.realname":        {"实名认证", "Real-name verification"},
 	"purpose.realname.desc":   {"将您的姓名、身份证号和手机号交由持牌核验服务核对，仅用于要求实名的功能。身份证号属于敏感个人信息，需您单独同意。", "Have a licensed service check your name, ID number and phone number, only for the features that require a real name. An ID number is sensitive personal information and needs this separate consent."},
+	"consent.by_guardian":     {"由监护人决定", "by the guardian"},
 	"consent.child_hint":      {"未满 14 周岁的用户不能自行开启可选用途，须由监护人通过发送到其手机的验证码开启；撤回随时可以。", "Users under 14 cannot turn optional purposes on themselves: a guardian does, with a code texted to them. Withdrawing is always possible."},
 
 	"policy.version":   {"第 %s 版", "version %s"},

@@ -361,6 +361,8 @@ BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_REGION (or BEIFEN_DB_REGION and BE
 default cn) and BEIFEN_ALLOWED_REGIONS (default cn): serve refuses a target outside the allowed
 regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
+BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN (or _FILE), BEIFEN_REALNAME_PROVIDER: a real-name
+verification service; BEIFEN_REALNAME_FOR=share makes share links require a verified name.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
