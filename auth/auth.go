@@ -128,7 +128,10 @@ func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.
 			return nil, err
 		}
 	}
-	return nu, s.OpenProfile(nu)
+	if err := s.OpenProfile(nu); err != nil {
+		return nil, err
+	}
+	return nu, s.voidChildGrants(ctx, nu)
 }
 
 // CreateUser creates an account with a data key and returns an API token for it.

@@ -85,3 +85,26 @@ func (s *Service) CheckGuardianCode(ctx context.Context, guardian, code string) 
 	}
 	return s.checkCode(ctx, e164, code)
 }
+
+// voidChildGrants withdraws every optional purpose a user now known to be under 14 turned on
+// themselves (clause 7.1): for a child only a guardian's grant counts, and every reader of the
+// ledger, the statistics included, then sees them off.
+func (s *Service) voidChildGrants(ctx context.Context, u *beifen.User) error {
+	if !u.IsChild(s.Now()) {
+		return nil
+	}
+	ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
+	if err != nil {
+		return err
+	}
+	own, child := beifen.ConsentsInForce(ledger), beifen.ConsentsInForceFor(ledger, true)
+	for _, info := range beifen.Purposes {
+		if info.Required || !own[info.Purpose] || child[info.Purpose] {
+			continue
+		}
+		if err := s.Store.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: info.Purpose, At: s.Now().UTC()}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -52,6 +52,9 @@ func (s *Service) VerifyRealName(ctx context.Context, id beifen.RealNameIdentity
 	if err := s.setIDBirthday(ctx, u, birthday); err != nil {
 		return nil, err
 	}
+	if err := s.voidChildGrants(ctx, u); err != nil {
+		return nil, err
+	}
 	if err := s.audit(ctx, "realname.verify", u.ID); err != nil {
 		return nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -16,6 +17,7 @@ import (
 
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
 )
 
 // idNumber returns a GB 11643 ID number of region 110105 born on birth (YYYYMMDD), with its
@@ -299,5 +301,23 @@ func TestPolicy_7_1_ChildrenUnder14NeedGuardianForOptionalPurposes(t *testing.T)
 	api("DELETE", "/api/v1/me/realname", nil)
 	if _, st := api("PUT", "/api/v1/me/consents/location", map[string]bool{"granted": true}); st != 200 {
 		t.Fatalf("an adult again by the typed birthday: %d", st)
+	}
+	// Typing a child's birthday withdraws what they turned on alone, for every reader of the ledger.
+	api("PUT", "/api/v1/me/profile", map[string]string{"birthday": time.Now().AddDate(-12, 0, 0).Format("2006-01-02")})
+	got, _ = api("GET", "/api/v1/me/consents", nil)
+	var consents beifenhttp.ConsentsResponse
+	json.Unmarshal([]byte(got), &consents)
+	last := consents.Ledger[len(consents.Ledger)-1]
+	if last.Purpose != beifen.PurposeLocation || last.Granted || last.ByGuardian || strings.Contains(got, `"purpose":"location","required":false,"basis":"consent","granted":true`) {
+		t.Fatalf("a child's own grant stayed: %s", got)
+	}
+	// Nor can a child sign up for a partner's activity, which gives the partner their number.
+	a := &beifen.Activity{Title: "双十二", Description: "报名送空间", Partner: "某某电商", EndsAt: time.Now().Add(24 * time.Hour)}
+	if err := s.CreateActivity(context.Background(), a); err != nil {
+		t.Fatal(err)
+	}
+	kid := &uiClient{tb: t, base: s.URL, token: tok, lang: "en"}
+	if resp := kid.post("/activities/"+strconv.FormatInt(a.ID, 10), url.Values{"consent": {"1"}}); resp.StatusCode != http.StatusForbidden {
+		t.Fatalf("a child signed up for an activity: %d", resp.StatusCode)
 	}
 }
