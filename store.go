@@ -32,4 +32,5 @@ type Store struct {
 	Activities ActivityService
 	Reports    ErrorReportService
 	Keys       KeyService
+	RealNames  RealNameService
 }

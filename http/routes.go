@@ -33,6 +33,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me/requests", s.requireAuth(s.handleRequestList))
 	mux.HandleFunc("POST /api/v1/me/requests", s.requireAuth(s.handleRequestAsk))
 	mux.HandleFunc("POST /api/v1/me/items/delete", s.requireAuth(s.handleItemsDelete))
+	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}/guardian", s.requireAuth(s.handleGuardianConsent))
+	mux.HandleFunc("GET /api/v1/me/realname", s.requireAuth(s.handleRealNameStatus))
+	mux.HandleFunc("POST /api/v1/me/realname", s.requireAuth(s.handleRealNameVerify))
+	mux.HandleFunc("DELETE /api/v1/me/realname", s.requireAuth(s.handleRealNameWithdraw))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -71,6 +71,7 @@ type Server struct {
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk
+	RealNames         RealNameDesk // real-name verification and the features it gates (clause 1.1.2)
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger
@@ -129,6 +130,7 @@ var codes = map[string]int{
 	beifen.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	beifen.ETOOMANY:      http.StatusTooManyRequests,
 	beifen.EINTERNAL:     http.StatusInternalServerError,
+	beifen.EREALNAME:     http.StatusForbidden,
 }
 
 // ErrorStatusCode returns the HTTP status of an application error code.
@@ -140,9 +142,12 @@ func ErrorStatusCode(code string) int {
 }
 
 // FromErrorStatusCode returns the application error code of an HTTP status.
+// A status several codes share (403) maps back to the general one; the client reads the exact
+// code from the error body.
 func FromErrorStatusCode(status int) string {
-	for k, v := range codes {
-		if v == status {
+	for _, k := range []string{beifen.ECONFLICT, beifen.EINVALID, beifen.ENOTFOUND, beifen.EUNAUTHORIZED,
+		beifen.EFORBIDDEN, beifen.ETOOLARGE, beifen.ETOOMANY} {
+		if codes[k] == status {
 			return k
 		}
 	}

@@ -71,6 +71,10 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 				return
 			}
 		}
+		if err := s.realNameGate(r); err != nil {
+			s.uiError(w, r, v, err)
+			return
+		}
 		if err := h(w, r, v); err != nil {
 			s.uiError(w, r, v, err)
 		}
@@ -220,6 +224,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
 	mux.HandleFunc("POST /privacy/requests", s.page("privacy.title", false, s.handleUIRequestAsk))
 	mux.HandleFunc("POST /app/items/delete", s.page("item.delete", false, s.handleUIItemDelete))
+	mux.HandleFunc("POST /privacy/realname", s.page("realname.title", false, s.handleUIRealName))
+	mux.HandleFunc("POST /privacy/realname/withdraw", s.page("realname.title", false, s.handleUIRealNameWithdraw))
 	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
 	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))
 	mux.HandleFunc("POST /privacy/deletion", s.page("delete.title", false, s.handleUIDeletion))

@@ -35,5 +35,6 @@ func NewStore(db *DB) beifen.Store {
 		Activities: NewActivityService(db),
 		Reports:    NewErrorReportService(db),
 		Keys:       NewKeyService(db),
+		RealNames:  NewRealNameService(db),
 	}
 }

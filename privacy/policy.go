@@ -20,6 +20,11 @@ type Service struct {
 
 	// Requests records withdrawals of consent as rights requests (may be nil).
 	Requests beifen.RightsRecorder
+	// CheckGuardian checks the code texted to a guardian's number, for a guardian's consent on a
+	// child's behalf (clause 7.1); nil: no guardian consents.
+	CheckGuardian func(ctx context.Context, guardian, code string) error
+	// Withdrawn deletes what a purpose allowed to keep once its consent is withdrawn (may be nil).
+	Withdrawn func(ctx context.Context, p beifen.Purpose) error
 
 	mu      sync.Mutex
 	cached  []*beifen.PolicyDocument

@@ -79,10 +79,14 @@ func (m *Main) Open() error {
 	m.Master = master
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
+	if err := m.wireRealName(); err != nil {
+		return err
+	}
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
+	m.Privacy.CheckGuardian, m.Privacy.Withdrawn = m.Auth.CheckGuardianCode, m.Auth.ConsentWithdrawn
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
 	m.Auth.Closed = m.isClosing
@@ -188,6 +192,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.ProfileEditor = m.Auth
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
+	h.RealNames = m.Auth
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
@@ -362,6 +367,8 @@ BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_REGION (or BEIFEN_DB_REGION and BE
 default cn) and BEIFEN_ALLOWED_REGIONS (default cn): serve refuses a target outside the allowed
 regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
+BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN (or _FILE), BEIFEN_REALNAME_PROVIDER: a real-name
+verification service; BEIFEN_REALNAME_FOR=share makes share links require a verified name.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
