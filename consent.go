@@ -14,6 +14,9 @@ const (
 	PurposeMarketing  Purpose = "marketing"  // marketing texts and activities (clauses 1.1.3, 3.1.5)
 	PurposeStatistics Purpose = "statistics" // counted in usage statistics (clause 1.7)
 	PurposeLocation   Purpose = "location"   // location, for location features only (clause 3.1.2c)
+	// PurposePersonalisation ranks the recommendation feed by what the user follows, opens and
+	// marks "not interested" (clauses 3.1.2a, 6.1.1). Never by backup content.
+	PurposePersonalisation Purpose = "personalisation"
 )
 
 // PurposeInfo describes a purpose for the consent screen.
@@ -33,6 +36,7 @@ var Purposes = []PurposeInfo{
 	{PurposeMarketing, false, "consent"},
 	{PurposeStatistics, false, "consent"},
 	{PurposeLocation, false, "consent"},
+	{PurposePersonalisation, false, "consent"},
 }
 
 // PurposeByName returns the registered purpose named p, or false.

@@ -30,4 +30,5 @@ type Store struct {
 	Transfers  TransferService
 	Activities ActivityService
 	Reports    ErrorReportService
+	Feeds      FeedService
 }

@@ -33,5 +33,6 @@ func NewStore(db *DB) beifen.Store {
 		Transfers:  NewTransferService(db),
 		Activities: NewActivityService(db),
 		Reports:    NewErrorReportService(db),
+		Feeds:      NewFeedService(db),
 	}
 }
