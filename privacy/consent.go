@@ -48,5 +48,11 @@ func (s *Service) SetConsent(ctx context.Context, purpose beifen.Purpose, grante
 	if cur, _, err := s.Current(ctx, "zh-CN"); err == nil && cur != nil {
 		c.PolicyVersion = cur.Version
 	}
-	return s.Store.AddConsent(ctx, c)
+	if err := s.Store.AddConsent(ctx, c); err != nil {
+		return err
+	}
+	if !granted && s.Withdrawn != nil {
+		return s.Withdrawn(ctx, purpose)
+	}
+	return nil
 }

@@ -17,6 +17,9 @@ import (
 type Service struct {
 	Store beifen.PolicyService
 	Now   func() time.Time
+	// Withdrawn, if set, is called after the signed-in user withdraws consent to a purpose, to
+	// erase what was kept for that purpose alone.
+	Withdrawn func(ctx context.Context, p beifen.Purpose) error
 
 	mu      sync.Mutex
 	cached  []*beifen.PolicyDocument
