@@ -66,6 +66,17 @@ func (c *FeedChannel) Validate() error {
 	return nil
 }
 
+// FeedSource is a channel or a teammate as a user sees them, to follow or unfollow: exactly one
+// of ChannelID and MemberID is set. A teammate is shown by name, never by number.
+type FeedSource struct {
+	ChannelID int64  `json:"channel_id,omitempty"`
+	MemberID  int64  `json:"member_id,omitempty"`
+	TeamID    int64  `json:"team_id,omitempty"` // a channel's team; 0: the platform's
+	Name      string `json:"name"`
+	FollowID  int64  `json:"follow_id,omitempty"` // the user's follow of it, if any
+	CanPost   bool   `json:"can_post,omitempty"`  // the user runs this channel
+}
+
 // FeedPost is a post in a channel (ChannelID set) or a team member's post to their team
 // (ChannelID zero).
 type FeedPost struct {

@@ -7,20 +7,6 @@ import (
 	"github.com/beifen/beifen"
 )
 
-// Channel is a channel as the signed-in user sees it.
-type Channel struct {
-	*beifen.FeedChannel
-	FollowID int64 `json:"follow_id,omitempty"` // their follow, if they follow it
-	CanPost  bool  `json:"can_post"`
-}
-
-// Member is a teammate as the signed-in user sees them: a name, never a number.
-type Member struct {
-	ID       int64  `json:"id"`
-	Name     string `json:"name"`
-	FollowID int64  `json:"follow_id,omitempty"`
-}
-
 // follows indexes the signed-in user's follows by channel and by member.
 func (s *Service) follows(ctx context.Context) (channels, members map[int64]int64, err error) {
 	list, err := s.Store.Feeds.FindFeedFollows(ctx)
@@ -39,7 +25,7 @@ func (s *Service) follows(ctx context.Context) (channels, members map[int64]int6
 }
 
 // Channels returns the channels the signed-in user may see and follow.
-func (s *Service) Channels(ctx context.Context) ([]*Channel, error) {
+func (s *Service) Channels(ctx context.Context) ([]*beifen.FeedSource, error) {
 	u, err := signedIn(ctx)
 	if err != nil {
 		return nil, err
@@ -52,15 +38,15 @@ func (s *Service) Channels(ctx context.Context) ([]*Channel, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Channel, 0, len(list))
+	out := make([]*beifen.FeedSource, 0, len(list))
 	for _, c := range list {
-		out = append(out, &Channel{FeedChannel: c, FollowID: followed[c.ID], CanPost: s.mayRun(u, c.TeamID)})
+		out = append(out, &beifen.FeedSource{ChannelID: c.ID, TeamID: c.TeamID, Name: c.Name, FollowID: followed[c.ID], CanPost: s.mayRun(u, c.TeamID)})
 	}
 	return out, nil
 }
 
 // Members returns the signed-in user's teammates (none outside a team).
-func (s *Service) Members(ctx context.Context, lang string) ([]*Member, error) {
+func (s *Service) Members(ctx context.Context, lang string) ([]*beifen.FeedSource, error) {
 	ids, err := s.Store.Feeds.FindFeedMembers(ctx)
 	if err != nil {
 		return nil, err
@@ -69,9 +55,9 @@ func (s *Service) Members(ctx context.Context, lang string) ([]*Member, error) {
 	if err != nil {
 		return nil, err
 	}
-	out := make([]*Member, 0, len(ids))
+	out := make([]*beifen.FeedSource, 0, len(ids))
 	for _, id := range ids {
-		out = append(out, &Member{ID: id, Name: s.memberName(ctx, id, lang), FollowID: followed[id]})
+		out = append(out, &beifen.FeedSource{MemberID: id, Name: s.memberName(ctx, id, lang), FollowID: followed[id]})
 	}
 	return out, nil
 }

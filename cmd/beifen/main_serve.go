@@ -21,6 +21,7 @@ import (
 	"github.com/beifen/beifen/backup"
 	"github.com/beifen/beifen/crm"
 	"github.com/beifen/beifen/disk"
+	"github.com/beifen/beifen/feed"
 	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/keyring"
 	"github.com/beifen/beifen/postgres"
@@ -47,6 +48,7 @@ type Main struct {
 	Privacy    *privacy.Service
 	Support    *support.Service
 	CRM        *crm.Service
+	Feed       *feed.Service
 	HTTPServer *beifenhttp.Server
 
 	lastJobs     atomic.Pointer[beifenhttp.JobsRun]
@@ -93,6 +95,9 @@ func (m *Main) Open() error {
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
 	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
+	m.Feed = feed.NewService(m.Store, m.Logger)
+	m.Feed.Profile, m.Feed.IsOperator = m.Auth.OpenProfile, m.IsOperator
+	m.Privacy.Withdrawn = m.Feed.Withdrawn
 	return m.sweepTemp()
 }
 
@@ -149,6 +154,7 @@ func (m *Main) Run(ctx context.Context) error {
 	m.HTTPServer.MyTransfers = m.MyTransfers
 	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
 	m.HTTPServer.Sharer = m.Backup
+	m.HTTPServer.Feed = m.Feed
 	m.HTTPServer.Closing = m.ClosingState
 	m.HTTPServer.TrustProxy = m.Config.TrustProxy
 	m.HTTPServer.LeadImportService = m.CRM
