@@ -144,7 +144,7 @@ type FeedService interface {
 	CreateFeedPost(ctx context.Context, p *FeedPost) error
 
 	// FindFeedPosts returns the newest posts (at most limit) of the channels and team members
-	// the context user follows, newest first.
+	// the context user follows, and their own posts to their team, newest first.
 	FindFeedPosts(ctx context.Context, limit int) ([]*FeedPost, error)
 
 	// FindFeedMembers returns the IDs of the other members of the context user's team (none

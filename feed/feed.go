@@ -137,7 +137,8 @@ func tipItems(lang string) []*beifen.FeedItem {
 	return out
 }
 
-// postItems returns the posts of what the user follows, each named by its channel or author.
+// postItems returns the posts of what the user follows, and their own to their team, each
+// named by its channel or author.
 func (s *Service) postItems(ctx context.Context, lang string) ([]*beifen.FeedItem, error) {
 	posts, err := s.Store.Feeds.FindFeedPosts(ctx, maxPosts)
 	if err != nil {
@@ -151,12 +152,14 @@ func (s *Service) postItems(ctx context.Context, lang string) ([]*beifen.FeedIte
 	for _, c := range channels {
 		names[c.ID] = c.Name
 	}
+	me := beifen.UserIDFromContext(ctx)
 	out := make([]*beifen.FeedItem, 0, len(posts))
 	for _, p := range posts {
 		it := &beifen.FeedItem{Key: "post:" + strconv.FormatInt(p.ID, 10), Kind: beifen.FeedChannelPost,
 			Topic: beifen.TopicOfChannel(p.ChannelID), Source: names[p.ChannelID], Text: p.Text, CreatedAt: p.CreatedAt, Followed: true}
 		if p.ChannelID == 0 {
 			it.Kind, it.Topic, it.Source = beifen.FeedMemberPost, beifen.TopicOfMember(p.AuthorID), s.memberName(ctx, p.AuthorID, lang)
+			it.Followed = p.AuthorID != me // or the user's own
 		}
 		out = append(out, it)
 	}

@@ -1,6 +1,7 @@
 package http
 
 import (
+	"context"
 	"net/http"
 	"strconv"
 
@@ -119,4 +120,21 @@ func (s *Server) handleUIFeedPost(w http.ResponseWriter, r *http.Request, v *ui.
 	}
 	redirectDone(w, r, "/feed", "flash.feed_posted")
 	return nil
+}
+
+// feedExport is what the data download holds of the feed: the user's follows and "not
+// interested" marks.
+func (s *Server) feedExport(ctx context.Context) (map[string]any, error) {
+	if s.Feed == nil {
+		return nil, nil
+	}
+	follows, err := s.Feed.Follows(ctx)
+	if err != nil {
+		return nil, err
+	}
+	marks, err := s.Feed.Marks(ctx)
+	if err != nil {
+		return nil, err
+	}
+	return map[string]any{"follows": follows, "not_interested": marks}, nil
 }

@@ -257,6 +257,10 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 			return err
 		}
 	}
+	feedDoc, err := s.feedExport(ctx)
+	if err != nil {
+		return err
+	}
 	w.Header().Set("Content-Type", "application/zip")
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": fmt.Sprintf("beifen-my-data-%s.zip", time.Now().Format("20060102"))}))
@@ -272,6 +276,7 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		{"complaints.json", complaints},
 		{"sessions.json", d.Sessions},
 		{"audit.json", d.Audit},
+		{"feed.json", feedDoc},
 	}
 	for _, doc := range docs {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: doc.name, Method: zip.Deflate, Modified: time.Now()})

@@ -107,8 +107,8 @@ func (s *FeedService) CreateFeedPost(ctx context.Context, p *beifen.FeedPost) er
 	return FormatError(err)
 }
 
-// FindFeedPosts returns the newest posts of what the context user follows: channels they may
-// see, and members of their own team posting to it.
+// FindFeedPosts returns the newest posts of what the context user follows (channels they may
+// see, members of their own team posting to it) and their own posts to their team.
 func (s *FeedService) FindFeedPosts(ctx context.Context, limit int) ([]*beifen.FeedPost, error) {
 	uid, err := userID(ctx)
 	if err != nil {
@@ -120,7 +120,7 @@ func (s *FeedService) FindFeedPosts(ctx context.Context, limit int) ([]*beifen.F
 		FROM feed_posts AS p
 		WHERE (p.team_id IN (0, $1) AND p.channel_id IN (SELECT channel_id FROM feed_follows WHERE user_id = $2))
 		   OR ($3 <> 0 AND p.channel_id IS NULL AND p.team_id = $4
-		       AND p.author_id IN (SELECT member_id FROM feed_follows WHERE user_id = $5))
+		       AND (p.author_id = $5 OR p.author_id IN (SELECT member_id FROM feed_follows WHERE user_id = $5)))
 		ORDER BY p.created_at DESC, p.id DESC LIMIT $6`, team, uid, team, team, uid, limit)
 	if err != nil {
 		return nil, FormatError(err)

@@ -91,6 +91,12 @@ func testFeed(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatalf("%d posts after unfollowing the member, want 2", len(posts))
 		}
 	})
+	t.Run("OwnPostsShow", func(t *testing.T) {
+		posts, err := s.Feeds.FindFeedPosts(staffCtx, 10)
+		if err != nil || len(posts) != 1 || posts[0].AuthorID != staff.ID {
+			t.Fatalf("the author's own feed: %+v, %v", posts, err)
+		}
+	})
 	t.Run("FollowTenancy", func(t *testing.T) {
 		wantError(t, s.Feeds.CreateFeedFollow(otherCtx, &beifen.FeedFollow{MemberID: staff.ID}), beifen.ENOTFOUND, "Team member not found.")
 		wantError(t, s.Feeds.CreateFeedFollow(soloCtx, &beifen.FeedFollow{MemberID: admin.ID}), beifen.ENOTFOUND, "Team member not found.")

@@ -254,6 +254,9 @@ func TestPolicy_6_1_1_NotInterestedHidesAndCanBeUndone(t *testing.T) {
 	if f.Hidden != 0 || len(f.Items) != len(beifen.Tips)+3 {
 		t.Fatalf("after undo: %v hidden=%d", feedKeys(f), f.Hidden)
 	}
+	if export := body(u.get("/privacy/export.zip")); !strings.Contains(export, "feed.json") {
+		t.Fatal("the data download leaves out the feed")
+	}
 	// An item the user cannot see cannot be marked either.
 	if code, _ := u.api("POST", "/api/v1/feed/items/post:99999/not-interested", ""); code != http.StatusNotFound {
 		t.Fatalf("marking an unknown item: %d", code)
@@ -284,6 +287,9 @@ func TestPolicy_6_1_2_FollowAndUnfollowChannelsAndTeammates(t *testing.T) {
 
 	if f := li.feed(); len(f.Items) != len(beifen.Tips) {
 		t.Fatalf("posts before following anything: %v", feedKeys(f))
+	}
+	if f := fang.feed(); f.Items[0].Text != "今天签了两单" || f.Items[0].Followed {
+		t.Fatalf("the author does not see her own post: %v", feedKeys(f))
 	}
 	sources := body(li.get("/api/v1/feed/sources"))
 	if !strings.Contains(sources, `"name":"王芳"`) || !strings.Contains(sources, `"name":"销售技巧"`) || strings.Contains(sources, "赵六") ||
