@@ -31,6 +31,8 @@ type FeedItem struct {
 	Text      string    `json:"text"`
 	CreatedAt time.Time `json:"created_at"`
 	Followed  bool      `json:"followed"` // from a channel or member the user follows
+	PostID    int64     `json:"post_id,omitempty"`
+	Mine      bool      `json:"mine,omitempty"` // the user's own post, which they may delete
 }
 
 // Feed is a user's feed as one request sees it.
@@ -146,6 +148,9 @@ type FeedService interface {
 	// FindFeedPosts returns the newest posts (at most limit) of the channels and team members
 	// the context user follows, and their own posts to their team, newest first.
 	FindFeedPosts(ctx context.Context, limit int) ([]*FeedPost, error)
+
+	// DeleteFeedPost deletes a post of the context user. Returns ENOTFOUND for another's.
+	DeleteFeedPost(ctx context.Context, id int64) error
 
 	// FindFeedMembers returns the IDs of the other members of the context user's team (none
 	// outside a team), erased accounts left out.

@@ -155,7 +155,7 @@ func (s *Service) postItems(ctx context.Context, lang string) ([]*beifen.FeedIte
 	me := beifen.UserIDFromContext(ctx)
 	out := make([]*beifen.FeedItem, 0, len(posts))
 	for _, p := range posts {
-		it := &beifen.FeedItem{Key: "post:" + strconv.FormatInt(p.ID, 10), Kind: beifen.FeedChannelPost,
+		it := &beifen.FeedItem{Key: "post:" + strconv.FormatInt(p.ID, 10), Kind: beifen.FeedChannelPost, PostID: p.ID, Mine: p.AuthorID == me,
 			Topic: beifen.TopicOfChannel(p.ChannelID), Source: names[p.ChannelID], Text: p.Text, CreatedAt: p.CreatedAt, Followed: true}
 		if p.ChannelID == 0 {
 			it.Kind, it.Topic, it.Source = beifen.FeedMemberPost, beifen.TopicOfMember(p.AuthorID), s.memberName(ctx, p.AuthorID, lang)

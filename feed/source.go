@@ -113,3 +113,12 @@ func (s *Service) Post(ctx context.Context, channelID int64, text string) (*beif
 	s.Logger.InfoContext(ctx, "feed post created", "user_id", u.ID, "post_id", p.ID, "channel_id", p.ChannelID)
 	return p, nil
 }
+
+// DeletePost deletes a post of the signed-in user. Returns ENOTFOUND for another's.
+func (s *Service) DeletePost(ctx context.Context, id int64) error {
+	if err := s.Store.Feeds.DeleteFeedPost(ctx, id); err != nil {
+		return err
+	}
+	s.Logger.InfoContext(ctx, "feed post deleted", "user_id", beifen.UserIDFromContext(ctx), "post_id", id)
+	return nil
+}

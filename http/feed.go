@@ -23,6 +23,7 @@ type FeedKeeper interface {
 	Unfollow(ctx context.Context, id int64) error
 	CreateChannel(ctx context.Context, name string) (*beifen.FeedChannel, error)
 	Post(ctx context.Context, channelID int64, text string) (*beifen.FeedPost, error)
+	DeletePost(ctx context.Context, id int64) error
 }
 
 // feedLang is the language of feed texts: ?lang= when it names one, else the browser's.
@@ -160,4 +161,12 @@ func (s *Server) handleFeedPost(w http.ResponseWriter, r *http.Request) {
 	}
 	p, err := s.Feed.Post(r.Context(), channel, req.Text)
 	s.writeResult(w, r, http.StatusCreated, p, err)
+}
+
+func (s *Server) handleFeedPostDelete(w http.ResponseWriter, r *http.Request) {
+	id, err := feedID(r, "id", "Post not found.")
+	if err == nil {
+		err = s.Feed.DeletePost(r.Context(), id)
+	}
+	s.writeResult(w, r, http.StatusNoContent, nil, err)
 }

@@ -88,6 +88,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/feed/channels", s.requireAuth(s.handleFeedChannelCreate))
 	mux.HandleFunc("POST /api/v1/feed/channels/{id}/posts", s.requireAuth(s.handleFeedPost))
 	mux.HandleFunc("POST /api/v1/feed/posts", s.requireAuth(s.handleFeedPost))
+	mux.HandleFunc("DELETE /api/v1/feed/posts/{id}", s.requireAuth(s.handleFeedPostDelete))
 
 	return s.recoverPanic(s.accessLog(s.crossOrigin(s.clientInfo(s.authenticate(mux)))))
 }

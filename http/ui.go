@@ -253,6 +253,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /feed/follows/{id}/unfollow", s.page("feed.title", false, s.handleUIFeedUnfollow))
 	mux.HandleFunc("POST /feed/channels", s.page("feed.title", false, s.handleUIFeedChannel))
 	mux.HandleFunc("POST /feed/posts", s.page("feed.title", false, s.handleUIFeedPost))
+	mux.HandleFunc("POST /feed/posts/{id}/delete", s.page("feed.title", false, s.handleUIFeedPostDelete))
 	mux.HandleFunc("POST /ops/incidents/{id}/notify", s.page("ops.title", false, s.handleUIIncidentNotify))
 	mux.HandleFunc("GET /ops/incidents/{id}/report.json", s.page("ops.title", false, s.handleUIIncidentReport))
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))

@@ -122,6 +122,18 @@ func (s *Server) handleUIFeedPost(w http.ResponseWriter, r *http.Request, v *ui.
 	return nil
 }
 
+func (s *Server) handleUIFeedPostDelete(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	id, err := feedID(r, "id", "Post not found.")
+	if err == nil {
+		err = s.Feed.DeletePost(r.Context(), id)
+	}
+	if err != nil {
+		return err
+	}
+	redirectDone(w, r, "/feed", "flash.feed_deleted")
+	return nil
+}
+
 // feedExport is what the data download holds of the feed: the user's follows and "not
 // interested" marks.
 func (s *Server) feedExport(ctx context.Context) (map[string]any, error) {

@@ -139,6 +139,11 @@ func (s *FeedService) FindFeedPosts(ctx context.Context, limit int) ([]*beifen.F
 	return out, rows.Err()
 }
 
+// DeleteFeedPost deletes a post of the context user.
+func (s *FeedService) DeleteFeedPost(ctx context.Context, id int64) error {
+	return s.deleteOwn(ctx, `DELETE FROM feed_posts WHERE id = ? AND author_id = ?`, id, "Post not found.")
+}
+
 // FindFeedMembers returns the other members of the context user's team.
 func (s *FeedService) FindFeedMembers(ctx context.Context) ([]int64, error) {
 	uid, err := userID(ctx)

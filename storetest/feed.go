@@ -97,6 +97,17 @@ func testFeed(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatalf("the author's own feed: %+v, %v", posts, err)
 		}
 	})
+	t.Run("DeletePost", func(t *testing.T) {
+		p := &beifen.FeedPost{Text: "发错了"}
+		if err := s.Feeds.CreateFeedPost(staffCtx, p); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, s.Feeds.DeleteFeedPost(adminCtx, p.ID), beifen.ENOTFOUND, "Post not found.")
+		if err := s.Feeds.DeleteFeedPost(staffCtx, p.ID); err != nil {
+			t.Fatal(err)
+		}
+		wantError(t, s.Feeds.DeleteFeedPost(staffCtx, p.ID), beifen.ENOTFOUND, "Post not found.")
+	})
 	t.Run("FollowTenancy", func(t *testing.T) {
 		wantError(t, s.Feeds.CreateFeedFollow(otherCtx, &beifen.FeedFollow{MemberID: staff.ID}), beifen.ENOTFOUND, "Team member not found.")
 		wantError(t, s.Feeds.CreateFeedFollow(soloCtx, &beifen.FeedFollow{MemberID: admin.ID}), beifen.ENOTFOUND, "Team member not found.")

@@ -445,5 +445,7 @@ var catalog = map[string][2]string{
 	"flash.feed_restored":    {"已恢复。", "Restored."},
 	"flash.feed_followed":    {"已关注。", "Following."},
 	"flash.feed_unfollowed":  {"已取消关注。", "Unfollowed."},
+	"feed.delete":            {"删除", "Delete"},
+	"flash.feed_deleted":     {"已删除。", "Deleted."},
 	"flash.feed_posted":      {"已发布。", "Posted."},
 }

@@ -288,8 +288,9 @@ func TestPolicy_6_1_2_FollowAndUnfollowChannelsAndTeammates(t *testing.T) {
 	if f := li.feed(); len(f.Items) != len(beifen.Tips) {
 		t.Fatalf("posts before following anything: %v", feedKeys(f))
 	}
-	if f := fang.feed(); f.Items[0].Text != "今天签了两单" || f.Items[0].Followed {
-		t.Fatalf("the author does not see her own post: %v", feedKeys(f))
+	own := fang.feed().Items[0]
+	if own.Text != "今天签了两单" || own.Followed || !own.Mine {
+		t.Fatalf("the author does not see her own post: %+v", own)
 	}
 	sources := body(li.get("/api/v1/feed/sources"))
 	if !strings.Contains(sources, `"name":"王芳"`) || !strings.Contains(sources, `"name":"销售技巧"`) || strings.Contains(sources, "赵六") ||
@@ -336,5 +337,18 @@ func TestPolicy_6_1_2_FollowAndUnfollowChannelsAndTeammates(t *testing.T) {
 	li.mustAPI(http.StatusNoContent, "DELETE", "/api/v1/feed/follows/"+id, "", nil)
 	if f := li.feed(); len(f.Items) != len(beifen.Tips)+1 || f.Items[0].Text != "开场白三要素" {
 		t.Fatalf("feed after unfollowing %v", feedKeys(f))
+	}
+
+	// A post is its author's to delete, and nobody else's.
+	li.follow("member_id", fangID)
+	post := strconv.FormatInt(own.PostID, 10)
+	if code, _ := boss.api("DELETE", "/api/v1/feed/posts/"+post, ""); code != http.StatusNotFound {
+		t.Fatalf("someone else deleting a post: %d", code)
+	}
+	if resp := fang.post("/feed/posts/"+post+"/delete", nil); resp.StatusCode != http.StatusSeeOther {
+		t.Fatalf("delete own post: %d", resp.StatusCode)
+	}
+	if f := li.feed(); len(f.Items) != len(beifen.Tips)+1 {
+		t.Fatalf("a deleted post is still in a follower's feed: %v", feedKeys(f))
 	}
 }
