@@ -1,33 +1,83 @@
-// Package audit keeps beifen's tamper-evident audit logs: every access to personal data (who
-// played which recording, who dialled which number, who exported what) is appended to a hash
-// chain per team or personal account, keyed with a server key, so that editing, removing or
-// reordering an entry is detected by Verify.
+// Package audit keeps beifen's tamper-evident audit log: every access to personal data (who
+// played which recording, who dialled which number, who exported what) is appended as a leaf of
+// one Merkle tree (RFC 6962, with golang.org/x/mod/sumdb/tlog), and after each append the tree's
+// size and root hash are signed into a checkpoint (a signed note, Ed25519). The entries of each
+// scope (a team, a personal account, the platform) also form a keyed hash chain. Verify proves
+// that no entry was changed, reordered or removed, from the middle or from the end, and names
+// the entry where the log stops adding up.
+//
+// Entries hold pseudonymous IDs only ("recording:12", actor 5), never names, numbers or content,
+// so erasing an account never has to rewrite the log.
 package audit
 
 import (
-	"bytes"
 	"context"
+	"crypto/ed25519"
 	"fmt"
+	"os"
+	"path/filepath"
 	"strconv"
+	"strings"
+	"sync"
 	"time"
+
+	"golang.org/x/mod/sumdb/note"
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/keyring"
 )
 
+// Origin names the log in its checkpoints and its verifier key.
+const Origin = "beifen-audit"
+
 // Service implements beifen.Auditor over an AuditService.
 type Service struct {
 	Store beifen.AuditService
-	keys  *keyring.Account
 	Now   func() time.Time
+	// CheckpointFile, when set, also receives the newest checkpoint after each append, outside
+	// the database: someone able to rewrite the database, but not this file, cannot roll the
+	// log back to an earlier size unnoticed.
+	CheckpointFile string
+
+	keys     *keyring.Account
+	signer   note.Signer
+	verifier note.Verifier
+	vkey     string
+	fileMu   sync.Mutex
 }
 
 var _ beifen.Auditor = (*Service)(nil)
 
-// NewService returns a Service that chains with a key derived from the master key.
+// NewService returns a Service that chains and signs with keys derived from the master key's
+// server secret (which key rotation never changes).
 func NewService(store beifen.AuditService, master *keyring.Master) *Service {
-	return &Service{Store: store, keys: master.Server(), Now: time.Now}
+	s := &Service{Store: store, keys: master.Server(), Now: time.Now}
+	seed := s.keys.Ident([]byte("beifen audit checkpoint signing key v1"))
+	priv := ed25519.NewKeyFromSeed(seed[:ed25519.SeedSize])
+	vkey, err := note.NewEd25519VerifierKey(Origin, priv.Public().(ed25519.PublicKey))
+	if err != nil {
+		panic(err) // the name is constant and the key the right size
+	}
+	s.vkey = vkey
+	s.verifier, _ = note.NewVerifier(vkey)
+	s.signer = &signer{verifier: s.verifier, priv: priv}
+	return s
 }
+
+// signer signs notes with an Ed25519 key (note.NewSigner takes only an encoded private key).
+type signer struct {
+	verifier note.Verifier
+	priv     ed25519.PrivateKey
+}
+
+func (s *signer) Name() string                    { return s.verifier.Name() }
+func (s *signer) KeyHash() uint32                 { return s.verifier.KeyHash() }
+func (s *signer) Sign(msg []byte) ([]byte, error) { return ed25519.Sign(s.priv, msg), nil }
+
+// VerifierKey returns the public key that checks the log's checkpoints, in note's format
+// ("beifen-audit+<hash>+<key>"), for anyone who keeps checkpoints to compare later.
+func (s *Service) VerifierKey() string { return s.vkey }
 
 // ScopeOf returns the audit scope of a user: their team, or their personal account.
 func ScopeOf(u *beifen.User) string {
@@ -43,11 +93,7 @@ func (s *Service) Audit(ctx context.Context, action, object string) error {
 	if u == nil {
 		return beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
 	}
-	e := &beifen.AuditEvent{Scope: ScopeOf(u), ActorID: u.ID, Action: action, Object: object, At: s.Now()}
-	if err := s.Store.AppendAudit(ctx, e, func(prev []byte) []byte { return s.hash(prev, e) }); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
-	}
-	return nil
+	return s.append(ctx, &beifen.AuditEvent{Scope: ScopeOf(u), ActorID: u.ID, Action: action, Object: object, At: s.Now()})
 }
 
 // PlatformScope is the audit chain of what operators do to the platform itself.
@@ -60,11 +106,170 @@ func (s *Service) AuditPlatform(ctx context.Context, action, object string) erro
 	if u := beifen.UserFromContext(ctx); u != nil {
 		actor = u.ID
 	}
-	e := &beifen.AuditEvent{Scope: PlatformScope, ActorID: actor, Action: action, Object: object, At: s.Now()}
-	if err := s.Store.AppendAudit(ctx, e, func(prev []byte) []byte { return s.hash(prev, e) }); err != nil {
-		return fmt.Errorf("audit %s: %w", action, err)
+	return s.append(ctx, &beifen.AuditEvent{Scope: PlatformScope, ActorID: actor, Action: action, Object: object, At: s.Now()})
+}
+
+func (s *Service) append(ctx context.Context, e *beifen.AuditEvent) error {
+	var checkpoint []byte
+	err := s.Store.AppendAudit(ctx, e, func(prev []byte, read func([]int64) ([][]byte, error)) (*beifen.AuditSeal, error) {
+		e.Prev = prev
+		e.Hash = s.hash(prev, e)
+		r := hashReader(read)
+		stored, err := tlog.StoredHashes(e.Leaf, leafData(e), r)
+		if err != nil {
+			return nil, err
+		}
+		first := tlog.StoredHashIndex(0, e.Leaf)
+		root, err := tlog.TreeHash(e.Leaf+1, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+			return readWith(indexes, r, first, stored)
+		}))
+		if err != nil {
+			return nil, err
+		}
+		checkpoint, err = s.sign(e.Leaf+1, root)
+		if err != nil {
+			return nil, err
+		}
+		seal := &beifen.AuditSeal{Hash: e.Hash, TreeIndex: first, Checkpoint: checkpoint}
+		for _, h := range stored {
+			seal.Tree = append(seal.Tree, h[:])
+		}
+		return seal, nil
+	})
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
+	if s.CheckpointFile != "" {
+		if err := s.saveCheckpoint(checkpoint, e.Leaf+1); err != nil {
+			return fmt.Errorf("audit %s: save checkpoint: %w", e.Action, err)
+		}
 	}
 	return nil
+}
+
+// hashReader reads stored tree hashes through the store.
+func hashReader(read func([]int64) ([][]byte, error)) tlog.HashReader {
+	return tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		raw, err := read(indexes)
+		if err != nil {
+			return nil, err
+		}
+		out := make([]tlog.Hash, len(raw))
+		for i, h := range raw {
+			if len(h) != tlog.HashSize {
+				return nil, fmt.Errorf("audit tree hash %d: %d bytes", indexes[i], len(h))
+			}
+			copy(out[i][:], h)
+		}
+		return out, nil
+	})
+}
+
+// readWith reads hashes below first from r and the rest from pending, the hashes about to be
+// stored from first on.
+func readWith(indexes []int64, r tlog.HashReader, first int64, pending []tlog.Hash) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	var old []int64
+	var at []int
+	for i, idx := range indexes {
+		if idx >= first {
+			if idx-first >= int64(len(pending)) {
+				return nil, fmt.Errorf("audit tree hash %d not written yet", idx)
+			}
+			out[i] = pending[idx-first]
+			continue
+		}
+		old = append(old, idx)
+		at = append(at, i)
+	}
+	if len(old) > 0 {
+		hs, err := r.ReadHashes(old)
+		if err != nil {
+			return nil, err
+		}
+		for j, h := range hs {
+			out[at[j]] = h
+		}
+	}
+	return out, nil
+}
+
+// leafData is the content of an entry's leaf: every stored field but the row ID, and its chain
+// hash.
+func leafData(e *beifen.AuditEvent) []byte {
+	return fmt.Appendf(nil, "beifen audit entry v1\n%d\n%s\n%d\n%s\n%s\n%s\n%x\n%x\n", e.Leaf, e.Scope, e.ActorID,
+		e.Action, e.Object, e.At.UTC().Format(time.RFC3339Nano), e.Prev, e.Hash)
+}
+
+// sign returns the signed checkpoint of a tree of n leaves with the given root: a note whose
+// text is the origin, the size and the root hash (the C2SP checkpoint layout).
+func (s *Service) sign(n int64, root tlog.Hash) ([]byte, error) {
+	text := fmt.Sprintf("%s\n%d\n%s\n", Origin, n, root)
+	return note.Sign(&note.Note{Text: text}, s.signer)
+}
+
+// Checkpoint is a verified checkpoint: the log had Size entries and this root.
+type Checkpoint struct {
+	Size int64
+	Root tlog.Hash
+}
+
+// OpenCheckpoint checks a signed checkpoint against this server's key and returns it.
+func (s *Service) OpenCheckpoint(msg []byte) (*Checkpoint, error) {
+	n, err := note.Open(msg, note.VerifierList(s.verifier))
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint signature: %w", err)
+	}
+	return parseCheckpoint(n.Text)
+}
+
+// parseCheckpoint reads a checkpoint's text: origin, size, root hash.
+func parseCheckpoint(text string) (*Checkpoint, error) {
+	var origin, root string
+	var c Checkpoint
+	if _, err := fmt.Sscanf(text, "%s\n%d\n%s\n", &origin, &c.Size, &root); err != nil || origin != Origin {
+		return nil, fmt.Errorf("checkpoint text is not a %s checkpoint", Origin)
+	}
+	var err error
+	if c.Root, err = tlog.ParseHash(root); err != nil {
+		return nil, fmt.Errorf("checkpoint root: %w", err)
+	}
+	return &c, nil
+}
+
+// saveCheckpoint writes msg to CheckpointFile unless the file already holds a larger tree (an
+// append of another replica, or one that overtook this one); temp file and rename, so the file
+// is always one whole checkpoint.
+func (s *Service) saveCheckpoint(msg []byte, size int64) error {
+	s.fileMu.Lock()
+	defer s.fileMu.Unlock()
+	if old, err := os.ReadFile(s.CheckpointFile); err == nil {
+		if c, err := s.OpenCheckpoint(old); err == nil && c.Size >= size {
+			return nil
+		}
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.CheckpointFile), ".audit-checkpoint-*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(msg); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), s.CheckpointFile)
+}
+
+// Checkpoint returns the newest signed checkpoint, for anyone who wants to keep one.
+func (s *Service) Checkpoint(ctx context.Context) ([]byte, error) {
+	return s.Store.AuditCheckpoint(ctx)
 }
 
 // PlatformEvents returns the platform chain, oldest first, for the operator.
@@ -81,21 +286,6 @@ func (s *Service) hash(prev []byte, e *beifen.AuditEvent) []byte {
 	return s.keys.Ident(append([]byte(fields), prev...))
 }
 
-// Verify walks a scope's chain and returns the ID of the first entry that does not match (0 if
-// the chain is whole) and how many entries it checked.
-func (s *Service) Verify(ctx context.Context, scope string) (broken int64, n int, err error) {
-	prev := []byte{}
-	err = s.Store.ScanAudit(ctx, scope, func(e *beifen.AuditEvent) error {
-		n++
-		if broken == 0 && (!bytes.Equal(e.Prev, prev) || !bytes.Equal(e.Hash, s.hash(prev, e))) {
-			broken = e.ID
-		}
-		prev = e.Hash
-		return nil
-	})
-	return broken, n, err
-}
-
 // Events returns the signed-in user's scope's log, oldest first; in a team, admins and managers
 // only.
 func (s *Service) Events(ctx context.Context) ([]*beifen.AuditEvent, error) {
@@ -109,4 +299,24 @@ func (s *Service) Events(ctx context.Context) ([]*beifen.AuditEvent, error) {
 	events := []*beifen.AuditEvent{}
 	err := s.Store.ScanAudit(ctx, ScopeOf(u), func(e *beifen.AuditEvent) error { events = append(events, e); return nil })
 	return events, err
+}
+
+// SignStatement signs a statement (a line of text such as "platform-export <sha256>") with the
+// log's key, so that whoever holds the verifier key can check it came from this server.
+func (s *Service) SignStatement(text string) ([]byte, error) {
+	return note.Sign(&note.Note{Text: text + "\n"}, s.signer)
+}
+
+// OpenStatement checks a statement signed by SignStatement against vkey, a verifier key as
+// VerifierKey returns it, and returns its text.
+func OpenStatement(msg []byte, vkey string) (string, error) {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return "", fmt.Errorf("verifier key: %w", err)
+	}
+	n, err := note.Open(msg, note.VerifierList(v))
+	if err != nil {
+		return "", fmt.Errorf("signature: %w", err)
+	}
+	return strings.TrimSuffix(n.Text, "\n"), nil
 }

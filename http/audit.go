@@ -11,6 +11,31 @@ import (
 type AuditReader interface {
 	Events(ctx context.Context) ([]*beifen.AuditEvent, error)
 	Verify(ctx context.Context, scope string) (broken int64, n int, err error)
+	// Checkpoint returns the newest signed checkpoint of the whole log, and VerifierKey the
+	// key that checks it.
+	Checkpoint(ctx context.Context) ([]byte, error)
+	VerifierKey() string
+}
+
+// CheckpointResponse is the audit log's newest signed checkpoint (a signed note: origin, size,
+// root hash), for anyone who wants to keep one and later check, with `beifen audit verify
+// --checkpoint`, that the log still holds everything it held then.
+type CheckpointResponse struct {
+	Checkpoint  string `json:"checkpoint"`
+	VerifierKey string `json:"verifier_key"`
+}
+
+func (s *Server) handleAuditCheckpoint(w http.ResponseWriter, r *http.Request) {
+	note, err := s.AuditReader.Checkpoint(r.Context())
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	if note == nil {
+		s.Error(w, r, beifen.Errorf(beifen.ENOTFOUND, "The audit log has no checkpoint yet."))
+		return
+	}
+	writeJSON(w, http.StatusOK, &CheckpointResponse{Checkpoint: string(note), VerifierKey: s.AuditReader.VerifierKey()})
 }
 
 // AuditResponse lists audit events.

@@ -541,7 +541,7 @@ func (s *Server) handleUIRestoreZip(w http.ResponseWriter, r *http.Request, v *u
 	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
 		"filename": fmt.Sprintf("beifen-%d-%s.zip", sn.ID, sn.CreatedAt.Format("20060102-1504"))}))
 	zw := zip.NewWriter(w)
-	if err := s.writeSnapshotZip(r, zw, sn, parts, files, ""); err != nil {
+	if err := s.writeSnapshotZip(r.Context(), zw, sn, parts, files, ""); err != nil {
 		return err
 	}
 	return zw.Close()
@@ -549,8 +549,7 @@ func (s *Server) handleUIRestoreZip(w http.ResponseWriter, r *http.Request, v *u
 
 // writeSnapshotZip writes the chosen parts of a snapshot into zw under prefix. Once
 // the first byte is out, an error can only cut the zip short, which its reader will notice.
-func (s *Server) writeSnapshotZip(r *http.Request, zw *zip.Writer, sn *beifen.Snapshot, parts map[string]bool, files []*beifen.File, prefix string) error {
-	ctx := r.Context()
+func (s *Server) writeSnapshotZip(ctx context.Context, zw *zip.Writer, sn *beifen.Snapshot, parts map[string]bool, files []*beifen.File, prefix string) error {
 	exports := []struct {
 		part, name string
 		fn         func(id int64, w io.Writer) error

@@ -60,8 +60,7 @@ type uiSession struct {
 	Current bool
 }
 
-func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
-	ctx := r.Context()
+func (s *Server) privacyData(ctx context.Context) (*uiPrivacyData, error) {
 	d := &uiPrivacyData{User: beifen.UserFromContext(ctx), CoolingDays: 15, Genders: []string{"", "female", "male", "other"}}
 	var err error
 	if d.Consents, d.Ledger, err = s.Consents.Consents(ctx); err != nil {
@@ -130,7 +129,7 @@ func (s *Server) privacyData(r *http.Request) (*uiPrivacyData, error) {
 }
 
 func (s *Server) handleUIPrivacy(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	d, err := s.privacyData(r)
+	d, err := s.privacyData(r.Context())
 	if err != nil {
 		return err
 	}
@@ -175,7 +174,7 @@ func (s *Server) handleUIDeletionCode(w http.ResponseWriter, r *http.Request, v 
 	if code := beifen.ErrorCode(sendErr); sendErr != nil && code != beifen.ETOOMANY {
 		return sendErr
 	}
-	d, err := s.privacyData(r)
+	d, err := s.privacyData(r.Context())
 	if err != nil {
 		return err
 	}
@@ -193,7 +192,7 @@ func (s *Server) handleUIDeletion(w http.ResponseWriter, r *http.Request, v *ui.
 		if beifen.ErrorCode(err) == beifen.EINTERNAL {
 			return err
 		}
-		d, derr := s.privacyData(r)
+		d, derr := s.privacyData(r.Context())
 		if derr != nil {
 			return derr
 		}
@@ -230,9 +229,23 @@ func (s *Server) handleUIRevoke(w http.ResponseWriter, r *http.Request, v *ui.Vi
 // the account, the consent ledger, the policy versions accepted, complaints, the audit entries
 // about their data and their newest backup in the formats a phone imports.
 func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	ctx := r.Context()
+	w.Header().Set("Content-Type", "application/zip")
+	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
+		"filename": fmt.Sprintf("beifen-my-data-%s.zip", time.Now().Format("20060102"))}))
+	zw := zip.NewWriter(w)
+	if err := s.WriteAccountExport(r.Context(), zw, ""); err != nil {
+		return err
+	}
+	return zw.Close()
+}
+
+// WriteAccountExport writes everything beifen holds about the context's user into zw, each
+// name under prefix: the account, the consent ledger, the policy versions accepted,
+// complaints, sessions, the audit entries about their data, their newest backup whole and
+// every earlier one's exports and file list. It does not close zw.
+func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix string) error {
 	u := beifen.UserFromContext(ctx)
-	d, err := s.privacyData(r)
+	d, err := s.privacyData(ctx)
 	if err != nil {
 		return err
 	}
@@ -261,10 +274,6 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 	if err != nil {
 		return err
 	}
-	w.Header().Set("Content-Type", "application/zip")
-	w.Header().Set("Content-Disposition", mime.FormatMediaType("attachment", map[string]string{
-		"filename": fmt.Sprintf("beifen-my-data-%s.zip", time.Now().Format("20060102"))}))
-	zw := zip.NewWriter(w)
 	docs := []struct {
 		name string
 		v    any
@@ -279,7 +288,7 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		{"feed.json", feedDoc},
 	}
 	for _, doc := range docs {
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: doc.name, Method: zip.Deflate, Modified: time.Now()})
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + doc.name, Method: zip.Deflate, Modified: time.Now()})
 		if err != nil {
 			return err
 		}
@@ -290,12 +299,12 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		}
 	}
 	if len(latest) == 0 {
-		return zw.Close()
+		return nil
 	}
 	// The newest backup whole, as a phone restores it; every earlier one as its exports and a
 	// list of its files, whose contents are each stored once.
 	all := map[string]bool{"contacts": true, "messages": true, "calls": true, "files": true}
-	if err := s.writeSnapshotZip(r, zw, latest[0], all, files, "backup/"); err != nil {
+	if err := s.writeSnapshotZip(ctx, zw, latest[0], all, files, prefix+"backup/"); err != nil {
 		return err
 	}
 	stored := map[beifen.BlobKey]bool{}
@@ -304,15 +313,15 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 	}
 	exportsOnly := map[string]bool{"contacts": true, "messages": true, "calls": true}
 	for _, sn := range snaps[1:] {
-		prefix := fmt.Sprintf("history/%d-%s/", sn.ID, sn.CreatedAt.In(ui.Zone).Format("20060102-1504"))
-		if err := s.writeSnapshotZip(r, zw, sn, exportsOnly, nil, prefix); err != nil {
+		dir := prefix + fmt.Sprintf("history/%d-%s/", sn.ID, sn.CreatedAt.In(ui.Zone).Format("20060102-1504"))
+		if err := s.writeSnapshotZip(ctx, zw, sn, exportsOnly, nil, dir); err != nil {
 			return err
 		}
 		old, err := s.BackupService.SnapshotFiles(ctx, sn.ID)
 		if err != nil {
 			return err
 		}
-		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + "files.json", Method: zip.Deflate, Modified: sn.CreatedAt})
+		fw, err := zw.CreateHeader(&zip.FileHeader{Name: dir + "files.json", Method: zip.Deflate, Modified: sn.CreatedAt})
 		if err != nil {
 			return err
 		}
@@ -323,9 +332,9 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		}
 		var list []entry
 		for _, f := range old {
-			where := "history/files/" + string(f.Hash)
+			where := prefix + "history/files/" + string(f.Hash)
 			if p := pathOf(files, f.Hash); p != "" { // the same content is in the newest backup
-				where = "backup/files/" + p
+				where = prefix + "backup/files/" + p
 			} else if !stored[f.Hash] {
 				rc, err := s.BackupService.OpenFile(ctx, f.Hash, 0, -1)
 				if err != nil {
@@ -349,7 +358,7 @@ func (s *Server) handleUIExport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 			return err
 		}
 	}
-	return zw.Close()
+	return nil
 }
 
 // pathOf is the path a content hash has among files, or "".

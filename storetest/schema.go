@@ -8,7 +8,9 @@ import (
 
 // WantSchema is the logical schema every dialect must reach: each table and its sorted columns.
 var WantSchema = map[string][]string{
-	"audit":              {"action", "actor_id", "at", "hash", "id", "object", "prev", "scope"},
+	"audit":              {"action", "actor_id", "at", "hash", "id", "leaf", "object", "prev", "scope"},
+	"audit_tree":         {"hash", "idx"},
+	"audit_checkpoint":   {"id", "note", "size"},
 	"blobs":              {"created_at", "name", "size", "snapshot_id", "user_id"},
 	"consents":           {"at", "granted", "id", "policy_version", "purpose", "user_id"},
 	"complaints":         {"answered_at", "created_at", "due_at", "id", "reply", "sealed", "user_id"},

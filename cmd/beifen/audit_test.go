@@ -5,9 +5,12 @@ import (
 	"database/sql"
 	"encoding/json"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/beifen/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
@@ -67,19 +70,67 @@ func TestPolicy_5a_AuditLogTamperEvident(t *testing.T) {
 	}
 	// The operator's command finds it too, names the entry and exits 1.
 	out, err := runCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir)
-	if err == nil || !strings.Contains(out, fmt.Sprintf("BROKEN at entry %d", log.Events[1].ID)) {
+	if err == nil || !strings.Contains(out, fmt.Sprintf("entry %d ", log.Events[1].ID)) {
 		t.Fatalf("audit verify after tampering: %v %q", err, out)
+	}
+	whole := func() {
+		t.Helper()
+		if out := mustCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir); !strings.Contains(out, " 0 problems") {
+			t.Fatalf("audit verify on a whole log: %q", out)
+		}
 	}
 	// Put the byte back: whole again. Remove the middle entry instead: broken at the next one.
 	db.Exec(`UPDATE audit SET object = ? WHERE id = ?`, log.Events[1].Object, log.Events[1].ID)
-	if out := mustCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir); !strings.Contains(out, " 0 broken") {
-		t.Fatalf("audit verify on a whole log: %q", out)
+	whole()
+	keep := mustCLI(t, nil, "audit", "checkpoint", "--data", s.Config.DataDir)
+	kept := filepath.Join(t.TempDir(), "checkpoint")
+	b, _ = apiDo(t, "GET", s.URL+"/api/v1/audit/checkpoint", admin["BEIFEN_TOKEN"], nil, nil)
+	var cp beifenhttp.CheckpointResponse
+	if json.Unmarshal(b, &cp); cp.Checkpoint == "" || !strings.HasPrefix(keep, cp.Checkpoint) || !strings.Contains(keep, cp.VerifierKey) {
+		t.Fatalf("checkpoint from the API %+v, from the CLI %q", cp, keep)
 	}
-	if _, err := db.Exec(`DELETE FROM audit WHERE id = ?`, log.Events[1].ID); err != nil {
+	if !strings.Contains(keep, "beifen-audit\n3\n") || !strings.Contains(keep, "verifier key: beifen-audit+") {
+		t.Fatalf("audit checkpoint: %q", keep)
+	}
+	if err := os.WriteFile(kept, []byte(keep[:strings.Index(keep, "verifier key:")-1]), 0o600); err != nil {
 		t.Fatal(err)
 	}
+	for _, q := range []string{`CREATE TABLE saved AS SELECT * FROM audit WHERE id = ?`, `DELETE FROM audit WHERE id = ?`} {
+		if _, err := db.Exec(q, log.Events[1].ID); err != nil {
+			t.Fatal(err)
+		}
+	}
 	out, err = runCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir)
-	if err == nil || !strings.Contains(out, fmt.Sprintf("BROKEN at entry %d", log.Events[2].ID)) {
+	if err == nil || !strings.Contains(out, fmt.Sprintf("entry %d does not follow", log.Events[2].ID)) ||
+		!strings.Contains(out, fmt.Sprintf("removed before entry %d", log.Events[2].ID)) {
 		t.Fatalf("audit verify after removing an entry: %v %q", err, out)
+	}
+	db.Exec(`INSERT INTO audit SELECT * FROM saved`)
+	whole()
+
+	// Remove the newest entry, as someone covering their tracks would, with its tree hashes:
+	// no chain can see that, but the log no longer reaches the size the checkpoints were signed
+	// for. Also deleting the database's checkpoint leaves the checkpoint file; deleting that
+	// too leaves the checkpoint someone kept.
+	var leaf int64
+	db.QueryRow(`SELECT leaf FROM audit WHERE id = ?`, log.Events[2].ID).Scan(&leaf)
+	if _, err := db.Exec(`DELETE FROM audit WHERE id = ?`, log.Events[2].ID); err != nil {
+		t.Fatal(err)
+	}
+	db.Exec(`DELETE FROM audit_tree WHERE idx >= ?`, tlog.StoredHashIndex(0, leaf))
+	for i, step := range []func(){
+		func() {},
+		func() { db.Exec(`DELETE FROM audit_checkpoint`) },
+		func() { os.Remove(filepath.Join(s.Config.DataDir, "audit.checkpoint")) },
+	} {
+		step()
+		args := []string{"audit", "verify", "--data", s.Config.DataDir}
+		if i == 2 {
+			args = append(args, "--checkpoint", kept)
+		}
+		out, err = runCLI(t, nil, args...)
+		if err == nil || !strings.Contains(out, "signed for 3 entries but the log holds 2: entries 2 to 2 were removed from its end") {
+			t.Fatalf("step %d: audit verify after removing the newest entry: %v %q", i, err, out)
+		}
 	}
 }

@@ -46,7 +46,9 @@ Usage:
   beifen complaint overdue|answer --data DIR [--id ID --reply TEXT]   complaints past 15 working days
   beifen shutdown  --data DIR [--days N] [--status]            close the platform: freeze, notify, erase
   beifen hold place|lift|list --data DIR [--phone P --reason R] legal holds: keep an account from erasure
-  beifen audit verify --data DIR [--db URL]                     check every audit chain, name a broken entry
+  beifen audit verify --data DIR [--db URL]                     check the audit log's chains, tree and checkpoints
+  beifen audit checkpoint --data DIR [--db URL]                 print the newest signed checkpoint and its key
+  beifen transfer notice|export|verify|status ...               merger: notify every user, then a signed platform export
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -83,6 +85,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runHold(ctx, args, getenv, stdout, stderr)
 	case "audit":
 		return runAudit(ctx, args, getenv, stdout, stderr)
+	case "transfer":
+		return runTransfer(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -82,6 +82,7 @@ func (m *Main) Open() error {
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
+	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
@@ -137,42 +138,7 @@ func (m *Main) Run(ctx context.Context) error {
 	if err := m.Open(); err != nil {
 		return err
 	}
-	m.HTTPServer = beifenhttp.NewServer()
-	m.HTTPServer.Addr = m.Config.Addr
-	m.HTTPServer.Logger = m.Logger
-	m.HTTPServer.AuthService = m.Auth
-	m.HTTPServer.BackupService = m.Backup
-	m.HTTPServer.BrowseService = m.Backup
-	m.HTTPServer.Uploader = m.Backup
-	m.HTTPServer.Thumbnails = m.Backup
-	m.HTTPServer.Ops = m
-	m.HTTPServer.Notices = m.Support
-	m.HTTPServer.Replies = m.Support
-	m.HTTPServer.Remember = m.Backup
-	m.HTTPServer.Reports = m.Store.Reports
-	m.HTTPServer.ThirdParties = m.thirdParties
-	m.HTTPServer.MyTransfers = m.MyTransfers
-	m.HTTPServer.SMSWebhookToken = m.Config.SMSWebhookToken
-	m.HTTPServer.Sharer = m.Backup
-	m.HTTPServer.Feed = m.Feed
-	m.HTTPServer.Closing = m.ClosingState
-	m.HTTPServer.TrustProxy = m.Config.TrustProxy
-	m.HTTPServer.LeadImportService = m.CRM
-	m.HTTPServer.LeadService = m.CRM
-	m.HTTPServer.TaskService = m.CRM
-	m.HTTPServer.Reporter = m.CRM
-	m.HTTPServer.CallLogger = m.CRM
-	m.HTTPServer.Recorder = m.CRM
-	m.HTTPServer.AuditReader = m.Audit
-	m.HTTPServer.AuditScope = audit.ScopeOf
-	m.HTTPServer.AccountDeleter = m.Auth
-	m.HTTPServer.Policy = m.Privacy
-	m.HTTPServer.Consents = m.Privacy
-	m.HTTPServer.Complaints = m.Support
-	m.HTTPServer.ProfileEditor = m.Auth
-	m.HTTPServer.Sessions = m.Auth
-	m.HTTPServer.Guardians = m.Auth
-	m.HTTPServer.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
+	m.HTTPServer = m.newHTTPServer()
 	if err := m.Privacy.EnsureDefault(ctx); err != nil {
 		return err
 	}
@@ -185,6 +151,48 @@ func (m *Main) Run(ctx context.Context) error {
 	m.Logger.Info("beifen serving", "url", m.HTTPServer.URL(), "version", beifen.Version,
 		"db", map[bool]string{true: "postgres", false: "sqlite"}[m.Config.isPostgres()])
 	return nil
+}
+
+// newHTTPServer returns the HTTP server on the opened services, not yet listening; commands
+// that write what a page would (the platform export) use it too.
+func (m *Main) newHTTPServer() *beifenhttp.Server {
+	h := beifenhttp.NewServer()
+	h.Addr = m.Config.Addr
+	h.Logger = m.Logger
+	h.AuthService = m.Auth
+	h.BackupService = m.Backup
+	h.BrowseService = m.Backup
+	h.Uploader = m.Backup
+	h.Thumbnails = m.Backup
+	h.Ops = m
+	h.Notices = m.Support
+	h.Replies = m.Support
+	h.Remember = m.Backup
+	h.Reports = m.Store.Reports
+	h.ThirdParties = m.thirdParties
+	h.MyTransfers = m.MyTransfers
+	h.SMSWebhookToken = m.Config.SMSWebhookToken
+	h.Sharer = m.Backup
+	h.Feed = m.Feed
+	h.Closing = m.ClosingState
+	h.TrustProxy = m.Config.TrustProxy
+	h.LeadImportService = m.CRM
+	h.LeadService = m.CRM
+	h.TaskService = m.CRM
+	h.Reporter = m.CRM
+	h.CallLogger = m.CRM
+	h.Recorder = m.CRM
+	h.AuditReader = m.Audit
+	h.AuditScope = audit.ScopeOf
+	h.AccountDeleter = m.Auth
+	h.Policy = m.Privacy
+	h.Consents = m.Privacy
+	h.Complaints = m.Support
+	h.ProfileEditor = m.Auth
+	h.Sessions = m.Auth
+	h.Guardians = m.Auth
+	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
+	return h
 }
 
 // jobInterval is how often the server's background jobs run.
