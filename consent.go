@@ -15,6 +15,9 @@ const (
 	PurposeStatistics Purpose = "statistics" // counted in usage statistics (clause 1.7)
 	PurposeLocation   Purpose = "location"   // location, for location features only (clause 3.1.2c)
 	// PurposeRealName (realname.go): real-name verification, for the features that need it.
+	// PurposePersonalisation ranks the recommendation feed by what the user follows, opens and
+	// marks "not interested" (clauses 3.1.2a, 6.1.1). Never by backup content.
+	PurposePersonalisation Purpose = "personalisation"
 )
 
 // PurposeInfo describes a purpose for the consent screen.
@@ -35,6 +38,7 @@ var Purposes = []PurposeInfo{
 	{PurposeStatistics, false, "consent"},
 	{PurposeLocation, false, "consent"},
 	{PurposeRealName, false, "consent"},
+	{PurposePersonalisation, false, "consent"},
 }
 
 // PurposeByName returns the registered purpose named p, or false.

@@ -33,4 +33,5 @@ type Store struct {
 	Reports    ErrorReportService
 	Keys       KeyService
 	RealNames  RealNameService
+	Feeds      FeedService
 }

@@ -49,6 +49,7 @@ type Server struct {
 	// route is off.
 	SMSWebhookToken string
 	Sharer          Sharer
+	Feed            FeedKeeper // the recommendation feed (clauses 6.1.1, 6.1.2, 3.1.2a)
 	// TrustProxy takes the client's address from X-Forwarded-For, for a server behind a reverse
 	// proxy that sets it (and strips what clients send).
 	TrustProxy bool

@@ -291,6 +291,10 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 			return err
 		}
 	}
+	feedDoc, err := s.feedExport(ctx)
+	if err != nil {
+		return err
+	}
 	docs := []struct {
 		name string
 		v    any
@@ -303,6 +307,7 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 		{"sessions.json", d.Sessions},
 		{"audit.json", d.Audit},
 		{"realname.json", d.RealName}, // masked, as the privacy centre shows it
+		{"feed.json", feedDoc},
 	}
 	for _, doc := range docs {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + doc.name, Method: zip.Deflate, Modified: time.Now()})

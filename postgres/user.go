@@ -209,6 +209,9 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 			return FormatError(err)
 		}
 	}
+	if err := eraseFeed(ctx, tx, id); err != nil {
+		return err
+	}
 	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = $1, sealed = $2, password_hash = '', wrapped_key = NULL, key_version = NULL,
 		erase_after = NULL, updated_at = $3 WHERE id = $4`, phoneHash, sealed, tx.now, id)
 	if err != nil {

@@ -36,5 +36,6 @@ func NewStore(db *DB) beifen.Store {
 		Reports:    NewErrorReportService(db),
 		Keys:       NewKeyService(db),
 		RealNames:  NewRealNameService(db),
+		Feeds:      NewFeedService(db),
 	}
 }

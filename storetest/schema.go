@@ -50,6 +50,11 @@ var WantSchema = map[string][]string{
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
 	"tokens":             {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
+	"feed_channels":      {"created_at", "id", "name", "team_id"},
+	"feed_posts":         {"author_id", "channel_id", "created_at", "id", "team_id", "text"},
+	"feed_follows":       {"channel_id", "created_at", "id", "member_id", "user_id"},
+	"feed_marks":         {"created_at", "id", "item", "label", "topic", "user_id"},
+	"feed_engagement":    {"opens", "topic", "user_id"},
 	"users":              {"created_at", "erase_after", "id", "key_version", "manager_id", "password_hash", "phone_hash", "role", "sealed", "team_id", "updated_at", "wrapped_key"},
 }
 

@@ -32,14 +32,6 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"severity.":         {"general", "larger", "major", "especially-major"},
 		"right.":            {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
 		"request.":          {"open", "done", "refused", "cancelled"},
-		"purpose.":          purposes(),
-		"calltype.":         {"1", "2", "3", "4", "5", "6", ""},
-		"outcome.":          {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
-		"token.":            {"api", "session"},
-		"gender.":           {"", "female", "male", "other"},
-		"signin_method.":    {"code", "password"},
-		"notice.":           {"service", "marketing"},
-		"severity.":         {"general", "larger", "major", "especially-major"},
 		"realname_feature.": realNameFeatures(),
 	}
 	for _, f := range files {

@@ -21,6 +21,7 @@ import (
 	"github.com/beifen/beifen/backup"
 	"github.com/beifen/beifen/crm"
 	"github.com/beifen/beifen/disk"
+	"github.com/beifen/beifen/feed"
 	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/keyring"
 	"github.com/beifen/beifen/postgres"
@@ -47,6 +48,7 @@ type Main struct {
 	Privacy    *privacy.Service
 	Support    *support.Service
 	CRM        *crm.Service
+	Feed       *feed.Service
 	HTTPServer *beifenhttp.Server
 
 	lastJobs     atomic.Pointer[beifenhttp.JobsRun]
@@ -86,7 +88,7 @@ func (m *Main) Open() error {
 	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
-	m.Privacy.CheckGuardian, m.Privacy.Withdrawn = m.Auth.CheckGuardianCode, m.Auth.ConsentWithdrawn
+	m.Privacy.CheckGuardian = m.Auth.CheckGuardianCode
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
 	m.Auth.Closed = m.isClosing
@@ -99,6 +101,16 @@ func (m *Main) Open() error {
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
 	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
+	m.Feed = feed.NewService(m.Store, m.Logger)
+	m.Feed.Profile, m.Feed.IsOperator = m.Auth.OpenProfile, m.IsOperator
+	// A withdrawal erases what the purpose alone kept: a real-name verification, the feed's
+	// engagement counts.
+	m.Privacy.Withdrawn = func(ctx context.Context, p beifen.Purpose) error {
+		if err := m.Auth.ConsentWithdrawn(ctx, p); err != nil {
+			return err
+		}
+		return m.Feed.Withdrawn(ctx, p)
+	}
 	return m.sweepTemp()
 }
 
@@ -173,6 +185,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.MyTransfers = m.MyTransfers
 	h.SMSWebhookToken = m.Config.SMSWebhookToken
 	h.Sharer = m.Backup
+	h.Feed = m.Feed
 	h.Closing = m.ClosingState
 	h.TrustProxy = m.Config.TrustProxy
 	h.LeadImportService = m.CRM
