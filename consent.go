@@ -14,6 +14,10 @@ const (
 	PurposeMarketing  Purpose = "marketing"  // marketing texts and activities (clauses 1.1.3, 3.1.5)
 	PurposeStatistics Purpose = "statistics" // counted in usage statistics (clause 1.7)
 	PurposeLocation   Purpose = "location"   // location, for location features only (clause 3.1.2c)
+	// PurposeRealName (realname.go): real-name verification, for the features that need it.
+	// PurposePersonalisation ranks the recommendation feed by what the user follows, opens and
+	// marks "not interested" (clauses 3.1.2a, 6.1.1). Never by backup content.
+	PurposePersonalisation Purpose = "personalisation"
 )
 
 // PurposeInfo describes a purpose for the consent screen.
@@ -33,6 +37,8 @@ var Purposes = []PurposeInfo{
 	{PurposeMarketing, false, "consent"},
 	{PurposeStatistics, false, "consent"},
 	{PurposeLocation, false, "consent"},
+	{PurposeRealName, false, "consent"},
+	{PurposePersonalisation, false, "consent"},
 }
 
 // PurposeByName returns the registered purpose named p, or false.
@@ -61,6 +67,9 @@ type Consent struct {
 	Granted       bool      `json:"granted"`
 	PolicyVersion string    `json:"policy_version,omitempty"`
 	At            time.Time `json:"at"`
+	// ByGuardian marks an entry a guardian made, confirmed by the code texted to them: the only
+	// grant that counts for a child under 14 (ChildAge).
+	ByGuardian bool `json:"by_guardian,omitempty"`
 }
 
 // Validate returns EINVALID for an entry of no registered, optional purpose.
@@ -78,13 +87,19 @@ func (c *Consent) Validate() error {
 // ConsentsInForce folds a ledger (oldest first) into the state of each purpose: required purposes
 // true, the others as their newest entry says, false when never asked.
 func ConsentsInForce(ledger []*Consent) map[Purpose]bool {
+	return ConsentsInForceFor(ledger, false)
+}
+
+// ConsentsInForceFor is ConsentsInForce for a user who may be a child under 14: for a child, only
+// a guardian's grant turns a purpose on; a withdrawal by either turns it off.
+func ConsentsInForceFor(ledger []*Consent, child bool) map[Purpose]bool {
 	m := map[Purpose]bool{}
 	for _, info := range Purposes {
 		m[info.Purpose] = info.Required
 	}
 	for _, c := range ledger {
 		if info, ok := PurposeByName(string(c.Purpose)); ok && !info.Required {
-			m[c.Purpose] = c.Granted
+			m[c.Purpose] = c.Granted && (!child || c.ByGuardian)
 		}
 	}
 	return m

@@ -15,6 +15,9 @@ const (
 	EFORBIDDEN    = "forbidden"
 	ETOOLARGE     = "too_large"
 	ETOOMANY      = "too_many_requests"
+	// EREALNAME refuses a feature that requires real-name verification the user has not done
+	// (clause 1.1.2): clients offer to verify.
+	EREALNAME = "realname_required"
 )
 
 // Error is an application error: Message is written for the end user.

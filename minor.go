@@ -8,6 +8,10 @@ import (
 // Ages the law sets (clause 7.1): under 18 needs a guardian's consent before data is kept.
 const AdultAge = 18
 
+// ChildAge is the age under which personal information is sensitive (PIPL art. 28, 31): a child
+// under 14 cannot consent to optional purposes; only a guardian can turn them on.
+const ChildAge = 14
+
 // MinorGrace is how long a minor's account may wait for a guardian's consent before it is
 // erased.
 const MinorGrace = 30 * 24 * time.Hour
@@ -24,6 +28,21 @@ func AgeOn(birthday string, now time.Time) (age int, ok bool) {
 		age--
 	}
 	return age, true
+}
+
+// AgeOn returns the user's age on now: by the birth date of a verified ID number, else by the
+// birthday in the profile; ok is false when neither is known.
+func (u *User) AgeOn(now time.Time) (age int, ok bool) {
+	if u.IDBirthday != "" {
+		return AgeOn(u.IDBirthday, now)
+	}
+	return AgeOn(u.Profile.Birthday, now)
+}
+
+// IsChild reports whether the user is known to be under ChildAge on now.
+func (u *User) IsChild(now time.Time) bool {
+	age, ok := u.AgeOn(now)
+	return ok && age < ChildAge
 }
 
 // idWeights and idCheck are the GB 11643-1999 check digit rule.

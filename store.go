@@ -31,4 +31,7 @@ type Store struct {
 	Transfers  TransferService
 	Activities ActivityService
 	Reports    ErrorReportService
+	Keys       KeyService
+	RealNames  RealNameService
+	Feeds      FeedService
 }

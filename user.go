@@ -35,6 +35,10 @@ type User struct {
 
 	// EraseAfter is when a requested deletion of the account takes effect (zero: none asked).
 	EraseAfter time.Time `json:"erase_after,omitzero"`
+
+	// IDBirthday is the birth date of a verified ID number (clause 1.1.2); it takes precedence
+	// over the self-entered Profile.Birthday for age rules.
+	IDBirthday string `json:"-"`
 }
 
 // Validate returns EINVALID if a required field is missing.

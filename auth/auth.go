@@ -40,6 +40,11 @@ type Service struct {
 
 	// Requests records corrections and account deletions as rights requests (may be nil).
 	Requests beifen.RightsRecorder
+	// RealName is the real-name verification provider (clause 1.1.2), RealNameProvider its name
+	// in the third-party registry, and RealNameFor the features that require a verified name.
+	RealName         beifen.RealNameVerifier
+	RealNameProvider string
+	RealNameFor      map[beifen.RealNameFeature]bool
 }
 
 var _ beifen.AuthService = (*Service)(nil)
@@ -56,6 +61,8 @@ type profile struct {
 	Profile    beifen.Profile `json:"profile"`
 	GuardianAt time.Time      `json:"guardian_at,omitzero"`
 	Guardian   string         `json:"guardian,omitempty"` // the guardian's number, E.164
+	// IDBirthday is the birth date of a verified ID number.
+	IDBirthday string `json:"id_birthday,omitempty"`
 }
 
 var profileAAD = []byte("beifen user profile")
@@ -85,6 +92,7 @@ func (s *Service) OpenProfile(u *beifen.User) error {
 		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
 	}
 	u.Phone, u.Name, u.Profile, u.GuardianConsentAt = p.Phone, p.Name, p.Profile, p.GuardianAt
+	u.IDBirthday = p.IDBirthday
 	return nil
 }
 
@@ -127,7 +135,10 @@ func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.
 			return nil, err
 		}
 	}
-	return nu, s.OpenProfile(nu)
+	if err := s.OpenProfile(nu); err != nil {
+		return nil, err
+	}
+	return nu, s.voidChildGrants(ctx, nu)
 }
 
 // CreateUser creates an account with a data key and returns an API token for it.

@@ -57,7 +57,11 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 	if err := json.NewDecoder(resp.Body).Decode(&e); err != nil || e.Error == "" {
 		return nil, fmt.Errorf("%s %s: HTTP %d", req.Method, req.URL.Path, resp.StatusCode)
 	}
-	return nil, beifen.Errorf(FromErrorStatusCode(resp.StatusCode), "%s", e.Error)
+	code := FromErrorStatusCode(resp.StatusCode)
+	if _, known := codes[e.Code]; known && codes[e.Code] == resp.StatusCode {
+		code = e.Code
+	}
+	return nil, beifen.Errorf(code, "%s", e.Error)
 }
 
 // call sends in (if not nil) as JSON and decodes the response into out (if not nil).

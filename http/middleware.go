@@ -107,6 +107,10 @@ func (s *Server) requireAuth(h http.HandlerFunc) http.HandlerFunc {
 				return
 			}
 		}
+		if err := s.realNameGate(r); err != nil {
+			s.Error(w, r, err)
+			return
+		}
 		h(w, r)
 	}
 }

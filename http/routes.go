@@ -33,6 +33,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me/requests", s.requireAuth(s.handleRequestList))
 	mux.HandleFunc("POST /api/v1/me/requests", s.requireAuth(s.handleRequestAsk))
 	mux.HandleFunc("POST /api/v1/me/items/delete", s.requireAuth(s.handleItemsDelete))
+	mux.HandleFunc("PUT /api/v1/me/consents/{purpose}/guardian", s.requireAuth(s.handleGuardianConsent))
+	mux.HandleFunc("GET /api/v1/me/realname", s.requireAuth(s.handleRealNameStatus))
+	mux.HandleFunc("POST /api/v1/me/realname", s.requireAuth(s.handleRealNameVerify))
+	mux.HandleFunc("DELETE /api/v1/me/realname", s.requireAuth(s.handleRealNameWithdraw))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))
@@ -79,6 +83,20 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 	mux.HandleFunc("POST /api/v1/sms/inbound", s.handleSMSInbound)
 	mux.HandleFunc("GET /api/v1/me/notices", s.requireAuth(s.handleInbox))
+
+	mux.HandleFunc("GET /api/v1/feed", s.requireAuth(s.handleFeed))
+	mux.HandleFunc("POST /api/v1/feed/items/{key}/open", s.requireAuth(s.handleFeedOpen))
+	mux.HandleFunc("POST /api/v1/feed/items/{key}/not-interested", s.requireAuth(s.handleFeedNotInterested))
+	mux.HandleFunc("GET /api/v1/feed/marks", s.requireAuth(s.handleFeedMarks))
+	mux.HandleFunc("DELETE /api/v1/feed/marks/{id}", s.requireAuth(s.handleFeedUndo))
+	mux.HandleFunc("GET /api/v1/feed/sources", s.requireAuth(s.handleFeedSources))
+	mux.HandleFunc("GET /api/v1/feed/follows", s.requireAuth(s.handleFeedFollows))
+	mux.HandleFunc("POST /api/v1/feed/follows", s.requireAuth(s.handleFeedFollow))
+	mux.HandleFunc("DELETE /api/v1/feed/follows/{id}", s.requireAuth(s.handleFeedUnfollow))
+	mux.HandleFunc("POST /api/v1/feed/channels", s.requireAuth(s.handleFeedChannelCreate))
+	mux.HandleFunc("POST /api/v1/feed/channels/{id}/posts", s.requireAuth(s.handleFeedPost))
+	mux.HandleFunc("POST /api/v1/feed/posts", s.requireAuth(s.handleFeedPost))
+	mux.HandleFunc("DELETE /api/v1/feed/posts/{id}", s.requireAuth(s.handleFeedPostDelete))
 
 	return s.recoverPanic(s.accessLog(s.crossOrigin(s.clientInfo(s.authenticate(mux)))))
 }

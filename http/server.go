@@ -49,6 +49,7 @@ type Server struct {
 	// route is off.
 	SMSWebhookToken string
 	Sharer          Sharer
+	Feed            FeedKeeper // the recommendation feed (clauses 6.1.1, 6.1.2, 3.1.2a)
 	// TrustProxy takes the client's address from X-Forwarded-For, for a server behind a reverse
 	// proxy that sets it (and strips what clients send).
 	TrustProxy bool
@@ -71,6 +72,7 @@ type Server struct {
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk
+	RealNames         RealNameDesk // real-name verification and the features it gates (clause 1.1.2)
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger
@@ -129,6 +131,7 @@ var codes = map[string]int{
 	beifen.ETOOLARGE:     http.StatusRequestEntityTooLarge,
 	beifen.ETOOMANY:      http.StatusTooManyRequests,
 	beifen.EINTERNAL:     http.StatusInternalServerError,
+	beifen.EREALNAME:     http.StatusForbidden,
 }
 
 // ErrorStatusCode returns the HTTP status of an application error code.
@@ -140,9 +143,12 @@ func ErrorStatusCode(code string) int {
 }
 
 // FromErrorStatusCode returns the application error code of an HTTP status.
+// A status several codes share (403) maps back to the general one; the client reads the exact
+// code from the error body.
 func FromErrorStatusCode(status int) string {
-	for k, v := range codes {
-		if v == status {
+	for _, k := range []string{beifen.ECONFLICT, beifen.EINVALID, beifen.ENOTFOUND, beifen.EUNAUTHORIZED,
+		beifen.EFORBIDDEN, beifen.ETOOLARGE, beifen.ETOOMANY} {
+		if codes[k] == status {
 			return k
 		}
 	}

@@ -71,6 +71,10 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 				return
 			}
 		}
+		if err := s.realNameGate(r); err != nil {
+			s.uiError(w, r, v, err)
+			return
+		}
 		if err := h(w, r, v); err != nil {
 			s.uiError(w, r, v, err)
 		}
@@ -220,6 +224,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("POST /privacy/consents", s.page("privacy.title", false, s.handleUIConsents))
 	mux.HandleFunc("POST /privacy/requests", s.page("privacy.title", false, s.handleUIRequestAsk))
 	mux.HandleFunc("POST /app/items/delete", s.page("item.delete", false, s.handleUIItemDelete))
+	mux.HandleFunc("POST /privacy/realname", s.page("realname.title", false, s.handleUIRealName))
+	mux.HandleFunc("POST /privacy/realname/withdraw", s.page("realname.title", false, s.handleUIRealNameWithdraw))
 	mux.HandleFunc("GET /privacy/export.zip", s.page("export.title", false, s.handleUIExport))
 	mux.HandleFunc("POST /privacy/deletion/code", s.page("delete.title", false, s.handleUIDeletionCode))
 	mux.HandleFunc("POST /privacy/deletion", s.page("delete.title", false, s.handleUIDeletion))
@@ -247,6 +253,16 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /activities", s.page("activity.title", false, s.handleUIActivities))
 	mux.HandleFunc("POST /activities/{id}", s.page("activity.title", false, s.handleUIActivitySignUp))
 	mux.HandleFunc("GET /announcements", s.page("announce.title", true, s.handleUIAnnouncements))
+	mux.HandleFunc("GET /feed", s.page("feed.title", false, s.handleUIFeed))
+	mux.HandleFunc("GET /feed/item/{key}", s.page("feed.title", false, s.handleUIFeedItem))
+	mux.HandleFunc("POST /feed/items/{key}/not-interested", s.page("feed.title", false, s.handleUIFeedNotInterested))
+	mux.HandleFunc("POST /feed/marks/{id}/undo", s.page("feed.title", false, s.handleUIFeedUndo))
+	mux.HandleFunc("POST /feed/personalise", s.page("feed.title", false, s.handleUIFeedPersonalise))
+	mux.HandleFunc("POST /feed/follow", s.page("feed.title", false, s.handleUIFeedFollow))
+	mux.HandleFunc("POST /feed/follows/{id}/unfollow", s.page("feed.title", false, s.handleUIFeedUnfollow))
+	mux.HandleFunc("POST /feed/channels", s.page("feed.title", false, s.handleUIFeedChannel))
+	mux.HandleFunc("POST /feed/posts", s.page("feed.title", false, s.handleUIFeedPost))
+	mux.HandleFunc("POST /feed/posts/{id}/delete", s.page("feed.title", false, s.handleUIFeedPostDelete))
 	mux.HandleFunc("POST /ops/incidents/{id}/notify", s.page("ops.title", false, s.handleUIIncidentNotify))
 	mux.HandleFunc("GET /ops/incidents/{id}/report.json", s.page("ops.title", false, s.handleUIIncidentReport))
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))

@@ -52,6 +52,7 @@ type uiPrivacyData struct {
 	RequestKinds     []beifen.RightsKind
 	RequestDays      int
 	Now              time.Time
+	RealName         *beifen.RealNameStatus // nil when the server has no real-name desk
 }
 
 type uiTransfer struct {
@@ -84,6 +85,11 @@ func (s *Server) privacyData(ctx context.Context) (*uiPrivacyData, error) {
 	}
 	if d.Shares, err = s.shareRows(ctx); err != nil {
 		return nil, err
+	}
+	if s.RealNames != nil {
+		if d.RealName, err = s.RealNames.RealNameStatus(ctx); err != nil {
+			return nil, err
+		}
 	}
 	if s.MyTransfers != nil {
 		list, err := s.MyTransfers(ctx)
@@ -285,6 +291,10 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 			return err
 		}
 	}
+	feedDoc, err := s.feedExport(ctx)
+	if err != nil {
+		return err
+	}
 	docs := []struct {
 		name string
 		v    any
@@ -296,6 +306,8 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 		{"complaints.json", complaints},
 		{"sessions.json", d.Sessions},
 		{"audit.json", d.Audit},
+		{"realname.json", d.RealName}, // masked, as the privacy centre shows it
+		{"feed.json", feedDoc},
 	}
 	for _, doc := range docs {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + doc.name, Method: zip.Deflate, Modified: time.Now()})

@@ -54,16 +54,18 @@ func (s *TeamService) CreateTeam(ctx context.Context, t *beifen.Team) error {
 			max_customers,
 			recording_days,
 			wrapped_key,
+			key_version,
 			created_at
-		) VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id`,
-		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.RecordingDays, t.WrappedKey, t.CreatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id`,
+		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.RecordingDays, t.WrappedKey, keyVersion(t.WrappedKey), t.CreatedAt,
 	).Scan(&t.ID)
 	return FormatError(err)
 }
 
 // UpdateTeamKey sets a team's wrapped data key. Returns ENOTFOUND if the team does not exist.
 func (s *TeamService) UpdateTeamKey(ctx context.Context, id int64, wrapped []byte) error {
-	res, err := s.db.pool.ExecContext(ctx, `UPDATE teams SET wrapped_key = $1 WHERE id = $2`, wrapped, id)
+	res, err := s.db.pool.ExecContext(ctx, `UPDATE teams SET wrapped_key = $1, key_version = $2 WHERE id = $3`,
+		wrapped, keyVersion(wrapped), id)
 	if err != nil {
 		return FormatError(err)
 	}

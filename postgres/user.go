@@ -94,10 +94,11 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 			sealed,
 			password_hash,
 			wrapped_key,
+			key_version,
 			created_at,
 			updated_at
-		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id`,
-		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, u.CreatedAt, u.UpdatedAt,
+		) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id`,
+		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, keyVersion(u.WrappedKey), u.CreatedAt, u.UpdatedAt,
 	).Scan(&u.ID)
 	if err != nil {
 		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
@@ -141,11 +142,12 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 			sealed = $1,
 			password_hash = $2,
 			wrapped_key = $3,
-			erase_after = $4,
-			manager_id = $5,
-			updated_at = $6
-		WHERE id = $7`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), nullID(u.ManagerID), u.UpdatedAt, id)
+			key_version = $4,
+			erase_after = $5,
+			manager_id = $6,
+			updated_at = $7
+		WHERE id = $8`,
+		u.Sealed, u.PasswordHash, u.WrappedKey, keyVersion(u.WrappedKey), nullTime(u.EraseAfter), nullID(u.ManagerID), u.UpdatedAt, id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -202,12 +204,15 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transfers WHERE phone_hash = $1`, u.PhoneHash); err != nil {
 		return FormatError(err)
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups"} {
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
 			return FormatError(err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = $1, sealed = $2, password_hash = '', wrapped_key = NULL,
+	if err := eraseFeed(ctx, tx, id); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = $1, sealed = $2, password_hash = '', wrapped_key = NULL, key_version = NULL,
 		erase_after = NULL, updated_at = $3 WHERE id = $4`, phoneHash, sealed, tx.now, id)
 	if err != nil {
 		return FormatError(err)

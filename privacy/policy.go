@@ -17,9 +17,14 @@ import (
 type Service struct {
 	Store beifen.PolicyService
 	Now   func() time.Time
-
 	// Requests records withdrawals of consent as rights requests (may be nil).
 	Requests beifen.RightsRecorder
+	// CheckGuardian checks the code texted to a guardian's number, for a guardian's consent on a
+	// child's behalf (clause 7.1); nil: no guardian consents.
+	CheckGuardian func(ctx context.Context, guardian, code string) error
+	// Withdrawn, if set, is called after the signed-in user withdraws consent to a purpose, to
+	// erase what was kept for that purpose alone (may be nil).
+	Withdrawn func(ctx context.Context, p beifen.Purpose) error
 
 	mu      sync.Mutex
 	cached  []*beifen.PolicyDocument

@@ -34,5 +34,8 @@ func NewStore(db *DB) beifen.Store {
 		Transfers:  NewTransferService(db),
 		Activities: NewActivityService(db),
 		Reports:    NewErrorReportService(db),
+		Keys:       NewKeyService(db),
+		RealNames:  NewRealNameService(db),
+		Feeds:      NewFeedService(db),
 	}
 }

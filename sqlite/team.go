@@ -54,16 +54,18 @@ func (s *TeamService) CreateTeam(ctx context.Context, t *beifen.Team) error {
 			max_customers,
 			recording_days,
 			wrapped_key,
+			key_version,
 			created_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.RecordingDays, t.WrappedKey, formatTime(t.CreatedAt),
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		t.Name, t.TimeZone, t.PoolDays, t.MaxCustomers, t.RecordingDays, t.WrappedKey, keyVersion(t.WrappedKey), formatTime(t.CreatedAt),
 	).Scan(&t.ID)
 	return FormatError(err)
 }
 
 // UpdateTeamKey sets a team's wrapped data key. Returns ENOTFOUND if the team does not exist.
 func (s *TeamService) UpdateTeamKey(ctx context.Context, id int64, wrapped []byte) error {
-	res, err := s.db.write.ExecContext(ctx, `UPDATE teams SET wrapped_key = ? WHERE id = ?`, wrapped, id)
+	res, err := s.db.write.ExecContext(ctx, `UPDATE teams SET wrapped_key = ?, key_version = ? WHERE id = ?`,
+		wrapped, keyVersion(wrapped), id)
 	if err != nil {
 		return FormatError(err)
 	}

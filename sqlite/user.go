@@ -89,10 +89,11 @@ func (s *UserService) CreateUser(ctx context.Context, u *beifen.User) error {
 			sealed,
 			password_hash,
 			wrapped_key,
+			key_version,
 			created_at,
 			updated_at
-		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
-		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, formatTime(u.CreatedAt), formatTime(u.UpdatedAt),
+		) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id`,
+		nullID(u.TeamID), nullID(u.ManagerID), string(u.Role), u.PhoneHash, u.Sealed, u.PasswordHash, u.WrappedKey, keyVersion(u.WrappedKey), formatTime(u.CreatedAt), formatTime(u.UpdatedAt),
 	).Scan(&u.ID)
 	if err != nil {
 		if beifen.ErrorCode(FormatError(err)) == beifen.ECONFLICT {
@@ -135,11 +136,12 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 			sealed = ?,
 			password_hash = ?,
 			wrapped_key = ?,
+			key_version = ?,
 			erase_after = ?,
 			manager_id = ?,
 			updated_at = ?
 		WHERE id = ?`,
-		u.Sealed, u.PasswordHash, u.WrappedKey, nullTime(u.EraseAfter), nullID(u.ManagerID), formatTime(u.UpdatedAt), id)
+		u.Sealed, u.PasswordHash, u.WrappedKey, keyVersion(u.WrappedKey), nullTime(u.EraseAfter), nullID(u.ManagerID), formatTime(u.UpdatedAt), id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -196,12 +198,15 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transfers WHERE phone_hash = ?`, u.PhoneHash); err != nil {
 		return FormatError(err)
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups"} {
+	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
 			return FormatError(err)
 		}
 	}
-	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = ?, sealed = ?, password_hash = '', wrapped_key = NULL,
+	if err := eraseFeed(ctx, tx, id); err != nil {
+		return err
+	}
+	_, err = tx.ExecContext(ctx, `UPDATE users SET phone_hash = ?, sealed = ?, password_hash = '', wrapped_key = NULL, key_version = NULL,
 		erase_after = NULL, updated_at = ? WHERE id = ?`, phoneHash, sealed, formatTime(tx.now), id)
 	if err != nil {
 		return FormatError(err)

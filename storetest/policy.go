@@ -62,4 +62,13 @@ func testPolicy(t *testing.T, open func(tb testing.TB) Services) {
 	if !inForce[beifen.PurposeService] || inForce[beifen.PurposeMarketing] || !inForce[beifen.PurposeStatistics] || inForce[beifen.PurposeLocation] {
 		t.Fatalf("ConsentsInForce=%v", inForce)
 	}
+	// A guardian's grant is marked as such: for a child, only it counts.
+	s.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: beifen.PurposeLocation, Granted: true, ByGuardian: true, At: at})
+	ledger, _ = s.Policies.FindConsents(ctx, u.ID)
+	if len(ledger) != 4 || !ledger[3].ByGuardian || ledger[0].ByGuardian {
+		t.Fatalf("FindConsents=%+v, want the last entry by a guardian", ledger)
+	}
+	if child := beifen.ConsentsInForceFor(ledger, true); child[beifen.PurposeStatistics] || !child[beifen.PurposeLocation] {
+		t.Fatalf("ConsentsInForceFor(child)=%v, want only the guardian's grant", child)
+	}
 }

@@ -55,6 +55,9 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("Transfer", func(t *testing.T) { testTransfer(t, open) })
 	t.Run("MarketingActivity", func(t *testing.T) { testMarketingActivity(t, open) })
 	t.Run("ErrorReport", func(t *testing.T) { testErrorReport(t, open) })
+	t.Run("Key", func(t *testing.T) { testKey(t, open) })
+	t.Run("RealName", func(t *testing.T) { testRealName(t, open) })
+	t.Run("Feed", func(t *testing.T) { testFeed(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

@@ -22,16 +22,17 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 	dynamic := regexp.MustCompile(`printf "([a-z_.]+)%s(\.desc)?"`)
 	files, _ := filepath.Glob("templates/*.html")
 	dyn := map[string][]string{
-		"purpose.":       purposes(),
-		"calltype.":      {"1", "2", "3", "4", "5", "6", ""},
-		"outcome.":       {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
-		"token.":         {"api", "session"},
-		"gender.":        {"", "female", "male", "other"},
-		"signin_method.": {"code", "password"},
-		"notice.":        {"service", "marketing"},
-		"severity.":      {"general", "larger", "major", "especially-major"},
-		"right.":         {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
-		"request.":       {"open", "done", "refused", "cancelled"},
+		"purpose.":          purposes(),
+		"calltype.":         {"1", "2", "3", "4", "5", "6", ""},
+		"outcome.":          {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
+		"token.":            {"api", "session"},
+		"gender.":           {"", "female", "male", "other"},
+		"signin_method.":    {"code", "password"},
+		"notice.":           {"service", "marketing"},
+		"severity.":         {"general", "larger", "major", "especially-major"},
+		"right.":            {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
+		"request.":          {"open", "done", "refused", "cancelled"},
+		"realname_feature.": realNameFeatures(),
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -81,6 +82,14 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 			t.Errorf("key %q: zh takes %v, en takes %v", key, a, b)
 		}
 	}
+}
+
+func realNameFeatures() []string {
+	var out []string
+	for _, f := range beifen.RealNameFeatures {
+		out = append(out, string(f))
+	}
+	return out
 }
 
 func purposes() []string {

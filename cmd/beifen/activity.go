@@ -34,6 +34,9 @@ func (m *Main) SignUp(ctx context.Context, id int64, consent bool) error {
 	if !consent {
 		return beifen.Errorf(beifen.EINVALID, "Signing up means agreeing to give the partner your number: tick the box to agree.")
 	}
+	if u := beifen.UserFromContext(ctx); u != nil && u.IsChild(time.Now()) {
+		return beifen.Errorf(beifen.EFORBIDDEN, "Users under 14 cannot sign up for partners' activities.")
+	}
 	list, err := m.Store.Activities.FindActivities(ctx)
 	if err != nil {
 		return err

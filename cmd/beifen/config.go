@@ -36,6 +36,12 @@ type Config struct {
 	// the third-party registry). Unset: the console provider, which sends nothing out.
 	SMSURL, SMSToken, SMSProvider string
 
+	// The real-name verification service (clause 1.1.2): BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN
+	// or _FILE, BEIFEN_REALNAME_PROVIDER (its name in the third-party registry). Unset: nobody can
+	// be verified. RealNameFor (BEIFEN_REALNAME_FOR, e.g. "share") lists the features that require
+	// a verified name; empty, none does.
+	RealNameURL, RealNameToken, RealNameProvider, RealNameFor string
+
 	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
 	// the regions the data may be kept in. The server refuses to start when a target lies
 	// outside them: moving data abroad takes a legal basis and consent, not a setting.
@@ -94,6 +100,10 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.SMSURL, "BEIFEN_SMS_URL")
 	set(&c.SMSToken, "BEIFEN_SMS_TOKEN")
 	set(&c.SMSProvider, "BEIFEN_SMS_PROVIDER")
+	set(&c.RealNameURL, "BEIFEN_REALNAME_URL")
+	set(&c.RealNameToken, "BEIFEN_REALNAME_TOKEN")
+	set(&c.RealNameProvider, "BEIFEN_REALNAME_PROVIDER")
+	set(&c.RealNameFor, "BEIFEN_REALNAME_FOR")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
 	}

@@ -50,6 +50,7 @@ Usage:
   beifen audit verify --data DIR [--db URL]                     check the audit log's chains, tree and checkpoints
   beifen audit checkpoint --data DIR [--db URL]                 print the newest signed checkpoint and its key
   beifen transfer notice|export|verify|status ...               merger: notify every user, then a signed platform export
+  beifen key status|rotate|retire --data DIR [--db URL]         master key versions: list, rotate, retire one
   beifen version
 
 BEIFEN_SERVER and BEIFEN_TOKEN may replace --server and --token.
@@ -90,6 +91,8 @@ func run(ctx context.Context, args []string, getenv Env, stdin io.Reader, stdout
 		return runTransfer(ctx, args, getenv, stdout, stderr)
 	case "request":
 		return runRequest(ctx, args, getenv, stdout, stderr)
+	case "key":
+		return runKey(ctx, args, getenv, stdout, stderr)
 	case "backup":
 		return runBackup(ctx, args, getenv, stdout, stderr)
 	case "snapshots":

@@ -21,6 +21,7 @@ import (
 	"github.com/beifen/beifen/backup"
 	"github.com/beifen/beifen/crm"
 	"github.com/beifen/beifen/disk"
+	"github.com/beifen/beifen/feed"
 	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/keyring"
 	"github.com/beifen/beifen/postgres"
@@ -47,6 +48,7 @@ type Main struct {
 	Privacy    *privacy.Service
 	Support    *support.Service
 	CRM        *crm.Service
+	Feed       *feed.Service
 	HTTPServer *beifenhttp.Server
 
 	lastJobs     atomic.Pointer[beifenhttp.JobsRun]
@@ -79,10 +81,14 @@ func (m *Main) Open() error {
 	m.Master = master
 	m.Blobs = disk.NewStore(filepath.Join(m.Config.DataDir, "blobs"))
 	m.Auth = auth.NewService(m.Store, m.Master, m.smsSender(), m.Logger)
+	if err := m.wireRealName(); err != nil {
+		return err
+	}
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
 	m.Privacy = privacy.NewService(m.Store.Policies)
+	m.Privacy.CheckGuardian = m.Auth.CheckGuardianCode
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
 	m.Auth.Closed = m.isClosing
@@ -95,6 +101,16 @@ func (m *Main) Open() error {
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
 	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
+	m.Feed = feed.NewService(m.Store, m.Logger)
+	m.Feed.Profile, m.Feed.IsOperator = m.Auth.OpenProfile, m.IsOperator
+	// A withdrawal erases what the purpose alone kept: a real-name verification, the feed's
+	// engagement counts.
+	m.Privacy.Withdrawn = func(ctx context.Context, p beifen.Purpose) error {
+		if err := m.Auth.ConsentWithdrawn(ctx, p); err != nil {
+			return err
+		}
+		return m.Feed.Withdrawn(ctx, p)
+	}
 	return m.sweepTemp()
 }
 
@@ -169,6 +185,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.MyTransfers = m.MyTransfers
 	h.SMSWebhookToken = m.Config.SMSWebhookToken
 	h.Sharer = m.Backup
+	h.Feed = m.Feed
 	h.Closing = m.ClosingState
 	h.TrustProxy = m.Config.TrustProxy
 	h.LeadImportService = m.CRM
@@ -188,6 +205,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.ProfileEditor = m.Auth
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
+	h.RealNames = m.Auth
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
@@ -362,6 +380,8 @@ BEIFEN_NO_MIGRATE=1, BEIFEN_OPERATORS, BEIFEN_REGION (or BEIFEN_DB_REGION and BE
 default cn) and BEIFEN_ALLOWED_REGIONS (default cn): serve refuses a target outside the allowed
 regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
+BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN (or _FILE), BEIFEN_REALNAME_PROVIDER: a real-name
+verification service; BEIFEN_REALNAME_FOR=share makes share links require a verified name.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.

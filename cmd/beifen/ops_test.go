@@ -93,7 +93,7 @@ func TestPolicy_1_8_PurposesNeedConsent(t *testing.T) {
 	req, _ := http.NewRequest("GET", u.base+"/api/v1/me/consents", nil)
 	var got beifenhttp.ConsentsResponse
 	json.NewDecoder(u.do(req).Body).Decode(&got)
-	want := map[string]bool{"service": true, "marketing": false, "statistics": false, "location": false}
+	want := map[string]bool{"service": true, "marketing": false, "statistics": false, "location": false, "realname": false, "personalisation": false}
 	if len(got.Purposes) != len(want) {
 		t.Fatalf("purposes %+v", got.Purposes)
 	}

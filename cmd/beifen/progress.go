@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -18,6 +19,7 @@ type progress struct {
 	w     io.Writer
 	label string
 	total int64
+	unit  func(int64) string // formats a count: size for bytes
 	done  atomic.Int64
 	start time.Time
 	stop  chan struct{}
@@ -32,7 +34,16 @@ func isTerminal(w io.Writer) bool {
 
 // newProgress starts a bar for total bytes; it draws only if w is a terminal.
 func newProgress(w io.Writer, label string, total int64) *progress {
-	p := &progress{w: w, label: label, total: total, start: time.Now(), stop: make(chan struct{})}
+	return startProgress(w, label, total, size)
+}
+
+// newCountProgress starts a bar for total items; it draws only if w is a terminal.
+func newCountProgress(w io.Writer, label string, total int64) *progress {
+	return startProgress(w, label, total, func(n int64) string { return strconv.FormatInt(n, 10) })
+}
+
+func startProgress(w io.Writer, label string, total int64, unit func(int64) string) *progress {
+	p := &progress{w: w, label: label, total: total, unit: unit, start: time.Now(), stop: make(chan struct{})}
 	if isTerminal(w) {
 		p.wg.Add(1)
 		go p.loop()
@@ -65,7 +76,7 @@ func (p *progress) draw() {
 	fill := int(min(done, total) * width / total)
 	rate := float64(done) / max(time.Since(p.start).Seconds(), 0.001)
 	fmt.Fprintf(p.w, "\r%-10s [%s%s] %3d%% %s/%s %s/s ", p.label, strings.Repeat("=", fill),
-		strings.Repeat(" ", width-fill), done*100/total, size(done), size(p.total), size(int64(rate)))
+		strings.Repeat(" ", width-fill), done*100/total, p.unit(done), p.unit(p.total), p.unit(int64(rate)))
 }
 
 // Finish stops the bar.
