@@ -23,6 +23,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("POST /api/v1/me/deletion", s.requireAuth(s.handleDeletionRequest))
 	mux.HandleFunc("GET /api/v1/policies", s.handlePolicyList)
 	mux.HandleFunc("GET /api/v1/third-parties", s.handleThirdParties)
+	mux.HandleFunc("GET /api/v1/retention", s.handleRetention)
 	mux.HandleFunc("POST /api/v1/reports", s.handleErrorReport)
 	mux.HandleFunc("GET /api/v1/policies/current", s.handlePolicyCurrent)
 	mux.HandleFunc("GET /api/v1/me/policy", s.requireAuth(s.handlePolicyStatus))

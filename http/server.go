@@ -55,7 +55,8 @@ type Server struct {
 	TrustProxy bool
 	// Closing returns the platform's shutdown under way, or nil (clause 6.7).
 	Closing           func(ctx context.Context) (*beifen.Closing, error)
-	ThirdParties      []ThirdParty // the published list of who receives personal data
+	ThirdParties      []ThirdParty           // the published list of who receives personal data
+	Retention         []beifen.RetentionRule // how long each category of personal data is kept
 	LeadImportService beifen.LeadImportService
 	LeadService       LeadFinder
 	TaskService       TaskDialer

@@ -234,6 +234,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /privacy/complaints", s.page("complaints.title", true, s.handleUIComplaints))
 	mux.HandleFunc("POST /privacy/complaints", s.page("complaints.title", false, s.handleUIComplaintPost))
 	mux.HandleFunc("GET /privacy/third-parties", s.page("nav.thirdparties", true, s.handleUIThirdParties))
+	mux.HandleFunc("GET /privacy/retention", s.page("retention.title", true, s.handleUIRetention))
 
 	mux.HandleFunc("GET /staff", s.page("staff.title", false, s.handleUIStaff))
 	mux.HandleFunc("GET /staff/t/{task}", s.page("staff.title", false, s.handleUIStaffTask))

@@ -490,3 +490,20 @@ func (s *Server) handleThirdParties(w http.ResponseWriter, r *http.Request) {
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"third_parties": out})
 }
+
+// handleUIRetention publishes how long each category of personal data is kept (clause 4.2),
+// without sign-in.
+func (s *Server) handleUIRetention(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	v.Data = s.Retention
+	return s.render(w, r, http.StatusOK, "retention", v)
+}
+
+// RetentionResponse publishes the retention rules.
+type RetentionResponse struct {
+	Rules []beifen.RetentionRule `json:"rules"`
+}
+
+// handleRetention publishes the retention rules (clause 4.2), without sign-in.
+func (s *Server) handleRetention(w http.ResponseWriter, r *http.Request) {
+	writeJSON(w, http.StatusOK, &RetentionResponse{Rules: s.Retention})
+}

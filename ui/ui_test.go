@@ -32,6 +32,8 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"severity.":         {"general", "larger", "major", "especially-major"},
 		"right.":            {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
 		"request.":          {"open", "done", "refused", "cancelled"},
+		"retention.cat.":    {"signins", "recordings", "rejected_rows", "deleted_accounts", "minors_without_consent", "backups", "audit"},
+		"retention.action.": {"delete", "erase", "keep"},
 		"realname_feature.": realNameFeatures(),
 	}
 	for _, f := range files {

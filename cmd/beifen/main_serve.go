@@ -182,6 +182,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.Remember = m.Backup
 	h.Reports = m.Store.Reports
 	h.ThirdParties = m.thirdParties
+	h.Retention = RetentionRules()
 	h.MyTransfers = m.MyTransfers
 	h.SMSWebhookToken = m.Config.SMSWebhookToken
 	h.Sharer = m.Backup
@@ -274,10 +275,12 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 	if run.Expired, err = m.CRM.ApplyRetention(ctx); err != nil {
 		fail("retention", err)
 	}
+	m.recordRetention(ctx, "recordings", run.Expired)
 	if n, err := m.CRM.ExpireRejectedRows(ctx, time.Now()); err != nil {
 		fail("rejected rows retention", err)
 	} else {
 		run.Expired += n
+		m.recordRetention(ctx, "rejected_rows", n)
 	}
 	erased, err := m.EraseDue(ctx, time.Now())
 	if err != nil {
@@ -288,9 +291,12 @@ func (m *Main) RunJobsOnce(ctx context.Context) *beifenhttp.JobsRun {
 		fail("erase minors' accounts", err)
 	}
 	run.Erased, run.Minors = len(erased), len(minors)
+	m.recordRetention(ctx, "deleted_accounts", len(erased))
+	m.recordRetention(ctx, "minors_without_consent", len(minors))
 	if run.SignIns, err = m.Store.SignIns.DeleteSignInsBefore(ctx, time.Now().Add(-beifen.SignInRetention)); err != nil {
 		fail("sign-in history retention", err)
 	}
+	m.recordRetention(ctx, "signins", run.SignIns)
 	if n, err := m.EraseAtClosing(ctx, time.Now()); err != nil {
 		fail("erase at shutdown", err)
 	} else {

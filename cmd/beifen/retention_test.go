@@ -91,3 +91,69 @@ func TestRetention_RejectedRowsGoAfter30Days(t *testing.T) {
 		t.Fatalf("rejected rows after 30 days: %d", st)
 	}
 }
+
+// TestPolicy_4_2_RetentionRulesPublishedAndRunsRecorded: every category of personal data has a
+// published rule (how long, then what), readable without signing in; the hourly job applies the
+// rules and records in the platform's audit log how much each run removed, by count only.
+func TestPolicy_4_2_RetentionRulesPublishedAndRunsRecorded(t *testing.T) {
+	s := MustRunMain(t, "")
+	ctx := context.Background()
+	var rules beifenhttp.RetentionResponse
+	b, st := apiDo(t, "GET", s.URL+"/api/v1/retention", "", nil, nil)
+	if json.Unmarshal(b, &rules); st != 200 || len(rules.Rules) < 5 {
+		t.Fatalf("retention rules: %d %s", st, b)
+	}
+	byCat := map[string]beifen.RetentionRule{}
+	for _, r := range rules.Rules {
+		byCat[r.Category] = r
+	}
+	if r := byCat["signins"]; r.Days != 365 || r.Action != "delete" {
+		t.Fatalf("sign-in rule %+v: a year, at least the six months the law asks", r)
+	}
+	if r := byCat["rejected_rows"]; r.Days != 30 {
+		t.Fatalf("rejected rows rule %+v", r)
+	}
+	if r := byCat["recordings"]; !r.PerTeam {
+		t.Fatalf("recordings rule %+v", r)
+	}
+	page := body((&uiClient{tb: t, base: s.URL, lang: "zh-CN"}).get("/privacy/retention"))
+	if !strings.Contains(page, "登录记录（网络日志）") || !strings.Contains(page, "365 天") || strings.Contains(page, "retention.") {
+		t.Fatalf("retention page: %s", page)
+	}
+
+	// A sign-in older than a year goes with the next run, and the run is on record.
+	tok := s.MustCreateUser(t, "13800138077", "")
+	b, _ = apiDo(t, "GET", s.URL+"/api/v1/me", tok, nil, nil)
+	var me beifen.User
+	json.Unmarshal(b, &me)
+	old := &beifen.SignIn{UserID: me.ID, At: time.Now().Add(-400 * 24 * time.Hour), Method: "code", Device: "Chrome on Android"}
+	recent := &beifen.SignIn{UserID: me.ID, At: time.Now().Add(-10 * 24 * time.Hour), Method: "code", Device: "Chrome on Android"}
+	for _, in := range []*beifen.SignIn{old, recent} {
+		if err := s.Store.SignIns.AddSignIn(ctx, in); err != nil {
+			t.Fatal(err)
+		}
+	}
+	run := s.RunJobsOnce(ctx)
+	if run.SignIns != 1 || run.Failed != "" {
+		t.Fatalf("jobs run %+v", run)
+	}
+	if left, _ := s.Store.SignIns.FindSignIns(ctx, me.ID, 10); len(left) != 1 {
+		t.Fatalf("%d sign-ins left, want the recent one", len(left))
+	}
+	events, err := s.Audit.PlatformEvents(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, e := range events {
+		if e.Action == "retention.signins" && e.Object == "count:1" {
+			found = true
+		}
+	}
+	if !found {
+		t.Fatalf("the run is not in the platform audit log: %+v", events)
+	}
+	if out := mustCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir); !strings.Contains(out, " 0 problems") {
+		t.Fatalf("audit verify: %q", out)
+	}
+}
