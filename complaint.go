@@ -34,6 +34,8 @@ type ComplaintFilter struct {
 	ID      *int64
 	UserID  *int64
 	OpenDue *time.Time // only unanswered ones due before then (the overdue report)
+	// NotReminded keeps only those the operators were not yet reminded of.
+	NotReminded bool
 	Offset  int
 	Limit   int
 }
@@ -48,6 +50,9 @@ type ComplaintService interface {
 
 	// AnswerComplaint stores the sealed reply. Returns ENOTFOUND for an unknown complaint.
 	AnswerComplaint(ctx context.Context, id int64, reply []byte, at time.Time) error
+
+	// MarkComplaintsReminded records that the operators were reminded of these complaints.
+	MarkComplaintsReminded(ctx context.Context, ids []int64, at time.Time) error
 }
 
 // WorkingDaysAfter returns the end of the nth working day after t in loc, counting Monday to

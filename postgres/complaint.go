@@ -40,6 +40,9 @@ func (s *ComplaintService) FindComplaints(ctx context.Context, f beifen.Complain
 	if f.OpenDue != nil {
 		where += " AND answered_at IS NULL AND due_at < " + arg(f.OpenDue.UTC())
 	}
+	if f.NotReminded {
+		where += " AND reminded_at IS NULL"
+	}
 	var limit any
 	if f.Limit > 0 {
 		limit = f.Limit
@@ -75,4 +78,10 @@ func (s *ComplaintService) AnswerComplaint(ctx context.Context, id int64, reply 
 		return beifen.Errorf(beifen.ENOTFOUND, "Complaint not found.")
 	}
 	return nil
+}
+
+// MarkComplaintsReminded records that the operators were reminded of these complaints.
+func (s *ComplaintService) MarkComplaintsReminded(ctx context.Context, ids []int64, at time.Time) error {
+	_, err := s.db.pool.ExecContext(ctx, `UPDATE complaints SET reminded_at = $1 WHERE id = ANY($2)`, at, ids)
+	return FormatError(err)
 }

@@ -35,6 +35,9 @@ func (s *ComplaintService) FindComplaints(ctx context.Context, f beifen.Complain
 	if f.OpenDue != nil {
 		where, args = where+" AND answered_at IS NULL AND due_at < ?", append(args, formatTime(*f.OpenDue))
 	}
+	if f.NotReminded {
+		where += " AND reminded_at IS NULL"
+	}
 	limit := -1
 	if f.Limit > 0 {
 		limit = f.Limit
@@ -67,6 +70,16 @@ func (s *ComplaintService) AnswerComplaint(ctx context.Context, id int64, reply 
 	}
 	if n, _ := res.RowsAffected(); n == 0 {
 		return beifen.Errorf(beifen.ENOTFOUND, "Complaint not found.")
+	}
+	return nil
+}
+
+// MarkComplaintsReminded records that the operators were reminded of these complaints.
+func (s *ComplaintService) MarkComplaintsReminded(ctx context.Context, ids []int64, at time.Time) error {
+	for _, id := range ids {
+		if _, err := s.db.write.ExecContext(ctx, `UPDATE complaints SET reminded_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
+			return FormatError(err)
+		}
 	}
 	return nil
 }

@@ -25,6 +25,12 @@ func testComplaint(t *testing.T, open func(tb testing.TB) Services) {
 	if err != nil || len(got) != 1 || got[0].ID != b.ID || !got[0].DueAt.Equal(b.DueAt) {
 		t.Fatalf("overdue=%v, %v; want complaint %d", got, err, b.ID)
 	}
+	if err := s.Complaints.MarkComplaintsReminded(ctx, []int64{b.ID}, now); err != nil {
+		t.Fatal(err)
+	}
+	if got, err := s.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &late, NotReminded: true}); err != nil || len(got) != 0 {
+		t.Fatalf("overdue and not reminded after the reminder: %v, %v", got, err)
+	}
 	if err := s.Complaints.AnswerComplaint(ctx, b.ID, []byte("reply"), late); err != nil {
 		t.Fatal(err)
 	}

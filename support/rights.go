@@ -223,15 +223,16 @@ func (s *Service) AnswerRequest(ctx context.Context, id int64, status, answer st
 	return nil
 }
 
-// RemindRequests texts each operator once about the open requests whose deadline is within
-// RemindDays working days of now (or past), and marks them reminded. The text holds a count
-// only. It returns how many requests it reminded of.
+// RemindRequests texts each operator once about the open rights requests and unanswered
+// complaints whose deadline is within RemindDays working days of now (or past), and marks them
+// reminded. The text holds counts only. It returns how many requests and complaints it reminded
+// of.
 func (s *Service) RemindRequests(ctx context.Context, now time.Time, operators []string) (int, error) {
-	// The deadline is the end of a working day: a request due within RemindDays working days
-	// is due before the end of the RemindDays-th working day from now.
+	// A deadline is the end of a working day: one due within RemindDays working days is due by
+	// the end of the RemindDays-th working day from now.
 	cut := beifen.WorkingDaysAfter(now, RemindDays, China).Add(time.Second)
 	list, err := s.Store.Rights.FindRightsRequests(ctx, beifen.RightsRequestFilter{Open: true, DueBefore: &cut, NotReminded: true})
-	if err != nil || len(list) == 0 {
+	if err != nil {
 		return 0, err
 	}
 	var ids []int64
@@ -240,21 +241,36 @@ func (s *Service) RemindRequests(ctx context.Context, now time.Time, operators [
 			ids = append(ids, r.ID)
 		}
 	}
-	if len(ids) == 0 {
+	complaints, err := s.Store.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &cut, NotReminded: true})
+	if err != nil {
+		return 0, err
+	}
+	var cids []int64
+	for _, c := range complaints {
+		cids = append(cids, c.ID)
+	}
+	if len(ids)+len(cids) == 0 {
 		return 0, nil
 	}
-	text := fmt.Sprintf("【手机备份】有 %d 项个人信息权利请求将在 %d 个工作日内到期或已逾期，请在运营后台处理。", len(ids), RemindDays)
+	text := fmt.Sprintf("【手机备份】有 %d 项个人信息权利请求、%d 件投诉将在 %d 个工作日内到期或已逾期，请在运营后台处理。", len(ids), len(cids), RemindDays)
 	for _, phone := range operators {
 		if s.SMS == nil {
 			break
 		}
 		if err := s.SMS.SendSMS(ctx, phone, text); err != nil {
-			s.Logger.WarnContext(ctx, "request reminder not sent", "err", err)
+			s.Logger.WarnContext(ctx, "reminder not sent", "err", err)
 		}
 	}
-	if err := s.Store.Rights.MarkRightsReminded(ctx, ids, now.UTC()); err != nil {
-		return 0, err
+	if len(ids) > 0 {
+		if err := s.Store.Rights.MarkRightsReminded(ctx, ids, now.UTC()); err != nil {
+			return 0, err
+		}
 	}
-	s.Logger.InfoContext(ctx, "rights requests reminded", "requests", len(ids), "operators", len(operators))
-	return len(ids), nil
+	if len(cids) > 0 {
+		if err := s.Store.Complaints.MarkComplaintsReminded(ctx, cids, now.UTC()); err != nil {
+			return 0, err
+		}
+	}
+	s.Logger.InfoContext(ctx, "operators reminded", "requests", len(ids), "complaints", len(cids), "operators", len(operators))
+	return len(ids) + len(cids), nil
 }

@@ -2,6 +2,7 @@ package main_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/base64"
 	"encoding/json"
 	"strings"
@@ -43,6 +44,23 @@ func TestPolicy_6_5_ComplaintsAnsweredWithin15WorkingDays(t *testing.T) {
 	c := fileComplaint(t, s, tok)
 	if got := c.DueAt.In(monday.Location()).Format("2006-01-02"); got != "2026-03-23" {
 		t.Fatalf("due %s, want 2026-03-23 (15 working days after Monday 2 March)", got)
+	}
+	// Three working days before its deadline the operators are reminded, once, by count.
+	texts := &smsRecorder{}
+	s.Support.SMS = texts
+	ops := []string{"13600136000"}
+	if n, err := s.Support.RemindRequests(context.Background(), monday, ops); err != nil || n != 0 {
+		t.Fatalf("reminded %d on the day it was filed: %v", n, err)
+	}
+	wednesday := time.Date(2026, 3, 18, 10, 0, 0, 0, monday.Location())
+	if n, err := s.Support.RemindRequests(context.Background(), wednesday, ops); err != nil || n != 1 {
+		t.Fatalf("reminded %d three working days ahead: %v", n, err)
+	}
+	if sent := texts.texts(); len(sent) != 1 || !strings.Contains(sent[0], "1 件投诉") || strings.Contains(sent[0], "录音无法播放") {
+		t.Fatalf("reminder %q", sent)
+	}
+	if n, _ := s.Support.RemindRequests(context.Background(), wednesday.Add(time.Hour), ops); n != 0 {
+		t.Fatal("reminded twice")
 	}
 	// A complaint filed today is not overdue; the one from March is, on the operator's report.
 	s.Support.Now = time.Now

@@ -99,7 +99,7 @@ func TestPolicy_6_3_RightsRequestsTrackedWithDeadline(t *testing.T) {
 		t.Fatalf("reminded %d three working days ahead: %v", n, err)
 	}
 	sent := texts.texts()[sentBefore:]
-	if len(sent) != 1 || !strings.Contains(sent[0], "1 项个人信息权利请求") || strings.Contains(sent[0], ask) {
+	if len(sent) != 1 || !strings.Contains(sent[0], "1 项个人信息权利请求、0 件投诉") || strings.Contains(sent[0], ask) {
 		t.Fatalf("reminder texts %q", sent)
 	}
 	if n, _ := s.Support.RemindRequests(ctx, nearly.Add(time.Hour), s.Config.Operators); n != 0 {
