@@ -14,10 +14,31 @@ const (
 	PurposeMarketing  Purpose = "marketing"  // marketing texts and activities (clauses 1.1.3, 3.1.5)
 	PurposeStatistics Purpose = "statistics" // counted in usage statistics (clause 1.7)
 	PurposeLocation   Purpose = "location"   // location, for location features only (clause 3.1.2c)
+	// PurposeResearch shares the account, de-identified, with analytics and research partners
+	// (clauses 3.1.3, 3.1.4): a consent of its own, apart from being counted in statistics.
+	PurposeResearch Purpose = "research"
+	// PurposeCamera takes photos with the phone's camera or from its album for feedback
+	// (section 9 "camera"); off until the user allows it, like the phone's own permission.
+	PurposeCamera Purpose = "camera"
 	// PurposeRealName (realname.go): real-name verification, for the features that need it.
 	// PurposePersonalisation ranks the recommendation feed by what the user follows, opens and
 	// marks "not interested" (clauses 3.1.2a, 6.1.1). Never by backup content.
 	PurposePersonalisation Purpose = "personalisation"
+)
+
+// The device permissions of the policy's section 9 that a sales team's workspace uses, one
+// purpose each. They rest on the member's work for the team (the team's contract), not on a
+// personal consent, and apply only to team members: the phone asks for the permission itself,
+// and beifen processes what it yields only for the feature named.
+const (
+	PurposeContactsRead  Purpose = "contacts_read"  // import a phone's contacts as leads
+	PurposeContactsWrite Purpose = "contacts_write" // publish customers to the phone's contacts, never read back
+	PurposeMicrophone    Purpose = "microphone"     // call recordings for quality review
+	PurposeCallPhone     Purpose = "call_phone"     // dial the numbers a task hands out
+	PurposeCallLog       Purpose = "call_log"       // match the phone's call log to customers
+	PurposeSMS           Purpose = "sms"            // after-call texts
+	PurposeStorageWrite  Purpose = "storage_write"  // save task reports (.xlsx) to the phone
+	PurposeStorageRead   Purpose = "storage_read"   // import leads from files on the phone
 )
 
 // PurposeInfo describes a purpose for the consent screen.
@@ -29,16 +50,28 @@ type PurposeInfo struct {
 	// Basis is the lawful basis the processing rests on (PIPL art. 13): "contract" or
 	// "consent". (A legal hold keeps data on a third, "legal-obligation"; see LegalHold.)
 	Basis string `json:"basis"`
+	// Team purposes apply only to members of a sales team.
+	Team bool `json:"team,omitempty"`
 }
 
 // Purposes lists every registered purpose, in the order the consent screen shows them.
 var Purposes = []PurposeInfo{
-	{PurposeService, true, "contract"},
-	{PurposeMarketing, false, "consent"},
-	{PurposeStatistics, false, "consent"},
-	{PurposeLocation, false, "consent"},
-	{PurposeRealName, false, "consent"},
-	{PurposePersonalisation, false, "consent"},
+	{PurposeService, true, "contract", false},
+	{PurposeMarketing, false, "consent", false},
+	{PurposeStatistics, false, "consent", false},
+	{PurposeLocation, false, "consent", false},
+	{PurposeResearch, false, "consent", false},
+	{PurposeCamera, false, "consent", false},
+	{PurposeRealName, false, "consent", false},
+	{PurposePersonalisation, false, "consent", false},
+	{PurposeContactsRead, true, "contract", true},
+	{PurposeContactsWrite, true, "contract", true},
+	{PurposeMicrophone, true, "contract", true},
+	{PurposeCallPhone, true, "contract", true},
+	{PurposeCallLog, true, "contract", true},
+	{PurposeSMS, true, "contract", true},
+	{PurposeStorageWrite, true, "contract", true},
+	{PurposeStorageRead, true, "contract", true},
 }
 
 // PurposeByName returns the registered purpose named p, or false.

@@ -288,6 +288,7 @@ journey("a user files a complaint with a photo; an operator answers it from the 
   await page.click("main a[href='/privacy/complaints']");
   await page.fill("#ctext", "备份的照片顺序不对\n请帮忙看看");
   await page.setInputFiles("#cphotos", path.join(FIXTURES, "IMG_20261101_093000.jpg"));
+  await page.check("#ccamera"); // photos need the camera purpose: off until ticked here
   await page.click("form[action='/privacy/complaints'] button[type=submit]");
   await page.waitForSelector("p.flash");
   const mine = await page.textContent("main");

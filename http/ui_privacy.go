@@ -394,6 +394,7 @@ func pathOf(files []*beifen.File, h beifen.BlobKey) string {
 }
 
 type uiComplaintsData struct {
+	CameraOn   bool // the camera purpose is on: photos need no tick
 	Days       int
 	Complaints []*beifen.Complaint
 	Draft      string
@@ -405,6 +406,15 @@ func (s *Server) handleUIComplaints(w http.ResponseWriter, r *http.Request, v *u
 		var err error
 		if d.Complaints, err = s.Complaints.Mine(r.Context()); err != nil {
 			return err
+		}
+		states, _, err := s.Consents.Consents(r.Context())
+		if err != nil {
+			return err
+		}
+		for _, st := range states {
+			if st.Purpose == beifen.PurposeCamera {
+				d.CameraOn = st.Granted
+			}
 		}
 		if s.Remember != nil {
 			if d.Draft, err = s.Remember.Draft(r.Context(), "complaint"); err != nil {
@@ -452,6 +462,11 @@ func (s *Server) handleUIComplaintPost(w http.ResponseWriter, r *http.Request, v
 			return err
 		}
 		photos = append(photos, b)
+	}
+	if len(photos) > 0 && r.FormValue("camera") == "1" { // ticked beside the photos: the consent
+		if err := s.Consents.SetConsent(r.Context(), beifen.PurposeCamera, true); err != nil {
+			return err
+		}
 	}
 	if _, err := s.Complaints.File(r.Context(), subject, text, photos); err != nil {
 		return err

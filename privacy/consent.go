@@ -21,6 +21,9 @@ func (s *Service) Consents(ctx context.Context) ([]beifen.ConsentState, []*beife
 	inForce := beifen.ConsentsInForceFor(ledger, u.IsChild(s.Now()))
 	out := make([]beifen.ConsentState, 0, len(beifen.Purposes))
 	for _, info := range beifen.Purposes {
+		if info.Team && u.TeamID == 0 {
+			continue // a team's device purposes mean nothing to a personal account
+		}
 		out = append(out, beifen.ConsentState{PurposeInfo: info, Granted: inForce[info.Purpose]})
 	}
 	return out, ledger, nil

@@ -94,6 +94,15 @@ func (s *Service) File(ctx context.Context, subject, body string, photos [][]byt
 	if err != nil {
 		return nil, err
 	}
+	if len(photos) > 0 {
+		ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
+		if err != nil {
+			return nil, err
+		}
+		if !beifen.ConsentsInForceFor(ledger, u.IsChild(s.Now()))[beifen.PurposeCamera] {
+			return nil, beifen.Errorf(beifen.EFORBIDDEN, "Photos need your consent to the camera and photo album for feedback: turn it on, or send the complaint without photos.")
+		}
+	}
 	c := content{Subject: subject, Body: body}
 	for _, p := range photos {
 		ref, err := putPhoto(ctx, keys, blobs, p)

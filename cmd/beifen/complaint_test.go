@@ -79,11 +79,20 @@ func TestPolicy_6_5_ComplaintsAnsweredWithin15WorkingDays(t *testing.T) {
 	}
 }
 
-// TestPolicy_9_camera_FeedbackPhotos: feedback takes photos from the phone's camera, kept
+// TestPolicy_9_camera_FeedbackPhotos: feedback takes photos from the phone's camera, only once
+// the user allows the camera purpose (off by default, like the phone's permission), kept
 // encrypted and shown only to their owner; anything that is not an image is refused.
 func TestPolicy_9_camera_FeedbackPhotos(t *testing.T) {
 	s := MustRunMain(t, "")
 	tok := s.MustCreateUser(t, "13800138000", "")
+	photo, _ := json.Marshal(map[string]any{"body": "照片", "photos": []string{base64.StdEncoding.EncodeToString(jpegPhoto)}})
+	if b, st := apiDo(t, "POST", s.URL+"/api/v1/complaints", tok, bytes.NewReader(photo), nil); st != 403 ||
+		!strings.Contains(string(b), "Photos need your consent to the camera and photo album") {
+		t.Fatalf("a photo without the camera purpose: %d %s", st, b)
+	}
+	if _, st := apiDo(t, "PUT", s.URL+"/api/v1/me/consents/camera", tok, strings.NewReader(`{"granted":true}`), nil); st != 200 {
+		t.Fatalf("allow the camera: %d", st)
+	}
 	c := fileComplaint(t, s, tok, jpegPhoto)
 	if len(c.Photos) != 1 {
 		t.Fatalf("photos %+v", c.Photos)

@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/beifen/beifen"
 	beifenhttp "github.com/beifen/beifen/http"
 )
 
@@ -93,7 +94,8 @@ func TestPolicy_1_8_PurposesNeedConsent(t *testing.T) {
 	req, _ := http.NewRequest("GET", u.base+"/api/v1/me/consents", nil)
 	var got beifenhttp.ConsentsResponse
 	json.NewDecoder(u.do(req).Body).Decode(&got)
-	want := map[string]bool{"service": true, "marketing": false, "statistics": false, "location": false, "realname": false, "personalisation": false}
+	want := map[string]bool{"service": true, "marketing": false, "statistics": false, "location": false, "realname": false,
+		"personalisation": false, "research": false, "camera": false}
 	if len(got.Purposes) != len(want) {
 		t.Fatalf("purposes %+v", got.Purposes)
 	}
@@ -114,6 +116,14 @@ func TestPolicy_1_8_PurposesNeedConsent(t *testing.T) {
 	u.setConsent("statistics", true)
 	if counted, _, _ := opsCounted(t, op); counted != 1 {
 		t.Fatalf("after consent: %d counted", counted)
+	}
+	// A team member also sees the device purposes of section 9 their work rests on.
+	_, member := mustTeam(t, s, beifen.RoleStaff, "13911118000")
+	b, _ := apiDo(t, "GET", s.URL+"/api/v1/me/consents", member["BEIFEN_TOKEN"], nil, nil)
+	for _, p := range []string{"contacts_read", "contacts_write", "microphone", "call_phone", "call_log", "sms", "storage_write", "storage_read"} {
+		if !strings.Contains(string(b), `"purpose":"`+p+`","required":true,"basis":"contract","team":true`) {
+			t.Errorf("a team member's purposes lack %s: %s", p, b)
+		}
 	}
 }
 

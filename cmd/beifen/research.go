@@ -18,7 +18,7 @@ import (
 )
 
 // De-identified exports for analytics and research partners (clauses 3.1.3, 3.1.4): only
-// accounts that consented to statistics; no number, name or ID, each account a keyed hash under
+// accounts that consented to research sharing (a purpose of its own, apart from statistics); no number, name or ID, each account a keyed hash under
 // a key made for this export alone (two exports cannot be joined); the quasi-identifiers
 // coarsened (week joined, gender, decade of birth) and every group of fewer than
 // ResearchMinGroup accounts left out; each exported account logged as a transfer to the partner.
@@ -48,12 +48,16 @@ func (m *Main) ResearchExport(ctx context.Context, partner string, w io.Writer) 
 	}
 	groups := map[string][]*researchRow{}
 	for _, a := range acts {
-		if !a.Consented {
-			continue
-		}
 		u, err := m.Store.Users.FindUserByID(ctx, a.UserID)
 		if err != nil {
 			return 0, 0, err
+		}
+		ledger, err := m.Store.Policies.FindConsents(ctx, u.ID)
+		if err != nil {
+			return 0, 0, err
+		}
+		if !beifen.ConsentsInForceFor(ledger, u.IsChild(time.Now()))[beifen.PurposeResearch] {
+			continue
 		}
 		if err := m.Auth.OpenProfile(u); err != nil {
 			return 0, 0, err

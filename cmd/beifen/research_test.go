@@ -12,8 +12,8 @@ import (
 
 // TestPolicy_3_1_3_ResearchPartnersGetDeidentifiedData: the only export for analytics and
 // research partners carries no number, name or ID: each account is a keyed hash under a key of
-// that export alone (two exports do not match), only accounts that consented to statistics are
-// in it, a group of fewer than five accounts (by week joined, gender, birth decade) is left out,
+// that export alone (two exports do not match), only accounts that consented to research sharing
+// are in it (being counted in statistics is not enough), a group of fewer than five accounts (by week joined, gender, birth decade) is left out,
 // and each exported account is logged as a transfer its user can see.
 func TestPolicy_3_1_3_ResearchPartnersGetDeidentifiedData(t *testing.T) {
 	s := MustRunMainConfig(t, "", func(c *main.Config) { c.Operators = []string{"13600136000"} })
@@ -26,11 +26,12 @@ func TestPolicy_3_1_3_ResearchPartnersGetDeidentifiedData(t *testing.T) {
 			gender = "male" // alone in its group
 		}
 		u.post("/privacy/profile", url.Values{"nickname": {fmt.Sprintf("用户%d", i)}, "gender": {gender}, "birthday": {"1991-05-0" + fmt.Sprint(i+1)}})
-		u.setConsent("statistics", true)
+		u.setConsent("research", true)
 		users = append(users, u)
 	}
-	silent := s.mustUIUser(t, "13800138299") // never consented
+	silent := s.mustUIUser(t, "13800138299") // consented to statistics only
 	silent.post("/privacy/profile", url.Values{"gender": {"female"}, "birthday": {"1991-01-01"}})
+	silent.setConsent("statistics", true)
 
 	export := func() string {
 		t.Helper()
