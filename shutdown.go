@@ -15,6 +15,10 @@ type Closing struct {
 	Notified   int       `json:"notified"`
 	ErasedAt   time.Time `json:"erased_at,omitzero"`
 	Erased     int       `json:"erased"`
+	// Summary is what the erasure left, signed with the audit log's key once it is done
+	// (a signed note: accounts erased, accounts kept by a legal hold, team keys destroyed,
+	// the audit log's size): `beifen shutdown --status` checks the signature and recounts.
+	Summary string `json:"summary,omitempty"`
 }
 
 // ClosingNoticeDays is the shortest notice users get before their data is erased at shutdown.

@@ -4,10 +4,12 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/audit"
 )
 
 // The platform's shutdown (clause 6.7): freeze collection, tell every user, let them download
@@ -141,9 +143,78 @@ func (m *Main) EraseAtClosing(ctx context.Context, now time.Time) (int, error) {
 		}
 	}
 	c.ErasedAt, c.Erased = now.UTC(), n
+	keys, held, err := m.keysLeft(ctx)
+	if err != nil {
+		return n, err
+	}
+	if err := m.Audit.AuditPlatform(ctx, "shutdown.erased", fmt.Sprintf("accounts:%d", n)); err != nil {
+		return n, err
+	}
+	cp, err := m.Audit.Checkpoint(ctx)
+	if err != nil {
+		return n, err
+	}
+	size := strings.SplitN(string(cp), "\n", 3)[1]
+	note, err := m.Audit.SignStatement(fmt.Sprintf("beifen-shutdown erased_at=%s accounts_erased=%d accounts_held=%d account_keys_left=%d team_keys_left=%d audit_entries=%s",
+		c.ErasedAt.Format(time.RFC3339), n, held, keys.accounts, keys.teams, size))
+	if err != nil {
+		return n, err
+	}
+	c.Summary = string(note)
 	if err := m.saveClosing(ctx, c); err != nil {
 		return n, err
 	}
 	m.Logger.InfoContext(ctx, "shutdown: everything erased", "accounts", n, "teams", len(teams))
 	return n, nil
+}
+
+// keysCount is how many data keys are left.
+type keysCount struct{ accounts, teams int }
+
+// keysLeft counts the accounts and teams that still hold a data key, and how many of those
+// accounts a legal hold keeps.
+func (m *Main) keysLeft(ctx context.Context) (keysCount, int, error) {
+	var k keysCount
+	held := 0
+	err := beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
+		k.accounts++
+		h, err := m.Store.Holds.IsHeld(ctx, u.ID)
+		if h {
+			held++
+		}
+		return err
+	})
+	if err != nil {
+		return k, 0, err
+	}
+	teams, err := m.Store.Teams.FindTeams(ctx)
+	if err != nil {
+		return k, 0, err
+	}
+	for _, t := range teams {
+		if len(t.WrappedKey) > 0 {
+			k.teams++
+		}
+	}
+	return k, held, nil
+}
+
+// CheckShutdownSummary checks the signed summary of a finished shutdown against this server's
+// key and recounts what it states is left: no key but those of accounts a legal hold keeps.
+func (m *Main) CheckShutdownSummary(ctx context.Context, c *beifen.Closing) error {
+	if c.Summary == "" {
+		return fmt.Errorf("the shutdown has not erased anything yet")
+	}
+	text, err := audit.OpenStatement([]byte(c.Summary), m.Audit.VerifierKey())
+	if err != nil {
+		return fmt.Errorf("shutdown summary: %w", err)
+	}
+	keys, held, err := m.keysLeft(ctx)
+	if err != nil {
+		return err
+	}
+	if keys.teams != 0 || keys.accounts != held {
+		return fmt.Errorf("shutdown summary %q, but %d account keys (%d held) and %d team keys are left now", text, keys.accounts, held, keys.teams)
+	}
+	return nil
 }

@@ -104,4 +104,17 @@ func TestPolicy_6_7_ShutdownFreezesNotifiesErases(t *testing.T) {
 	if after.ErasedAt.IsZero() || after.Erased != 3 {
 		t.Fatalf("status after erasing %+v", after)
 	}
+	// The summary is signed and re-checked against what is left now.
+	out := mustCLI(t, nil, "shutdown", "--data", s.Config.DataDir, "--verify")
+	if !strings.Contains(out, "verified:") || !strings.Contains(out, "accounts_erased=3 accounts_held=0 account_keys_left=0 team_keys_left=0") {
+		t.Fatalf("shutdown --verify: %q", out)
+	}
+	after.Summary = strings.Replace(after.Summary, "accounts_erased=3", "accounts_erased=4", 1)
+	b, _ = json.Marshal(after)
+	if err := s.Store.Settings.PutSetting(ctx, "closing", b); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := runCLI(t, nil, "shutdown", "--data", s.Config.DataDir, "--verify"); err == nil || !strings.Contains(err.Error(), "signature") {
+		t.Fatalf("a forged summary passed: %v", err)
+	}
 }
