@@ -276,3 +276,72 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 	}
 	return c.Size, nil
 }
+
+// Proof shows that one entry is in the log a signed checkpoint names: the entry, its leaf hash
+// and the RFC 6962 inclusion proof from that leaf to the checkpoint's root. Anyone with the
+// verifier key can check it without trusting the server (CheckProof).
+type Proof struct {
+	Entry       *beifen.AuditEvent `json:"entry"`
+	Scope       string             `json:"scope"`
+	Prev        []byte             `json:"prev"`
+	Hash        []byte             `json:"hash"`
+	Checkpoint  string             `json:"checkpoint"`
+	VerifierKey string             `json:"verifier_key"`
+	Proof       []tlog.Hash        `json:"proof"`
+}
+
+// Prove returns the inclusion proof of one entry of the signed-in user's own log (as Events
+// lists it). Another scope's entry reads as not found.
+func (s *Service) Prove(ctx context.Context, id int64) (*Proof, error) {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	events, err := s.Events(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var e *beifen.AuditEvent
+	for _, ev := range events {
+		if ev.ID == id {
+			e = ev
+		}
+	}
+	if e == nil || e.Leaf < 0 {
+		return nil, beifen.Errorf(beifen.ENOTFOUND, "Audit entry not found.")
+	}
+	msg, err := s.Store.AuditCheckpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.OpenCheckpoint(msg)
+	if err != nil {
+		return nil, err
+	}
+	r := hashReader(func(indexes []int64) ([][]byte, error) { return s.Store.AuditHashes(ctx, indexes) })
+	proof, err := tlog.ProveRecord(c.Size, e.Leaf, r)
+	if err != nil {
+		return nil, fmt.Errorf("prove entry %d: %w", id, err)
+	}
+	return &Proof{Entry: e, Scope: e.Scope, Prev: e.Prev, Hash: e.Hash, Checkpoint: string(msg), VerifierKey: s.vkey, Proof: proof}, nil
+}
+
+// CheckProof checks an inclusion proof against vkey: the checkpoint is signed by it, and the
+// entry, hashed as a leaf, is at its position in the tree the checkpoint names.
+func CheckProof(p *Proof, vkey string) error {
+	v, err := note.NewVerifier(vkey)
+	if err != nil {
+		return fmt.Errorf("verifier key: %w", err)
+	}
+	n, err := note.Open([]byte(p.Checkpoint), note.VerifierList(v))
+	if err != nil {
+		return fmt.Errorf("checkpoint signature: %w", err)
+	}
+	c, err := parseCheckpoint(n.Text)
+	if err != nil {
+		return err
+	}
+	e := *p.Entry
+	e.Scope, e.Prev, e.Hash = p.Scope, p.Prev, p.Hash
+	return tlog.CheckRecord(tlog.RecordProof(p.Proof), c.Size, c.Root, e.Leaf, tlog.RecordHash(leafData(&e)))
+}

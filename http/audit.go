@@ -3,8 +3,10 @@ package http
 import (
 	"context"
 	"net/http"
+	"strconv"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/audit"
 )
 
 // AuditReader shows and checks the signed-in user's audit log.
@@ -15,6 +17,22 @@ type AuditReader interface {
 	// key that checks it.
 	Checkpoint(ctx context.Context) ([]byte, error)
 	VerifierKey() string
+	// Prove returns the inclusion proof of one of the user's own entries.
+	Prove(ctx context.Context, id int64) (*audit.Proof, error)
+}
+
+func (s *Server) handleAuditProof(w http.ResponseWriter, r *http.Request) {
+	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	if err != nil {
+		s.Error(w, r, beifen.Errorf(beifen.ENOTFOUND, "Audit entry not found."))
+		return
+	}
+	p, err := s.AuditReader.Prove(r.Context(), id)
+	if err != nil {
+		s.Error(w, r, err)
+		return
+	}
+	writeJSON(w, http.StatusOK, p)
 }
 
 // CheckpointResponse is the audit log's newest signed checkpoint (a signed note: origin, size,

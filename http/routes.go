@@ -81,6 +81,7 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/complaints/{id}/photos/{n}", s.requireAuth(s.handleComplaintPhoto))
 	mux.HandleFunc("GET /api/v1/audit/verify", s.requireAuth(s.handleAuditVerify))
 	mux.HandleFunc("GET /api/v1/audit/checkpoint", s.requireAuth(s.handleAuditCheckpoint))
+	mux.HandleFunc("GET /api/v1/audit/{id}/proof", s.requireAuth(s.handleAuditProof))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 	mux.HandleFunc("POST /api/v1/sms/inbound", s.handleSMSInbound)
 	mux.HandleFunc("GET /api/v1/me/notices", s.requireAuth(s.handleInbox))

@@ -13,6 +13,7 @@ import (
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/audit"
 	beifenhttp "github.com/beifen/beifen/http"
 )
 
@@ -55,6 +56,25 @@ func TestPolicy_5a_AuditLogTamperEvident(t *testing.T) {
 	}
 	if v := verify(); !v.Whole || v.Entries != 3 {
 		t.Fatalf("verify %+v, want a whole chain of 3", v)
+	}
+	// Each entry comes with a proof that it is in the signed log, which the reader checks
+	// with the verifier key alone; a proof for a changed entry fails, and another scope's
+	// entry reads as not found.
+	b, st = apiDo(t, "GET", fmt.Sprintf("%s/api/v1/audit/%d/proof", s.URL, log.Events[1].ID), admin["BEIFEN_TOKEN"], nil, nil)
+	var proof audit.Proof
+	if err := json.Unmarshal(b, &proof); st != 200 || err != nil {
+		t.Fatalf("proof: %d %s", st, b)
+	}
+	if err := audit.CheckProof(&proof, proof.VerifierKey); err != nil {
+		t.Fatalf("the proof does not check: %v", err)
+	}
+	proof.Entry.Object = "lead:999"
+	if err := audit.CheckProof(&proof, proof.VerifierKey); err == nil {
+		t.Fatal("a proof of a changed entry checked")
+	}
+	other := s.MustCreateUser(t, "13800138079", "")
+	if _, st := apiDo(t, "GET", fmt.Sprintf("%s/api/v1/audit/%d/proof", s.URL, log.Events[1].ID), other, nil, nil); st != 404 {
+		t.Fatalf("another account's proof: %d", st)
 	}
 	// Someone with the database file rewrites who was dialled.
 	db, err := sql.Open("sqlite", filepath.Join(s.Config.DataDir, "beifen.db"))
