@@ -66,7 +66,9 @@ func (db *DB) Open() (err error) {
 	// The writer gets a larger page cache and rarer checkpoints, so the bulk inserts of a first
 	// backup (hundreds of thousands of records under random-keyed indexes) do not rewrite the same
 	// pages over and over. Readers keep the default cache: it is per connection.
-	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_pragma=temp_store(MEMORY)"
+	// secure_delete zeroes what is deleted, so an erased account's rows do not linger in the
+	// file's free space (see UserService.EraseUser).
+	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(ON)"
 	if db.write, err = sql.Open("sqlite", writer); err != nil {
 		return err
 	}
