@@ -34,4 +34,5 @@ type Store struct {
 	Keys       KeyService
 	RealNames  RealNameService
 	Feeds      FeedService
+	Pushes     PushDeviceService
 }

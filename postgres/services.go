@@ -37,5 +37,6 @@ func NewStore(db *DB) beifen.Store {
 		Keys:       NewKeyService(db),
 		RealNames:  NewRealNameService(db),
 		Feeds:      NewFeedService(db),
+		Pushes:     NewPushDeviceService(db),
 	}
 }

@@ -49,6 +49,7 @@ var WantSchema = map[string][]string{
 	"snapshots":          {"bytes", "calls", "contacts", "created_at", "files", "id", "messages", "new_blobs", "new_bytes", "skipped", "user_id"},
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
+	"push_devices":       {"created_at", "id", "maker", "sealed", "session_id", "token_hash", "user_id"},
 	"tokens":             {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
 	"feed_channels":      {"created_at", "id", "name", "team_id"},
 	"feed_posts":         {"author_id", "channel_id", "created_at", "id", "team_id", "text"},
