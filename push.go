@@ -6,6 +6,9 @@ import (
 	"time"
 )
 
+// PushOptOutLine ends every marketing push (clause 1.1.3): where to stop them.
+const PushOptOutLine = "不想再收到？请在“隐私中心”关闭营销消息。"
+
 // PushMakers are the phone makers' push services a device token may belong to (clause 3.1.2e).
 var PushMakers = []string{"huawei", "honor", "xiaomi", "oppo", "vivo", "meizu"}
 

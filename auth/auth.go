@@ -45,6 +45,13 @@ type Service struct {
 	RealName         beifen.RealNameVerifier
 	RealNameProvider string
 	RealNameFor      map[beifen.RealNameFeature]bool
+
+	// Carrier exchanges one-click sign-in tokens (clause 1.1.1f); carrier.None when it is off.
+	Carrier beifen.CarrierVerifier
+	// Push sends to devices' push tokens (clause 3.1.2e) and PushParty is its ID in the
+	// third-party registry; "" when push is off, and then no push token is taken.
+	Push      beifen.PushSender
+	PushParty string
 }
 
 var _ beifen.AuthService = (*Service)(nil)

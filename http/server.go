@@ -73,7 +73,9 @@ type Server struct {
 	ProfileEditor     ProfileEditor
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk
-	RealNames         RealNameDesk // real-name verification and the features it gates (clause 1.1.2)
+	RealNames         RealNameDesk  // real-name verification and the features it gates (clause 1.1.2)
+	Carrier           CarrierSignIn // carrier one-click sign-in (clause 1.1.1f)
+	Pushes            PushRegistry  // devices' push tokens (clause 3.1.2e)
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

@@ -58,6 +58,7 @@ func (s *Service) NotifyIncident(ctx context.Context, id int64) (int, error) {
 		if err := s.OpenProfile(u); err != nil {
 			return err
 		}
+		s.push(ctx, u, "安全事件通知", inc.Title+"。详情请登录后在“隐私中心”查看。")
 		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
 			failed++
 			s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID, "err", err)

@@ -26,7 +26,12 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 	if kind == "marketing" {
 		text += " " + beifen.OptOutLine
 	}
+	pushBody := body
+	if kind == "marketing" {
+		pushBody += " " + beifen.PushOptOutLine
+	}
 	var notices []*beifen.Notice
+	pushed := 0
 	err := beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
 		if kind == "marketing" {
 			ledger, err := s.Store.Policies.FindConsents(ctx, u.ID)
@@ -43,6 +48,7 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
 			s.Logger.WarnContext(ctx, "notice text not sent", "user_id", u.ID, "err", err)
 		}
+		pushed += s.push(ctx, u, title, pushBody)
 		notices = append(notices, &beifen.Notice{UserID: u.ID, Kind: kind, Title: title, Body: body})
 		return nil
 	})
@@ -52,8 +58,21 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 	if err := s.Store.Notices.CreateNotices(ctx, notices); err != nil {
 		return 0, err
 	}
-	s.Logger.InfoContext(ctx, "notice sent", "kind", kind, "recipients", len(notices))
+	s.Logger.InfoContext(ctx, "notice sent", "kind", kind, "recipients", len(notices), "pushed", pushed)
 	return len(notices), nil
+}
+
+// push sends a notice to u's registered devices, if any, and returns how many got it; a failure
+// is logged, and the text and the in-app copy still carry the notice.
+func (s *Service) push(ctx context.Context, u *beifen.User, title, body string) int {
+	if s.Push == nil {
+		return 0
+	}
+	n, err := s.Push(ctx, u, title, body)
+	if err != nil {
+		s.Logger.WarnContext(ctx, "notice not pushed", "user_id", u.ID, "err", err)
+	}
+	return n
 }
 
 // Inbox returns the signed-in user's notification centre, newest first.

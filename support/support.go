@@ -40,6 +40,9 @@ type Service struct {
 	SMS         beifen.SMSSender
 	OpenProfile func(*beifen.User) error
 	PhoneHash   func(e164 string) []byte
+	// Push sends a notice to a user's registered devices too (clause 3.1.2e) and returns how
+	// many got it (may be nil: no push).
+	Push func(ctx context.Context, u *beifen.User, title, body string) (int, error)
 }
 
 // NewService returns a Service.

@@ -299,6 +299,10 @@ var catalog = map[string][2]string{
 	"tp.sms.data":          {"手机号码、短信内容", "Phone number, text of the message"},
 	"tp.realname.purpose":  {"核验实名（仅在您同意并申请实名认证时）", "Verify a real name (only when you consent and ask to be verified)"},
 	"tp.realname.data":     {"姓名、身份证号、手机号码", "Name, ID number, phone number"},
+	"tp.carrier.purpose":   {"本机号码一键登录（仅在您同意并选择一键登录时）", "One-click sign-in with your carrier (only when you consent and choose it)"},
+	"tp.carrier.data":      {"运营商登录令牌、手机号码", "Carrier sign-in token, phone number"},
+	"tp.push.purpose":      {"通过手机厂商推送服务发送通知（仅向您登记推送的设备）", "Send notices through the phone maker's push service (only to devices you registered for push)"},
+	"tp.push.data":         {"设备推送令牌、手机厂商、通知内容", "Device push token, phone maker, text of the notice"},
 
 	"realname.title":           {"实名认证", "Real-name verification"},
 	"realname.hint":            {"实名认证是可选的，只有要求实名的功能才需要；不认证不影响其他功能。", "Real-name verification is optional: only the features that require it need it, and everything else works without it."},

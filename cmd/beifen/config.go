@@ -42,6 +42,15 @@ type Config struct {
 	// a verified name; empty, none does.
 	RealNameURL, RealNameToken, RealNameProvider, RealNameFor string
 
+	// Carrier one-click sign-in (clause 1.1.1f): the token exchange (BEIFEN_CARRIER_URL,
+	// BEIFEN_CARRIER_TOKEN or _FILE, BEIFEN_CARRIER_PROVIDER: its name in the third-party
+	// registry). Unset: off, and the texted code and the password are the ways in.
+	CarrierURL, CarrierToken, CarrierProvider string
+
+	// The push service in front of the phone makers' (clause 3.1.2e): BEIFEN_PUSH_URL,
+	// BEIFEN_PUSH_TOKEN or _FILE, BEIFEN_PUSH_PROVIDER. Unset: no push, and no push token is taken.
+	PushURL, PushToken, PushProvider string
+
 	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
 	// the regions the data may be kept in. The server refuses to start when a target lies
 	// outside them: moving data abroad takes a legal basis and consent, not a setting.
@@ -104,6 +113,12 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.RealNameToken, "BEIFEN_REALNAME_TOKEN")
 	set(&c.RealNameProvider, "BEIFEN_REALNAME_PROVIDER")
 	set(&c.RealNameFor, "BEIFEN_REALNAME_FOR")
+	set(&c.CarrierURL, "BEIFEN_CARRIER_URL")
+	set(&c.CarrierToken, "BEIFEN_CARRIER_TOKEN")
+	set(&c.CarrierProvider, "BEIFEN_CARRIER_PROVIDER")
+	set(&c.PushURL, "BEIFEN_PUSH_URL")
+	set(&c.PushToken, "BEIFEN_PUSH_TOKEN")
+	set(&c.PushProvider, "BEIFEN_PUSH_PROVIDER")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
 	}

@@ -84,6 +84,8 @@ func (m *Main) Open() error {
 	if err := m.wireRealName(); err != nil {
 		return err
 	}
+	m.wireCarrier()
+	m.wirePush()
 	m.Audit = audit.NewService(m.Store.Audit, m.Master)
 	m.Audit.CheckpointFile = filepath.Join(m.Config.DataDir, "audit.checkpoint")
 	m.Auth.Auditor = m.Audit
@@ -91,6 +93,7 @@ func (m *Main) Open() error {
 	m.Privacy.CheckGuardian = m.Auth.CheckGuardianCode
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
+	m.Support.Push = m.Auth.PushTo
 	m.Auth.Closed = m.isClosing
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
@@ -207,6 +210,8 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
 	h.RealNames = m.Auth
+	h.Carrier = m.Auth
+	h.Pushes = m.Auth
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
@@ -388,6 +393,9 @@ regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
 BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN (or _FILE), BEIFEN_REALNAME_PROVIDER: a real-name
 verification service; BEIFEN_REALNAME_FOR=share makes share links require a verified name.
+BEIFEN_CARRIER_URL, BEIFEN_CARRIER_TOKEN (or _FILE), BEIFEN_CARRIER_PROVIDER: a carrier one-click
+sign-in token exchange (off when unset). BEIFEN_PUSH_URL, BEIFEN_PUSH_TOKEN (or _FILE),
+BEIFEN_PUSH_PROVIDER: a push service for the phone makers' push (off when unset).
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
