@@ -139,8 +139,22 @@ func TestPolicy_3_1_2e_PushTokensGoWithTheDevice(t *testing.T) {
 		if n := len(api.pushes()); n != 1 {
 			t.Fatalf("%d pushes, want no marketing push without consent", n)
 		}
+		(&uiClient{tb: t, base: s.URL, token: laptop, lang: "zh-CN"}).setConsent("marketing", true)
+		notice("marketing", "会员活动")
+		if got := api.pushes(); len(got) != 2 || !strings.HasSuffix(got[1], beifen.PushOptOutLine) {
+			t.Fatalf("pushes %q, want the marketing push with its opt-out line", got)
+		}
+		op.post("/ops/incidents", url.Values{"title": {"备份磁盘遗失"}, "body": {"磁盘上的数据已加密。"},
+			"detected_at": {time.Now().In(time.FixedZone("CST", 8*3600)).Format("2006-01-02T15:04")}, "severity": {"larger"}})
+		incidents, _ := s.Support.Incidents(ctx)
+		if resp := op.post("/ops/incidents/"+itoa(incidents[0].ID)+"/notify", nil); resp.StatusCode != http.StatusSeeOther {
+			t.Fatalf("notify: %d", resp.StatusCode)
+		}
+		if got := api.pushes(); len(got) != 3 || !strings.HasPrefix(got[2], "huawei|hw-token-101|安全事件通知|备份磁盘遗失") {
+			t.Fatalf("pushes %q, want the incident notice", got)
+		}
 		list, _ := s.Store.Transfers.FindTransfers(ctx, s.Auth.PhoneHash("+8613800138101"), 10)
-		if len(list) == 0 || list[0].Party != "push" {
+		if len(list) != 3 || list[0].Party != "push" {
 			t.Fatalf("transfers %+v, want the push logged", list)
 		}
 		resp, _ := http.Get(s.URL + "/api/v1/third-parties")
@@ -156,7 +170,7 @@ func TestPolicy_3_1_2e_PushTokensGoWithTheDevice(t *testing.T) {
 			t.Fatalf("devices after sign-out %v, want none", list)
 		}
 		notice("service", "二次通知")
-		if n := len(api.pushes()); n != 1 {
+		if n := len(api.pushes()); n != 3 {
 			t.Fatalf("%d pushes, want none to a signed-out device", n)
 		}
 	})
