@@ -72,9 +72,10 @@ func pushDevices(t *testing.T, s *Server, tok string) []map[string]any {
 
 // TestPolicy_3_1_2e_PushTokensGoWithTheDevice: push is off by default and then takes no token;
 // configured, a signed-in device registers its maker's push token, which is kept only sealed and
-// tied to that session; service notices (and marketing, for those who consented) are pushed to
-// it through a registered third party, each push a logged transfer; signing the device out or
-// revoking its session deletes the token and stops the pushes; erasing the account leaves none.
+// tied to that session; service and incident notices, and marketing (with its opt-out line, for
+// those who consented), are pushed to it through a registered third party, each push a logged
+// transfer; signing the device out or revoking its session deletes the token and stops the
+// pushes; erasing the account leaves none.
 func TestPolicy_3_1_2e_PushTokensGoWithTheDevice(t *testing.T) {
 	t.Run("OffByDefault", func(t *testing.T) {
 		s := MustRunMain(t, "")
