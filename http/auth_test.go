@@ -16,6 +16,8 @@ var signedInRoutes = []struct{ method, path string }{
 	{"POST", "/api/v1/auth/signout"},
 	{"GET", "/api/v1/me"},
 	{"PUT", "/api/v1/me/password"},
+	{"PUT", "/api/v1/me/devices/push"},
+	{"GET", "/api/v1/me/devices/push"},
 	{"POST", "/api/v1/uploads/check"},
 	{"GET", "/api/v1/uploads/" + hashA + "?size=5"},
 	{"PUT", "/api/v1/uploads/" + hashA + "?size=5&part=0"},
