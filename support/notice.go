@@ -82,7 +82,7 @@ func (s *Service) HandleUserReply(ctx context.Context, from, body string) (bool,
 	} else if err != nil {
 		return false, err
 	}
-	if err := s.Store.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: beifen.PurposeMarketing, Granted: false}); err != nil {
+	if err := s.Store.Policies.AddConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: beifen.PurposeMarketing, Granted: false, Channel: beifen.ConsentBySMS}); err != nil {
 		return false, err
 	}
 	s.Logger.InfoContext(ctx, "marketing opt-out by reply", "user_id", u.ID)
