@@ -33,6 +33,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"right.":            {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
 		"request.":          {"open", "done", "refused", "cancelled"},
 		"realname_feature.": realNameFeatures(),
+		"consent.channel.":  {beifen.ConsentBySMS, beifen.ConsentByEmail},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
