@@ -12,6 +12,7 @@ import (
 	"net/mail"
 	"net/smtp"
 	"net/url"
+	"strings"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -166,10 +167,8 @@ func (s *Sender) tlsConfig() *tls.Config {
 
 // helloName is the name beifen greets the server with: its sender domain.
 func helloName(from string) string {
-	for i := len(from) - 1; i >= 0; i-- {
-		if from[i] == '@' {
-			return from[i+1:]
-		}
+	if at := strings.LastIndexByte(from, '@'); at >= 0 {
+		return from[at+1:]
 	}
 	return "localhost"
 }
