@@ -74,10 +74,32 @@ func (s *Sender) SendEmail(ctx context.Context, m *beifen.Email) error {
 	}
 	defer c.Close()
 	if err := deliver(c, s.From.Address, m.To, msg); err != nil {
-		return fmt.Errorf("smtp %s: %w", s.Addr, err)
+		return &scrubbed{err: fmt.Errorf("smtp %s: %w", s.Addr, err), addr: m.To}
 	}
 	return nil
 }
+
+// scrubbed is an error whose text shows the recipient masked: servers quote the address in
+// their replies ("550 <name@example.com>: unknown user"), and errors end up in the log.
+type scrubbed struct {
+	err  error
+	addr string
+}
+
+func (e *scrubbed) Error() string {
+	msg, lower, addr := e.err.Error(), strings.ToLower(e.err.Error()), strings.ToLower(e.addr)
+	var b strings.Builder
+	for {
+		i := strings.Index(lower, addr)
+		if i < 0 || addr == "" {
+			return b.String() + msg
+		}
+		b.WriteString(msg[:i] + beifen.MaskEmail(e.addr))
+		msg, lower = msg[i+len(addr):], lower[i+len(addr):]
+	}
+}
+
+func (e *scrubbed) Unwrap() error { return e.err }
 
 func deliver(c *smtp.Client, from, to string, msg []byte) error {
 	if err := c.Mail(from); err != nil {

@@ -61,6 +61,12 @@ func TestSender_Fails(t *testing.T) {
 	if err := untrusted.SendEmail(context.Background(), m); err == nil {
 		t.Error("sent to a server whose certificate is not trusted")
 	}
+	// The server's refusal quotes the address; the error, which may be logged, masks it.
+	err := mustSender(t, srv, srv.URL()).SendEmail(context.Background(), &beifen.Email{To: "unknown.user@Example.com", Subject: "x", Body: "x"})
+	if err == nil || !strings.Contains(err.Error(), "550") || strings.Contains(strings.ToLower(err.Error()), "unknown.user") ||
+		!strings.Contains(err.Error(), "u***@Example.com") {
+		t.Errorf("refused recipient: %v", err)
+	}
 	if n := len(srv.Messages()); n != 0 {
 		t.Errorf("%d messages delivered", n)
 	}

@@ -14,9 +14,11 @@ import (
 	"encoding/pem"
 	"errors"
 	"io"
+	"log"
 	"math/big"
 	"net"
 	"net/mail"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -68,6 +70,7 @@ func NewServer(tb testing.TB, implicit bool) *Server {
 	srv.Domain = "localhost"
 	srv.ReadTimeout, srv.WriteTimeout = 10*time.Second, 10*time.Second
 	srv.MaxMessageBytes = 1 << 20
+	srv.ErrorLog = log.New(io.Discard, "", 0) // clients the tests refuse hang up mid-session
 	tlsConf := &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -136,7 +139,12 @@ func (se *session) Mail(from string, opts *smtp.MailOptions) error {
 	return nil
 }
 
+// Rcpt takes any recipient but those whose address starts with "unknown", refused in the
+// words of real servers, which quote the address.
 func (se *session) Rcpt(to string, opts *smtp.RcptOptions) error {
+	if strings.HasPrefix(to, "unknown") {
+		return &smtp.SMTPError{Code: 550, EnhancedCode: smtp.EnhancedCode{5, 1, 1}, Message: "<" + to + ">: Recipient address rejected: User unknown"}
+	}
 	se.msg.To = append(se.msg.To, to)
 	return nil
 }
