@@ -74,6 +74,8 @@ type Server struct {
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk
 	RealNames         RealNameDesk // real-name verification and the features it gates (clause 1.1.2)
+	Emails            EmailDesk    // the account's e-mail address (clause 1.1.3); nil: the server sends no e-mail
+	Unsubscriber      Unsubscriber // marketing e-mails' unsubscribe links
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

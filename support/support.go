@@ -40,6 +40,13 @@ type Service struct {
 	SMS         beifen.SMSSender
 	OpenProfile func(*beifen.User) error
 	PhoneHash   func(e164 string) []byte
+
+	// Mail is the e-mail channel of notices (nil: none); BaseURL the server's public address,
+	// for the unsubscribe links; Withdraw withdraws the context user's consent by a channel
+	// (privacy.Service.WithdrawBy).
+	Mail     beifen.EmailSender
+	BaseURL  func() string
+	Withdraw func(ctx context.Context, p beifen.Purpose, channel string) error
 }
 
 // NewService returns a Service.

@@ -111,6 +111,9 @@ func (m *Main) Open() error {
 		}
 		return m.Feed.Withdrawn(ctx, p)
 	}
+	if err := m.wireEmail(); err != nil {
+		return err
+	}
 	return m.sweepTemp()
 }
 
@@ -207,6 +210,10 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.Sessions = m.Auth
 	h.Guardians = m.Auth
 	h.RealNames = m.Auth
+	h.Unsubscriber = m.Support
+	if m.Auth.Mail != nil {
+		h.Emails = m.Auth
+	}
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
@@ -249,15 +256,6 @@ func (m *Main) smsSender() beifen.SMSSender {
 			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "sms", PhoneHash: m.Auth.PhoneHash(to)})
 		},
 	}
-}
-
-// MyTransfers returns the signed-in user's number's transfers to third parties, newest first.
-func (m *Main) MyTransfers(ctx context.Context) ([]*beifen.Transfer, error) {
-	u := beifen.UserFromContext(ctx)
-	if u == nil {
-		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
-	}
-	return m.Store.Transfers.FindTransfers(ctx, m.Auth.PhoneHash(u.Phone), 50)
 }
 
 // RunJobsOnce runs the hourly jobs and keeps what they did for the operator console.
@@ -388,6 +386,11 @@ regions. BEIFEN_TRUST_PROXY=1 (behind a reverse proxy that sets
 X-Forwarded-For: the client's address is taken from it).
 BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN (or _FILE), BEIFEN_REALNAME_PROVIDER: a real-name
 verification service; BEIFEN_REALNAME_FOR=share makes share links require a verified name.
+BEIFEN_SMTP_URL (or _FILE; smtp://user:pass@host:587 with STARTTLS, smtps://user:pass@host for
+implicit TLS) and BEIFEN_SMTP_FROM ("Name <noreply@example.com>"): the outgoing mail server for
+e-mail notices and address verification (BEIFEN_SMTP_PROVIDER: its name in the third-party list;
+BEIFEN_SMTP_CA_FILE: a PEM root it is signed by). BEIFEN_PUBLIC_URL: the server's address as users
+reach it, for unsubscribe links in e-mail.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
