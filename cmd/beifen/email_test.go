@@ -12,8 +12,10 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 	main "github.com/beifen/beifen/cmd/beifen"
@@ -164,6 +166,23 @@ func TestPolicy_1_1_3_EmailChannelWithUnsubscribe(t *testing.T) {
 		t.Fatal("a removed address still gets mail, or a verified one does not")
 	}
 	checkEmailTransfers(t, s, keen)
+
+	// A security incident reaches a verified address too, and the regulator's report says so.
+	inc := &beifen.Incident{Title: "备份磁盘遗失", Body: "磁盘上的数据已加密。", Scope: "all", Severity: "general", DetectedAt: time.Now().Add(-time.Hour)}
+	if err := s.Support.RecordIncident(t.Context(), inc); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Support.NotifyIncident(t.Context(), inc.ID); err != nil {
+		t.Fatal(err)
+	}
+	inbox = mailbox(t, srv, "keen@example.com")
+	if last := inbox[len(inbox)-1]; !strings.Contains(last.Subject, "安全事件通知：备份磁盘遗失") {
+		t.Fatalf("incident e-mail %q", last.Subject)
+	}
+	rep, err := s.Support.ReportIncident(t.Context(), inc.ID)
+	if err != nil || !slices.Contains(rep.Channels, "email") {
+		t.Fatalf("report channels %v, %v", rep, err)
+	}
 }
 
 // checkMarketingMail checks a marketing e-mail's headers and returns its unsubscribe link.
