@@ -103,7 +103,16 @@ type Consent struct {
 	// ByGuardian marks an entry a guardian made, confirmed by the code texted to them: the only
 	// grant that counts for a child under 14 (ChildAge).
 	ByGuardian bool `json:"by_guardian,omitempty"`
+	// Channel is how the entry was made: "" in the app or on the web pages, ConsentBySMS by a TD
+	// reply, ConsentByEmail by the unsubscribe link of a marketing e-mail (clause 1.1.3).
+	Channel string `json:"channel,omitempty"`
 }
+
+// The channels a consent entry may come by besides the app.
+const (
+	ConsentBySMS   = "sms"
+	ConsentByEmail = "email"
+)
 
 // Validate returns EINVALID for an entry of no registered, optional purpose.
 func (c *Consent) Validate() error {

@@ -15,7 +15,8 @@ type ThirdParty struct {
 }
 
 // Transfer is one sending of personal data to a registered third party. The person is kept as
-// the keyed hash of their number, so each user can see their own transfers.
+// the keyed hash of their number, or of their e-mail address for the mail server, so each user
+// can see their own transfers.
 type Transfer struct {
 	Party     string    `json:"party"`
 	PhoneHash []byte    `json:"-"`
@@ -27,7 +28,8 @@ type TransferService interface {
 	// LogTransfer records one transfer.
 	LogTransfer(ctx context.Context, t *Transfer) error
 
-	// FindTransfers returns the transfers about a number hash, newest first (at most limit).
+	// FindTransfers returns the transfers about a number's or address's hash, newest first (at
+	// most limit).
 	FindTransfers(ctx context.Context, phoneHash []byte, limit int) ([]*Transfer, error)
 
 	// CountTransfers returns how many transfers each party got since a time.

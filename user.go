@@ -39,6 +39,11 @@ type User struct {
 	// IDBirthday is the birth date of a verified ID number (clause 1.1.2); it takes precedence
 	// over the self-entered Profile.Birthday for age rules.
 	IDBirthday string `json:"-"`
+
+	// Email is the verified e-mail address notices also go to, EmailPending one entered and
+	// waiting for its code (clause 1.1.3); both kept only in the sealed profile.
+	Email        string `json:"email,omitempty"`
+	EmailPending string `json:"email_pending,omitempty"`
 }
 
 // Validate returns EINVALID if a required field is missing.

@@ -63,17 +63,8 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 	rep := &Report{Problems: []Problem{}}
 	prev := map[string][]byte{}
 	brokenChain := map[string]bool{}
-	var mem []tlog.Hash // every tree hash, rebuilt from the entries
-	memReader := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, idx := range indexes {
-			if idx >= int64(len(mem)) {
-				return nil, fmt.Errorf("tree hash %d not rebuilt", idx)
-			}
-			out[i] = mem[idx]
-		}
-		return out, nil
-	})
+	mem := &memTree{} // every tree hash, rebuilt from the entries
+	memReader := mem
 	type pending struct {
 		idx  int64
 		hash tlog.Hash
@@ -153,7 +144,7 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 		if err != nil {
 			return err
 		}
-		mem = append(mem, stored...)
+		*mem = append(*mem, stored...)
 		batch = append(batch, pending{idx: tlog.StoredHashIndex(0, e.Leaf), hash: tlog.RecordHash(data), e: e})
 		rep.Leaves++
 		lastID = e.ID
@@ -238,17 +229,8 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 	if err != nil {
 		return 0, err
 	}
-	var mem []tlog.Hash
-	r := tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
-		out := make([]tlog.Hash, len(indexes))
-		for i, idx := range indexes {
-			if idx >= int64(len(mem)) {
-				return nil, fmt.Errorf("tree hash %d not rebuilt", idx)
-			}
-			out[i] = mem[idx]
-		}
-		return out, nil
-	})
+	mem := &memTree{}
+	r := mem
 	var leaves int64
 	for _, e := range entries {
 		if e.Leaf < 0 {
@@ -261,7 +243,7 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 		if err != nil {
 			return 0, err
 		}
-		mem = append(mem, hs...)
+		*mem = append(*mem, hs...)
 		leaves++
 	}
 	if leaves < c.Size {
@@ -344,4 +326,19 @@ func CheckProof(p *Proof, vkey string) error {
 	e := *p.Entry
 	e.Scope, e.Prev, e.Hash = p.Scope, p.Prev, p.Hash
 	return tlog.CheckRecord(tlog.RecordProof(p.Proof), c.Size, c.Root, e.Leaf, tlog.RecordHash(leafData(&e)))
+}
+
+// memTree holds every stored hash of a tree rebuilt in memory, by tlog's storage index.
+type memTree []tlog.Hash
+
+// ReadHashes implements tlog.HashReader.
+func (m *memTree) ReadHashes(indexes []int64) ([]tlog.Hash, error) {
+	out := make([]tlog.Hash, len(indexes))
+	for i, idx := range indexes {
+		if idx >= int64(len(*m)) {
+			return nil, fmt.Errorf("tree hash %d not rebuilt", idx)
+		}
+		out[i] = (*m)[idx]
+	}
+	return out, nil
 }

@@ -45,6 +45,8 @@ type Service struct {
 	RealName         beifen.RealNameVerifier
 	RealNameProvider string
 	RealNameFor      map[beifen.RealNameFeature]bool
+	// Mail sends the codes that verify e-mail addresses; nil: accounts have no e-mail address.
+	Mail beifen.EmailSender
 
 	// Carrier exchanges one-click sign-in tokens (clause 1.1.1f); carrier.None when it is off.
 	Carrier beifen.CarrierVerifier
@@ -70,6 +72,10 @@ type profile struct {
 	Guardian   string         `json:"guardian,omitempty"` // the guardian's number, E.164
 	// IDBirthday is the birth date of a verified ID number.
 	IDBirthday string `json:"id_birthday,omitempty"`
+	// Email is the verified e-mail address notices go to; EmailPending one entered and waiting
+	// for its code (clause 1.1.3).
+	Email        string `json:"email,omitempty"`
+	EmailPending string `json:"email_pending,omitempty"`
 }
 
 var profileAAD = []byte("beifen user profile")
@@ -99,7 +105,7 @@ func (s *Service) OpenProfile(u *beifen.User) error {
 		return fmt.Errorf("decode profile of user %d: %w", u.ID, err)
 	}
 	u.Phone, u.Name, u.Profile, u.GuardianConsentAt = p.Phone, p.Name, p.Profile, p.GuardianAt
-	u.IDBirthday = p.IDBirthday
+	u.IDBirthday, u.Email, u.EmailPending = p.IDBirthday, p.Email, p.EmailPending
 	return nil
 }
 

@@ -16,29 +16,35 @@ func (s *Service) RequestCode(ctx context.Context, phone string) error {
 	if err != nil {
 		return err
 	}
+	code, err := s.issueCode(ctx, s.PhoneHash(e164), "")
+	if err != nil {
+		return err
+	}
+	return s.SMS.SendSMS(ctx, e164, "【手机备份】验证码 "+code+"，10分钟内有效，请勿告诉他人。")
+}
+
+// issueCode makes a new code and keeps its hash under ph, bound to bind (which the check must
+// repeat). Returns ETOOMANY within a minute of the last code or while ph is locked.
+func (s *Service) issueCode(ctx context.Context, ph []byte, bind string) (string, error) {
 	now := s.Now().UTC()
-	ph := s.PhoneHash(e164)
 	o, err := s.Store.OTPs.FindOTP(ctx, ph)
 	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
 		o, err = &beifen.OTP{PhoneHash: ph}, nil
 	} else if err != nil {
-		return err
+		return "", err
 	}
 	if err := checkLock(o, now); err != nil {
-		return err
+		return "", err
 	}
 	if wait := o.SentAt.Add(beifen.OTPResendAfter).Sub(now); wait > 0 {
-		return beifen.Errorf(beifen.ETOOMANY, "Please wait %d seconds before asking for a new code.", ceilSeconds(wait))
+		return "", beifen.Errorf(beifen.ETOOMANY, "Please wait %d seconds before asking for a new code.", ceilSeconds(wait))
 	}
 	if !o.LockedUntil.IsZero() { // a lock that has run out starts the count again
 		o.Attempts, o.LockedUntil = 0, time.Time{}
 	}
 	code := newCode()
-	o.CodeHash, o.SentAt, o.ExpiresAt = s.codeHash(ph, code), now, now.Add(beifen.OTPValidFor)
-	if err := s.Store.OTPs.PutOTP(ctx, o); err != nil {
-		return err
-	}
-	return s.SMS.SendSMS(ctx, e164, "【手机备份】验证码 "+code+"，10分钟内有效，请勿告诉他人。")
+	o.CodeHash, o.SentAt, o.ExpiresAt = s.codeHash(ph, bind+code), now, now.Add(beifen.OTPValidFor)
+	return code, s.Store.OTPs.PutOTP(ctx, o)
 }
 
 // SignIn exchanges a code for a token, creating the account on first sign-in.
@@ -67,8 +73,12 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 
 // checkCode uses up the code sent to e164, counting a wrong one towards the lock.
 func (s *Service) checkCode(ctx context.Context, e164, code string) error {
+	return s.checkCodeAt(ctx, s.PhoneHash(e164), code)
+}
+
+// checkCodeAt uses up the code kept under the hash ph.
+func (s *Service) checkCodeAt(ctx context.Context, ph []byte, code string) error {
 	now := s.Now().UTC()
-	ph := s.PhoneHash(e164)
 	o, err := s.Store.OTPs.FindOTP(ctx, ph)
 	if beifen.ErrorCode(err) == beifen.ENOTFOUND {
 		return beifen.Errorf(beifen.EUNAUTHORIZED, "Wrong or expired code.")

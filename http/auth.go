@@ -186,7 +186,7 @@ var collecting = map[string]bool{
 	"POST /api/v1/tasks": true, "POST /app/upload": true, "POST /manage/import": true,
 	"POST /manage/tasks": true, "POST /staff/t/{task}/lead/{lead}/outcome": true,
 	"POST /app/s/{id}/contacts/share": true, "POST /app/file/{hash}/share": true,
-	"POST /activities/{id}": true,
+	"POST /activities/{id}": true, "PUT /api/v1/me/email": true, "POST /privacy/email": true,
 }
 
 // closingGate refuses a collecting route while the platform is closing.

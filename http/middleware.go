@@ -173,6 +173,9 @@ func (s *Server) recoverPanic(next http.Handler) http.Handler {
 // http.CrossOriginProtection).
 func (s *Server) crossOrigin(next http.Handler) http.Handler {
 	p := http.NewCrossOriginProtection()
+	// An unsubscribe link's token is its own authority, with no cookie to ride on; webmail may
+	// send the one-click POST from its own origin (RFC 8058).
+	p.AddInsecureBypassPattern("POST /unsubscribe/{token}")
 	p.SetDenyHandler(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		s.Error(w, r, beifen.Errorf(beifen.EFORBIDDEN, "Cross-site request refused."))
 	}))

@@ -41,6 +41,10 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/me/realname", s.requireAuth(s.handleRealNameStatus))
 	mux.HandleFunc("POST /api/v1/me/realname", s.requireAuth(s.handleRealNameVerify))
 	mux.HandleFunc("DELETE /api/v1/me/realname", s.requireAuth(s.handleRealNameWithdraw))
+	mux.HandleFunc("GET /api/v1/me/email", s.requireAuth(s.handleEmailStatus))
+	mux.HandleFunc("PUT /api/v1/me/email", s.requireAuth(s.handleEmailSet))
+	mux.HandleFunc("POST /api/v1/me/email/confirm", s.requireAuth(s.handleEmailConfirm))
+	mux.HandleFunc("DELETE /api/v1/me/email", s.requireAuth(s.handleEmailRemove))
 
 	mux.HandleFunc("POST /api/v1/uploads/check", s.requireAuth(s.handleUploadCheck))
 	mux.HandleFunc("GET /api/v1/uploads/{hash}", s.requireAuth(s.handleUploadParts))

@@ -74,6 +74,8 @@ type Server struct {
 	Sessions          SessionKeeper
 	Guardians         GuardianDesk
 	RealNames         RealNameDesk  // real-name verification and the features it gates (clause 1.1.2)
+	Emails            EmailDesk     // the account's e-mail address (clause 1.1.3); nil: the server sends no e-mail
+	Unsubscriber      Unsubscriber  // marketing e-mails' unsubscribe links
 	Carrier           CarrierSignIn // carrier one-click sign-in (clause 1.1.1f)
 	Pushes            PushRegistry  // devices' push tokens (clause 3.1.2e)
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)

@@ -53,6 +53,7 @@ type uiPrivacyData struct {
 	RequestDays      int
 	Now              time.Time
 	RealName         *beifen.RealNameStatus // nil when the server has no real-name desk
+	Email            *beifen.EmailStatus    // nil when the server sends no e-mail
 }
 
 type uiTransfer struct {
@@ -88,6 +89,11 @@ func (s *Server) privacyData(ctx context.Context) (*uiPrivacyData, error) {
 	}
 	if s.RealNames != nil {
 		if d.RealName, err = s.RealNames.RealNameStatus(ctx); err != nil {
+			return nil, err
+		}
+	}
+	if s.Emails != nil {
+		if d.Email, err = s.Emails.EmailStatus(ctx); err != nil {
 			return nil, err
 		}
 	}
@@ -299,7 +305,7 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 		name string
 		v    any
 	}{
-		{"account.json", map[string]any{"id": u.ID, "phone": u.Phone, "name": u.Name, "profile": u.Profile,
+		{"account.json", map[string]any{"id": u.ID, "phone": u.Phone, "email": u.Email, "name": u.Name, "profile": u.Profile,
 			"created_at": u.CreatedAt, "team_id": u.TeamID, "role": u.Role, "erase_after": u.EraseAfter}},
 		{"consents.json", map[string]any{"purposes": d.Consents, "ledger": d.Ledger}},
 		{"policies-accepted.json", accepted},

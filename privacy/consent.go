@@ -49,6 +49,17 @@ func (s *Service) SetConsent(ctx context.Context, purpose beifen.Purpose, grante
 	return s.addConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: purpose, Granted: granted, At: s.Now().UTC()})
 }
 
+// WithdrawBy withdraws the signed-in user's consent to purpose by a channel other than the app,
+// such as an e-mail's unsubscribe link (beifen.ConsentByEmail): a withdrawal like any other, with
+// the channel kept in the ledger. Withdrawing what is already off adds nothing.
+func (s *Service) WithdrawBy(ctx context.Context, purpose beifen.Purpose, channel string) error {
+	u := beifen.UserFromContext(ctx)
+	if u == nil {
+		return beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
+	}
+	return s.addConsent(ctx, &beifen.Consent{UserID: u.ID, Purpose: purpose, Granted: false, At: s.Now().UTC(), Channel: channel})
+}
+
 // SetGuardianConsent grants or withdraws an optional purpose for the signed-in user on their
 // guardian's word, confirmed by the code texted to the guardian's number (clause 7.1).
 func (s *Service) SetGuardianConsent(ctx context.Context, guardian, code string, purpose beifen.Purpose, granted bool) error {

@@ -93,14 +93,14 @@ func (s *PolicyService) AddConsent(ctx context.Context, c *beifen.Consent) error
 	if c.At.IsZero() {
 		c.At = s.db.Now().UTC()
 	}
-	_, err := s.db.write.ExecContext(ctx, `INSERT INTO consents (user_id, purpose, granted, policy_version, at, by_guardian)
-		VALUES (?, ?, ?, ?, ?, ?)`, c.UserID, string(c.Purpose), c.Granted, c.PolicyVersion, formatTime(c.At), c.ByGuardian)
+	_, err := s.db.write.ExecContext(ctx, `INSERT INTO consents (user_id, purpose, granted, policy_version, at, by_guardian, channel)
+		VALUES (?, ?, ?, ?, ?, ?, ?)`, c.UserID, string(c.Purpose), c.Granted, c.PolicyVersion, formatTime(c.At), c.ByGuardian, c.Channel)
 	return FormatError(err)
 }
 
 // FindConsents returns the user's consent ledger, oldest first.
 func (s *PolicyService) FindConsents(ctx context.Context, userID int64) ([]*beifen.Consent, error) {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT purpose, granted, policy_version, at, by_guardian
+	rows, err := s.db.read.QueryContext(ctx, `SELECT purpose, granted, policy_version, at, by_guardian, channel
 		FROM consents WHERE user_id = ? ORDER BY id`, userID)
 	if err != nil {
 		return nil, FormatError(err)
@@ -110,7 +110,7 @@ func (s *PolicyService) FindConsents(ctx context.Context, userID int64) ([]*beif
 	for rows.Next() {
 		c := &beifen.Consent{UserID: userID}
 		var at sql.NullString
-		if err := rows.Scan(&c.Purpose, &c.Granted, &c.PolicyVersion, &at, &c.ByGuardian); err != nil {
+		if err := rows.Scan(&c.Purpose, &c.Granted, &c.PolicyVersion, &at, &c.ByGuardian, &c.Channel); err != nil {
 			return nil, err
 		}
 		c.At = parseTime(at)

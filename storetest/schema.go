@@ -13,7 +13,7 @@ var WantSchema = map[string][]string{
 	"rights_requests":    {"closed_at", "created_at", "due_at", "id", "kind", "reminded_at", "sealed", "status", "user_id"},
 	"audit_checkpoint":   {"id", "note", "size"},
 	"blobs":              {"created_at", "name", "size", "snapshot_id", "user_id"},
-	"consents":           {"at", "by_guardian", "granted", "id", "policy_version", "purpose", "user_id"},
+	"consents":           {"at", "by_guardian", "channel", "granted", "id", "policy_version", "purpose", "user_id"},
 	"complaints":         {"answered_at", "created_at", "due_at", "id", "reminded_at", "reply", "sealed", "user_id"},
 	"incidents":          {"body", "created_at", "detected_at", "id", "notified", "notified_at", "reported_at", "scope", "severity", "title"},
 	"shares":             {"created_at", "expires_at", "id", "kind", "revoked_at", "sealed", "token_hash", "user_id"},

@@ -42,6 +42,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("RecordingRetention", func(t *testing.T) { testRecordingRetention(t, open) })
 	t.Run("Audit", func(t *testing.T) { testAudit(t, open) })
 	t.Run("Policy", func(t *testing.T) { testPolicy(t, open) })
+	t.Run("ConsentChannel", func(t *testing.T) { testConsentChannel(t, open) })
 	t.Run("Complaint", func(t *testing.T) { testComplaint(t, open) })
 	t.Run("Rights", func(t *testing.T) { testRights(t, open) })
 	t.Run("Incident", func(t *testing.T) { testIncident(t, open) })

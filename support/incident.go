@@ -59,7 +59,17 @@ func (s *Service) NotifyIncident(ctx context.Context, id int64) (int, error) {
 			return err
 		}
 		s.push(ctx, u, "安全事件通知", inc.Title+"。详情请登录后在“隐私中心”查看。")
-		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
+		mailed := false
+		if s.Mail != nil && u.Email != "" {
+			m := &beifen.Email{To: u.Email, Subject: "【手机备份】安全事件通知：" + inc.Title,
+				Body: "安全事件通知：" + inc.Title + "。详情请登录后在“隐私中心”查看。\n\n—— 手机备份 Phone Backup\n"}
+			if err := s.Mail.SendEmail(ctx, m); err != nil {
+				s.Logger.WarnContext(ctx, "incident e-mail not sent", "incident_id", id, "user_id", u.ID, "err", err)
+			} else {
+				mailed = true
+			}
+		}
+		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil && !mailed {
 			failed++
 			s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID, "err", err)
 			return nil
@@ -112,7 +122,7 @@ func (s *Service) ReportIncident(ctx context.Context, id int64) (*IncidentReport
 	inc.ReportedAt = now
 	due, _ := inc.ReportDue()
 	return &IncidentReport{Incident: inc, DueBy: due, Affected: affected, Notified: inc.Notified,
-		Channels: []string{"sms", "privacy-centre"}, ReportedAt: now}, nil
+		Channels: s.channels(), ReportedAt: now}, nil
 }
 
 // Notices returns the incidents the signed-in user was told of, newest first.
@@ -132,4 +142,16 @@ func (s *Service) Notices(ctx context.Context) ([]*beifen.Incident, error) {
 		}
 	}
 	return out, nil
+}
+
+// channels lists the channels notices reach users by.
+func (s *Service) channels() []string {
+	out := []string{"sms", "privacy-centre"}
+	if s.Mail != nil {
+		out = append(out, "email")
+	}
+	if s.Push != nil {
+		out = append(out, "push")
+	}
+	return out
 }

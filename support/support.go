@@ -43,6 +43,13 @@ type Service struct {
 	// Push sends a notice to a user's registered devices too (clause 3.1.2e) and returns how
 	// many got it (may be nil: no push).
 	Push func(ctx context.Context, u *beifen.User, title, body string) (int, error)
+
+	// Mail is the e-mail channel of notices (nil: none); BaseURL the server's public address,
+	// for the unsubscribe links; Withdraw withdraws the context user's consent by a channel
+	// (privacy.Service.WithdrawBy).
+	Mail     beifen.EmailSender
+	BaseURL  func() string
+	Withdraw func(ctx context.Context, p beifen.Purpose, channel string) error
 }
 
 // NewService returns a Service.

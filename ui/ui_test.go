@@ -35,6 +35,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"retention.cat.":    {"signins", "recordings", "rejected_rows", "deleted_accounts", "minors_without_consent", "backups", "audit"},
 		"retention.action.": {"delete", "erase", "keep"},
 		"realname_feature.": realNameFeatures(),
+		"consent.channel.":  {beifen.ConsentBySMS, beifen.ConsentByEmail},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)

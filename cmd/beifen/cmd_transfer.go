@@ -139,7 +139,7 @@ func runTransfer(ctx context.Context, args []string, getenv Env, stdout, stderr 
 			fmt.Fprint(stderr, transferUsage)
 			return errUsage
 		}
-		sum, err := m.ExportPlatform(ctx, *out)
+		sum, err := m.ExportPlatform(ctx, *out, stderr)
 		if err != nil {
 			return err
 		}
@@ -253,7 +253,8 @@ type auditCopy struct {
 // ExportPlatform writes the platform export to path: first every member into a temporary zip,
 // then the members copied as they are (not compressed again) into the final one with the
 // manifest of their hashes and its signature.
-func (m *Main) ExportPlatform(ctx context.Context, path string) (*exportSummary, error) {
+// Progress (accounts written) goes to progress when it is a terminal.
+func (m *Main) ExportPlatform(ctx context.Context, path string, progress io.Writer) (*exportSummary, error) {
 	t, err := m.transferState(ctx)
 	if err != nil {
 		return nil, err
@@ -283,11 +284,18 @@ func (m *Main) ExportPlatform(ctx context.Context, path string) (*exportSummary,
 		return enc.Encode(v)
 	}
 	h := m.newHTTPServer()
+	_, total, err := m.Store.Users.FindUsers(ctx, beifen.UserFilter{Limit: 1})
+	if err != nil {
+		return nil, err
+	}
+	bar := newCountProgress(progress, "accounts", int64(total))
+	defer bar.Finish()
 	err = beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
 		if err := m.Auth.OpenProfile(u); err != nil {
 			return err
 		}
 		sum.accounts++
+		bar.Add(1)
 		return h.WriteAccountExport(beifen.NewContextWithUser(ctx, u), zw, fmt.Sprintf("accounts/%d/", u.ID))
 	})
 	if err != nil {

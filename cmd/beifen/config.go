@@ -36,6 +36,16 @@ type Config struct {
 	// the third-party registry). Unset: the console provider, which sends nothing out.
 	SMSURL, SMSToken, SMSProvider string
 
+	// The outgoing mail server (clause 1.1.3): BEIFEN_SMTP_URL (or _FILE; smtp://user:pass@host:587
+	// with STARTTLS, smtps://... for implicit TLS), BEIFEN_SMTP_FROM (the sender, e.g.
+	// "手机备份 <noreply@example.com>"), BEIFEN_SMTP_PROVIDER (its name in the third-party
+	// registry) and BEIFEN_SMTP_CA_FILE (a PEM root to trust besides the system's, for a server
+	// with a private CA). Unset: no e-mail channel, and accounts have no e-mail address.
+	SMTPURL, SMTPFrom, SMTPProvider, SMTPCAFile string
+	// PublicURL is the server's address as users reach it (BEIFEN_PUBLIC_URL), for links in
+	// e-mail; default: the address it listens on.
+	PublicURL string
+
 	// The real-name verification service (clause 1.1.2): BEIFEN_REALNAME_URL, BEIFEN_REALNAME_TOKEN
 	// or _FILE, BEIFEN_REALNAME_PROVIDER (its name in the third-party registry). Unset: nobody can
 	// be verified. RealNameFor (BEIFEN_REALNAME_FOR, e.g. "share") lists the features that require
@@ -109,6 +119,11 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.SMSURL, "BEIFEN_SMS_URL")
 	set(&c.SMSToken, "BEIFEN_SMS_TOKEN")
 	set(&c.SMSProvider, "BEIFEN_SMS_PROVIDER")
+	set(&c.SMTPURL, "BEIFEN_SMTP_URL")
+	set(&c.SMTPFrom, "BEIFEN_SMTP_FROM")
+	set(&c.SMTPProvider, "BEIFEN_SMTP_PROVIDER")
+	set(&c.SMTPCAFile, "BEIFEN_SMTP_CA_FILE")
+	set(&c.PublicURL, "BEIFEN_PUBLIC_URL")
 	set(&c.RealNameURL, "BEIFEN_REALNAME_URL")
 	set(&c.RealNameToken, "BEIFEN_REALNAME_TOKEN")
 	set(&c.RealNameProvider, "BEIFEN_REALNAME_PROVIDER")

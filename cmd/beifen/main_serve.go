@@ -93,7 +93,9 @@ func (m *Main) Open() error {
 	m.Privacy.CheckGuardian = m.Auth.CheckGuardianCode
 	m.Support = support.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Support.SMS, m.Support.OpenProfile, m.Support.PhoneHash = m.Auth.SMS, m.Auth.OpenProfile, m.Auth.PhoneHash
-	m.Support.Push = m.Auth.PushTo
+	if m.Auth.PushParty != "" {
+		m.Support.Push = m.Auth.PushTo
+	}
 	m.Auth.Closed = m.isClosing
 	m.Backup = backup.NewService(m.Store, m.Blobs, m.Master, m.Logger)
 	m.Backup.Auditor = m.Audit
@@ -113,6 +115,9 @@ func (m *Main) Open() error {
 			return err
 		}
 		return m.Feed.Withdrawn(ctx, p)
+	}
+	if err := m.wireEmail(); err != nil {
+		return err
 	}
 	return m.sweepTemp()
 }
@@ -212,6 +217,10 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.RealNames = m.Auth
 	h.Carrier = m.Auth
 	h.Pushes = m.Auth
+	h.Unsubscriber = m.Support
+	if m.Auth.Mail != nil {
+		h.Emails = m.Auth
+	}
 	h.PolicyStatus = func(ctx context.Context, lang string) (any, error) { return m.Privacy.StatusOf(ctx, lang) }
 	return h
 }
@@ -254,15 +263,6 @@ func (m *Main) smsSender() beifen.SMSSender {
 			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "sms", PhoneHash: m.Auth.PhoneHash(to)})
 		},
 	}
-}
-
-// MyTransfers returns the signed-in user's number's transfers to third parties, newest first.
-func (m *Main) MyTransfers(ctx context.Context) ([]*beifen.Transfer, error) {
-	u := beifen.UserFromContext(ctx)
-	if u == nil {
-		return nil, beifen.Errorf(beifen.EUNAUTHORIZED, "You must be signed in.")
-	}
-	return m.Store.Transfers.FindTransfers(ctx, m.Auth.PhoneHash(u.Phone), 50)
 }
 
 // RunJobsOnce runs the hourly jobs and keeps what they did for the operator console.
@@ -396,6 +396,11 @@ verification service; BEIFEN_REALNAME_FOR=share makes share links require a veri
 BEIFEN_CARRIER_URL, BEIFEN_CARRIER_TOKEN (or _FILE), BEIFEN_CARRIER_PROVIDER: a carrier one-click
 sign-in token exchange (off when unset). BEIFEN_PUSH_URL, BEIFEN_PUSH_TOKEN (or _FILE),
 BEIFEN_PUSH_PROVIDER: a push service for the phone makers' push (off when unset).
+BEIFEN_SMTP_URL (or _FILE; smtp://user:pass@host:587 with STARTTLS, smtps://user:pass@host for
+implicit TLS) and BEIFEN_SMTP_FROM ("Name <noreply@example.com>"): the outgoing mail server for
+e-mail notices and address verification (BEIFEN_SMTP_PROVIDER: its name in the third-party list;
+BEIFEN_SMTP_CA_FILE: a PEM root it is signed by). BEIFEN_PUBLIC_URL: the server's address as users
+reach it, for unsubscribe links in e-mail.
 
 EXIT STATUS: 0 after a clean shutdown (SIGINT/SIGTERM), 1 if the server could not start,
 2 on bad flags.
