@@ -28,16 +28,16 @@ type PushDevice struct {
 	CreatedAt time.Time `json:"created_at"`
 }
 
-// ValidatePush returns EINVALID for an unknown maker or an unusable token.
-func ValidatePush(maker, token string) error {
+// Validate returns EINVALID for an unknown maker or an unusable token.
+func (d *PushDevice) Validate() error {
 	known := false
 	for _, m := range PushMakers {
-		known = known || m == maker
+		known = known || m == d.Maker
 	}
 	if !known {
 		return Errorf(EINVALID, "Push maker must be one of %s.", strings.Join(PushMakers, ", "))
 	}
-	if strings.TrimSpace(token) == "" || len(token) > 512 {
+	if strings.TrimSpace(d.Token) == "" || len(d.Token) > 512 {
 		return Errorf(EINVALID, "A push token needs 1 to 512 characters.")
 	}
 	return nil

@@ -2,6 +2,7 @@ package auth
 
 import (
 	"context"
+	"fmt"
 
 	"github.com/beifen/beifen"
 )
@@ -22,7 +23,8 @@ func (s *Service) RegisterPush(ctx context.Context, session, maker, token string
 	if s.PushParty == "" {
 		return nil, beifen.Errorf(beifen.EFORBIDDEN, "Push notifications are not configured on this server.")
 	}
-	if err := beifen.ValidatePush(maker, token); err != nil {
+	d := &beifen.PushDevice{Maker: maker, Token: token}
+	if err := d.Validate(); err != nil {
 		return nil, err
 	}
 	t, err := s.Store.Tokens.FindTokenByHash(ctx, tokenHash(session))
@@ -32,8 +34,7 @@ func (s *Service) RegisterPush(ctx context.Context, session, maker, token string
 		return nil, err
 	}
 	key := s.Master.Server()
-	d := &beifen.PushDevice{SessionID: t.ID, Maker: maker, TokenHash: key.Ident([]byte("push:" + token)),
-		Sealed: key.Seal(pushAAD, []byte(token))}
+	d.SessionID, d.TokenHash, d.Sealed = t.ID, key.Ident([]byte("push:"+token)), key.Seal(pushAAD, []byte(token))
 	if err := s.Store.Pushes.PutPushDevice(ctx, d); err != nil {
 		return nil, err
 	}
@@ -65,12 +66,13 @@ func (s *Service) PushTo(ctx context.Context, u *beifen.User, title, body string
 	for _, d := range devices {
 		token, err := s.Master.Server().Open(pushAAD, d.Sealed)
 		if err != nil {
-			return sent, err
+			return sent, fmt.Errorf("open push token of device %d: %w", d.ID, err)
 		}
+		d.Token = string(token)
 		if err := s.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: s.PushParty, PhoneHash: u.PhoneHash}); err != nil {
 			return sent, err
 		}
-		if err := s.Push.SendPush(ctx, d.Maker, string(token), title, body); err != nil {
+		if err := s.Push.SendPush(ctx, d.Maker, d.Token, title, body); err != nil {
 			s.Logger.WarnContext(ctx, "push not sent", "user_id", u.ID, "device_id", d.ID, "err", err)
 			continue
 		}
