@@ -36,8 +36,8 @@ type ComplaintFilter struct {
 	OpenDue *time.Time // only unanswered ones due before then (the overdue report)
 	// NotReminded keeps only those the operators were not yet reminded of.
 	NotReminded bool
-	Offset  int
-	Limit   int
+	Offset      int
+	Limit       int
 }
 
 // ComplaintService stores complaints.
