@@ -301,6 +301,12 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 	if err != nil {
 		return err
 	}
+	var pushDevices []*beifen.PushDevice
+	if s.Pushes != nil {
+		if pushDevices, err = s.Pushes.PushDevices(ctx); err != nil {
+			return err
+		}
+	}
 	docs := []struct {
 		name string
 		v    any
@@ -314,6 +320,8 @@ func (s *Server) WriteAccountExport(ctx context.Context, zw *zip.Writer, prefix 
 		{"audit.json", d.Audit},
 		{"realname.json", d.RealName}, // masked, as the privacy centre shows it
 		{"feed.json", feedDoc},
+		{"requests.json", d.Requests},
+		{"push-devices.json", pushDevices}, // maker and when; the token stays sealed
 	}
 	for _, doc := range docs {
 		fw, err := zw.CreateHeader(&zip.FileHeader{Name: prefix + doc.name, Method: zip.Deflate, Modified: time.Now()})

@@ -1,9 +1,12 @@
 package main_test
 
 import (
+	"archive/zip"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"io/fs"
 	"net/http"
 	"net/url"
@@ -136,6 +139,24 @@ func TestPolicy_6_3_RightsRequestsTrackedWithDeadline(t *testing.T) {
 	if _, err := runCLI(t, nil, "request", "answer", "--data", s.Config.DataDir, "--id", fmt.Sprint(asked.ID), "--reply", "again"); err == nil ||
 		!strings.Contains(beifen.ErrorMessage(err), "not found") {
 		t.Fatalf("answering twice: %v", err)
+	}
+	// The requests are part of "download my data".
+	zipped := []byte(body(alice.get("/privacy/export.zip")))
+	zr, err := zip.NewReader(bytes.NewReader(zipped), int64(len(zipped)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	found := false
+	for _, f := range zr.File {
+		if f.Name == "requests.json" {
+			rc, _ := f.Open()
+			b, _ := io.ReadAll(rc)
+			rc.Close()
+			found = strings.Contains(string(b), ask) && strings.Contains(string(b), "仅质检员王某听过")
+		}
+	}
+	if !found {
+		t.Fatal("requests.json in the data download lacks the request and its answer")
 	}
 }
 
