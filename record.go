@@ -59,6 +59,11 @@ type RecordService interface {
 	// record. Returns ENOTFOUND, and deletes nothing, if a record is not the user's.
 	DeleteRecords(ctx context.Context, dels []RecordDeletion) error
 
+	// DeleteOrphanRecords deletes the context user's records that no snapshot holds and that
+	// were stored before then (what an abandoned backup left), with the user's sources if any
+	// went, and returns how many it deleted.
+	DeleteOrphanRecords(ctx context.Context, before time.Time) (int, error)
+
 	// ScanRecords calls fn for every record of the context's user, in ID order (for checks).
 	ScanRecords(ctx context.Context, fn func(*Record) error) error
 }

@@ -10,8 +10,10 @@ import (
 
 // GCStats counts what a collection removed.
 type GCStats struct {
-	Parts int // staged parts and spilled attachments of uploads that never finished
-	Temps int // temporary files of writes that crashed
+	Parts   int // staged parts and spilled attachments of uploads that never finished
+	Temps   int // temporary files of writes that crashed
+	Records int // records no snapshot holds, stored by backups that never committed
+	Blobs   int // stored contents no record names any more
 }
 
 // cleaner is implemented by blob stores that leave temporary files behind on a crash.
@@ -20,8 +22,10 @@ type cleaner interface {
 }
 
 // Collect removes what unfinished uploads left behind and that is older than grace: staged parts
-// of files sent in parts, spilled attachments, and temporary files. Anything younger may belong
-// to a backup still running, which will reuse it.
+// of files sent in parts, spilled attachments, temporary files, and, account by account, the
+// records no snapshot holds and the stored contents no record names (mark and sweep: every
+// record is opened to collect the contents it names). Anything younger may belong to a backup
+// still running, which will reuse it.
 func (s *Service) Collect(ctx context.Context, grace time.Duration) (GCStats, error) {
 	var st GCStats
 	cutoff := time.Now().Add(-grace)
@@ -43,6 +47,15 @@ func (s *Service) Collect(ctx context.Context, grace time.Duration) (GCStats, er
 			st.Parts++
 		}
 	}
+	err := beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
+		records, blobs, err := s.collectAccount(ctx, u, cutoff)
+		st.Records += records
+		st.Blobs += blobs
+		return err
+	})
+	if err != nil {
+		return st, err
+	}
 	if c, ok := s.Blobs.(cleaner); ok {
 		n, err := c.Clean(grace)
 		st.Temps = n
@@ -50,6 +63,56 @@ func (s *Service) Collect(ctx context.Context, grace time.Duration) (GCStats, er
 			return st, err
 		}
 	}
-	s.Logger.InfoContext(ctx, "collected", "parts", st.Parts, "temps", st.Temps)
+	s.Logger.InfoContext(ctx, "collected", "parts", st.Parts, "temps", st.Temps, "records", st.Records, "blobs", st.Blobs)
 	return st, nil
+}
+
+// collectAccount deletes one account's records no snapshot holds and its stored contents no
+// record names, both older than cutoff.
+func (s *Service) collectAccount(ctx context.Context, u *beifen.User, cutoff time.Time) (records, blobs int, err error) {
+	a, err := s.accountOf(u)
+	if err != nil {
+		return 0, 0, err
+	}
+	uctx := beifen.NewContextWithUser(ctx, u)
+	if records, err = s.Store.Records.DeleteOrphanRecords(uctx, cutoff); err != nil {
+		return 0, 0, err
+	}
+	named := map[string]bool{}
+	names := map[string]string{}
+	err = s.Store.Records.ScanRecords(uctx, func(r *beifen.Record) error {
+		if r.Kind == beifen.KindFile || r.Kind == beifen.KindMMS {
+			for _, k := range blobsOf(a, r, names, nil) {
+				named[a.blobName(k)] = true
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return records, 0, err
+	}
+	var stale []string
+	err = s.Store.Blobs.ScanBlobEntries(uctx, func(e *beifen.BlobEntry) error {
+		if !named[e.Name] && e.CreatedAt.Before(cutoff) {
+			stale = append(stale, e.Name)
+		}
+		return nil
+	})
+	if err != nil || len(stale) == 0 {
+		return records, 0, err
+	}
+	// The registry first: a content it no longer lists is uploaded again if needed, while a
+	// listed content that is gone would be taken as stored.
+	if err := s.Store.Blobs.DeleteBlobEntries(uctx, stale); err != nil {
+		return records, 0, err
+	}
+	for _, name := range stale {
+		for _, n := range []string{name, thumbName(name)} {
+			if err := s.Blobs.Delete(ctx, n); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+				return records, blobs, err
+			}
+		}
+		blobs++
+	}
+	return records, blobs, nil
 }

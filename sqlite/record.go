@@ -4,6 +4,7 @@ import (
 	"context"
 	"database/sql"
 	"sort"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -238,4 +239,29 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		return FormatError(err)
 	}
 	return tx.Commit()
+}
+
+// DeleteOrphanRecords deletes the user's records no snapshot holds, stored before then.
+func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Time) (int, error) {
+	uid, err := userID(ctx)
+	if err != nil {
+		return 0, err
+	}
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return 0, err
+	}
+	defer tx.Rollback()
+	res, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = ? AND created_at < ?
+		AND NOT EXISTS (SELECT 1 FROM spans WHERE spans.record_id = records.id)`, uid, formatTime(before))
+	if err != nil {
+		return 0, FormatError(err)
+	}
+	n, _ := res.RowsAffected()
+	if n > 0 { // sources name records by ID: one naming a deleted record must not be reused
+		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = ?`, uid); err != nil {
+			return 0, FormatError(err)
+		}
+	}
+	return int(n), tx.Commit()
 }

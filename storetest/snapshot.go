@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"slices"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -50,6 +51,37 @@ func mustSnapshot(tb testing.TB, ctx context.Context, s Services, ids ...[]int64
 
 func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 	ctx := context.Background()
+	t.Run("DeleteOrphanRecords", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		held := mustRecords(t, uctx, s, beifen.KindSMS, "h", 2)
+		mustSnapshot(t, uctx, s, held)
+		orphans := mustRecords(t, uctx, s, beifen.KindSMS, "o", 3)
+		if err := s.Sources.PutSources(uctx, []*beifen.Source{{Hash: []byte("h"), Records: []byte("list")}}); err != nil {
+			t.Fatal(err)
+		}
+		// Another user's call deletes none of them; nothing is older than an hour ago.
+		_, other := MustCreateUser(t, ctx, s)
+		if n, err := s.Records.DeleteOrphanRecords(other, time.Now().Add(time.Hour)); err != nil || n != 0 {
+			t.Fatalf("another user's collection deleted %d, %v", n, err)
+		}
+		if n, err := s.Records.DeleteOrphanRecords(uctx, time.Now().Add(-time.Hour)); err != nil || n != 0 {
+			t.Fatalf("deleted %d records younger than the cutoff, %v", n, err)
+		}
+		if _, err := s.Sources.FindSource(uctx, []byte("h")); err != nil {
+			t.Fatalf("sources went with nothing deleted: %v", err)
+		}
+		n, err := s.Records.DeleteOrphanRecords(uctx, time.Now().Add(time.Hour))
+		if err != nil || n != len(orphans) {
+			t.Fatalf("DeleteOrphanRecords=%d, %v; want %d", n, err, len(orphans))
+		}
+		if recs, _ := s.Records.FindRecordsByIDs(uctx, slices.Concat(held, orphans)); len(recs) != len(held) {
+			t.Fatalf("%d records left, want the %d a snapshot holds", len(recs), len(held))
+		}
+		if _, err := s.Sources.FindSource(uctx, []byte("h")); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			t.Fatalf("sources kept after deleting records: %v", err)
+		}
+	})
 	t.Run("DeleteRecords", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)

@@ -462,3 +462,67 @@ func TestGC_RemovesOnlyStaleParts(t *testing.T) {
 		t.Fatalf("%d staged parts left, want the fresh one", left)
 	}
 }
+
+// TestGC_CollectsWhatAbandonedBackupsLeft: a backup killed before its commit leaves records and
+// stored files; gc removes them once past the grace period, and nothing a snapshot holds: the
+// committed backup still restores exactly, checks whole, and a second backup stores nothing new.
+func TestGC_CollectsWhatAbandonedBackupsLeft(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	tok := s.MustCreateUser(t, "13800138000", "")
+	env := clientEnv(s, tok)
+	ctx := context.Background()
+	kept := mustGenerate(t, 3)
+	mustBackup(t, env, kept)
+
+	// An abandoned backup of another phone: every file goes up, no snapshot is made.
+	other := mustGenerate(t, 4)
+	c := beifenhttp.NewClient(s.URL, tok)
+	filepath.WalkDir(other, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		sum := sha256.Sum256(b)
+		_, err = c.UploadPart(ctx, beifen.BlobKey(hex.EncodeToString(sum[:])), int64(len(b)), 0, filepath.Base(p), bytes.NewReader(b))
+		return err
+	})
+	count := func() (records, blobs int) {
+		u, err := s.Store.Users.FindUserByPhoneHash(ctx, s.Auth.PhoneHash("+8613800138000"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		uctx := beifen.NewContextWithUser(ctx, u)
+		s.Store.Records.ScanRecords(uctx, func(*beifen.Record) error { records++; return nil })
+		s.Store.Blobs.ScanBlobEntries(uctx, func(*beifen.BlobEntry) error { blobs++; return nil })
+		return records, blobs
+	}
+	recordsBefore, blobsBefore := count()
+
+	// Within the grace period nothing goes.
+	if out := mustCLI(t, nil, "gc", "--data", dir); !strings.Contains(out, "removed 0 records and 0 stored contents") {
+		t.Fatalf("gc within the grace period: %q", out)
+	}
+	out := mustCLI(t, nil, "gc", "--data", dir, "--grace", "0s")
+	recordsAfter, blobsAfter := count()
+	if recordsAfter >= recordsBefore || blobsAfter >= blobsBefore || !strings.Contains(out, fmt.Sprintf("removed %d records and %d stored contents", recordsBefore-recordsAfter, blobsBefore-blobsAfter)) {
+		t.Fatalf("gc: %q; records %d→%d, blobs %d→%d", out, recordsBefore, recordsAfter, blobsBefore, blobsAfter)
+	}
+	// What the snapshot holds is intact.
+	if out := mustCLI(t, nil, "check", "--data", dir); strings.Contains(out, "damage") {
+		t.Fatalf("check after gc: %q", out)
+	}
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, kept, false))
+	if b := mustBackup(t, env, kept); b.NewBlobs != 0 {
+		t.Fatalf("backup after gc stored %d new blobs", b.NewBlobs)
+	}
+	// Running it again finds nothing more.
+	if out := mustCLI(t, nil, "gc", "--data", dir, "--grace", "0s"); !strings.Contains(out, "removed 0 records and 0 stored contents") {
+		t.Fatalf("second gc: %q", out)
+	}
+	// And the abandoned phone backs up in full afterwards.
+	if b := mustBackup(t, env, other); b.Files == 0 || b.Messages == 0 {
+		t.Fatalf("backup of the other phone after gc: %+v", b)
+	}
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, other, false))
+}

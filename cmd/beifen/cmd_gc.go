@@ -10,8 +10,10 @@ import (
 const gcUsage = `Usage: beifen gc --data DIR [--db URL] [--grace DURATION]
 
 Removes what interrupted backups left behind and never resumed: staged parts of large files,
-spilled attachments and temporary files older than the grace period (default 72h). A backup that
-resumes within the grace period reuses them. Safe to run while the server runs.
+spilled attachments and temporary files older than the grace period (default 72h), and, account
+by account, the records no snapshot holds and the stored contents no record names (it opens
+every record to see which contents they name). A backup that resumes within the grace period
+reuses them. Safe to run while the server runs.
 
 EXIT STATUS: 0 on success, 1 on failure, 2 on bad flags.
 
@@ -35,5 +37,6 @@ func runGC(ctx context.Context, args []string, getenv Env, stdout, stderr io.Wri
 		return err
 	}
 	fmt.Fprintf(stdout, "removed %d unfinished upload parts and %d temporary files\n", st.Parts, st.Temps)
+	fmt.Fprintf(stdout, "removed %d records and %d stored contents that no snapshot holds\n", st.Records, st.Blobs)
 	return nil
 }
