@@ -315,6 +315,27 @@ journey("a user files a complaint with a photo; an operator answers it from the 
   await ctx.close();
 });
 
+journey("a user deletes a contact from their whole history and asks the operator a question", async () => {
+  const ctx = await newContext({ storageState: state.person });
+  const page = await ctx.newPage();
+  await page.goto(state.snapshotURL + "/contacts");
+  assert.match(await page.textContent("ul.contacts"), /王小明/);
+  await page.click("ul.contacts details.delete summary");
+  await page.click("ul.contacts details.delete button[type=submit]");
+  await page.waitForSelector("p.flash");
+  assert.doesNotMatch(await page.textContent("ul.contacts"), /王小明/, "gone from the snapshot");
+  await page.goto(BASE + "/privacy");
+  await page.selectOption("#rq-kind", "explain");
+  await page.fill("#rq-detail", "我的通话录音保存多久？");
+  await page.click("form[action='/privacy/requests'] button[type=submit]");
+  await page.waitForSelector("p.flash");
+  const requests = await page.textContent("#requests");
+  assert.match(requests, /我的通话录音保存多久？/, "the request is listed");
+  assert.match(requests, /删除指定数据/, "the deletion is on record as a request");
+  check(ctx);
+  await ctx.close();
+});
+
 journey("a user downloads their data and requests account deletion", async () => {
   const ctx = await newContext({ storageState: state.person, locale: "en-US" });
   const page = await ctx.newPage();

@@ -164,6 +164,10 @@ func TestUI_Journeys(t *testing.T) {
 		!strings.Contains(mine["backup/sms.xml"], "明天见") {
 		t.Errorf("my data export: %v", keys(mine))
 	}
+	if r := mine["requests.json"]; !strings.Contains(r, "我的通话录音保存多久？") || !strings.Contains(r, `"kind": "delete"`) ||
+		strings.Contains(mine["backup/contacts.vcf"], "王小明") {
+		t.Errorf("my data export after deleting a contact and asking: requests %.300s", r)
+	}
 	if len(leadsSeen) != 2 || leadsSeen[0] == leadsSeen[1] {
 		t.Errorf("leads handed out %v, want each of the two once", leadsSeen)
 	}
