@@ -2,6 +2,8 @@ package main
 
 import (
 	"fmt"
+	"net"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -184,4 +186,35 @@ func (c *Config) isPostgres() bool {
 // splitList splits a comma- or space-separated list.
 func splitList(v string) []string {
 	return strings.FieldsFunc(v, func(r rune) bool { return r == ',' || r == ' ' || r == '\n' })
+}
+
+// checkProviderURLs refuses a third party reached in clear text: the SMS gateway, the real-name
+// service, the carrier and the push service are handed numbers, names and ID numbers, so they
+// take https, except on this machine (a local relay, or a test).
+func (c *Config) checkProviderURLs() error {
+	for _, p := range []struct{ env, url string }{
+		{"BEIFEN_SMS_URL", c.SMSURL}, {"BEIFEN_REALNAME_URL", c.RealNameURL},
+		{"BEIFEN_CARRIER_URL", c.CarrierURL}, {"BEIFEN_PUSH_URL", c.PushURL},
+	} {
+		if p.url == "" {
+			continue
+		}
+		u, err := url.Parse(p.url)
+		if err != nil || u.Host == "" || (u.Scheme != "https" && u.Scheme != "http") {
+			return fmt.Errorf("%s: %q is not an http(s) URL", p.env, p.url)
+		}
+		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
+			return fmt.Errorf("%s: personal data would go in clear text to %s: use https", p.env, u.Host)
+		}
+	}
+	return nil
+}
+
+// isLoopback reports whether host names this machine.
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
 }

@@ -68,6 +68,9 @@ func (m *Main) Open() error {
 	if err := m.Config.checkRegions(); err != nil {
 		return err
 	}
+	if err := m.Config.checkProviderURLs(); err != nil {
+		return err
+	}
 	if err := os.MkdirAll(m.Config.DataDir, 0o700); err != nil {
 		return fmt.Errorf("create data folder: %w", err)
 	}

@@ -85,3 +85,35 @@ func TestPolicy_3_1_1_ThirdPartiesRegisteredAndTransfersLogged(t *testing.T) {
 		t.Fatalf("console registry %s", reg)
 	}
 }
+
+// TestProviderURLsNeedTLS: a provider that is handed personal data is reached over https, or on
+// this machine; a plain-http address elsewhere stops the server before it opens anything.
+func TestProviderURLsNeedTLS(t *testing.T) {
+	for env, want := range map[string]string{
+		"BEIFEN_SMS_URL=http://sms.example.com/send":           "BEIFEN_SMS_URL: personal data would go in clear text to sms.example.com: use https",
+		"BEIFEN_REALNAME_URL=http://10.0.0.5/verify":           "BEIFEN_REALNAME_URL: personal data would go in clear text",
+		"BEIFEN_PUSH_URL=ftp://push.example.com":               "BEIFEN_PUSH_URL: \"ftp://push.example.com\" is not an http(s) URL",
+		"BEIFEN_CARRIER_URL=https://carrier.example.com/token": "",
+		"BEIFEN_SMS_URL=http://127.0.0.1:9000/send":            "",
+	} {
+		m := main.NewMain()
+		name, value, _ := strings.Cut(env, "=")
+		m.Config.DataDir = t.TempDir()
+		m.Config.Addr = "127.0.0.1:0"
+		switch name {
+		case "BEIFEN_SMS_URL":
+			m.Config.SMSURL = value
+		case "BEIFEN_REALNAME_URL":
+			m.Config.RealNameURL = value
+		case "BEIFEN_PUSH_URL":
+			m.Config.PushURL = value
+		case "BEIFEN_CARRIER_URL":
+			m.Config.CarrierURL = value
+		}
+		err := m.Open()
+		m.Close()
+		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
+			t.Errorf("%s: %v, want %q", env, err, want)
+		}
+	}
+}
