@@ -39,6 +39,7 @@ type Service struct {
 	// Requests records deletions of items as rights requests (may be nil).
 	Requests beifen.RightsRecorder
 
+	writer   groupWriter    // stores the records of concurrent export reads together
 	threads  indexCache     // conversation indexes of the snapshots browsed last
 	indexing sync.WaitGroup // indexes being built after a commit
 }

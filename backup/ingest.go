@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sync"
 	"sync/atomic"
 
 	"github.com/beifen/beifen"
@@ -244,15 +245,15 @@ func (k *sink) store(batch []*pendingChunk) error {
 			recs = append(recs, k.a.seal(it))
 		}
 	}
-	if err := k.s.Store.Records.PutRecords(k.ctx, recs); err != nil {
-		return err
+	if len(recs) == 0 {
+		return nil
 	}
 	k.stored += len(recs)
-	return k.putChunks(fresh, recs)
+	return k.s.writer.put(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return k.chunkSources(fresh, recs) })
 }
 
-// putChunks remembers each new chunk with the IDs its records got.
-func (k *sink) putChunks(chunks []*pendingChunk, recs []*beifen.Record) error {
+// chunkSources returns a source for each new chunk, with the IDs its records got.
+func (k *sink) chunkSources(chunks []*pendingChunk, recs []*beifen.Record) []*beifen.Source {
 	srcs := make([]*beifen.Source, 0, len(chunks))
 	for _, c := range chunks {
 		ids := make([]int64, len(c.items))
@@ -263,10 +264,7 @@ func (k *sink) putChunks(chunks []*pendingChunk, recs []*beifen.Record) error {
 		k.ids = append(k.ids, ids...)
 		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: k.a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
 	}
-	if len(srcs) == 0 {
-		return nil
-	}
-	return k.s.Store.Sources.PutSources(k.ctx, srcs)
+	return srcs
 }
 
 // version is the keyed hash of a record's kind and content.
@@ -297,7 +295,9 @@ func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (
 // PutBlob stores an attachment found inside an export. Small ones are hashed in memory; a large
 // one is spilled to a staging blob first, since its name depends on a hash known only at its end.
 func (k *sink) PutBlob(r io.Reader) (beifen.BlobRef, error) {
-	buf := make([]byte, inlineBlob+1)
+	bp := blobBufs.Get().(*[]byte)
+	defer blobBufs.Put(bp)
+	buf := *bp
 	n, err := io.ReadFull(r, buf)
 	if err != io.ErrUnexpectedEOF && err != io.EOF && err != nil {
 		return beifen.BlobRef{}, err
@@ -309,6 +309,10 @@ func (k *sink) PutBlob(r io.Reader) (beifen.BlobRef, error) {
 	}
 	return k.spill(buf[:n], r)
 }
+
+// blobBufs holds buffers for PutBlob: an export with hundreds of attachments would otherwise
+// allocate and clear 4 MiB for each.
+var blobBufs = sync.Pool{New: func() any { b := make([]byte, inlineBlob+1); return &b }}
 
 func (k *sink) putOnce(key beifen.BlobKey, r io.Reader, size int64) error {
 	if _, err := k.s.Store.Blobs.FindBlobEntry(k.ctx, k.a.blobName(key)); err == nil {

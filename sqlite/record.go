@@ -99,17 +99,7 @@ func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record
 }
 
 func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
-	st, err := tx.prepared(ctx, `
-		INSERT INTO records (
-			user_id,
-			kind,
-			ident,
-			version,
-			payload,
-			created_at
-		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+`
-		ON CONFLICT (user_id, kind, version) DO NOTHING
-		RETURNING id, kind, version`)
+	st, err := tx.prepared(ctx, insertRecordsQuery(n))
 	if err != nil {
 		return err
 	}
@@ -119,6 +109,20 @@ func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[strin
 	}
 	_, err = scanRecordIDs(rows, ids)
 	return err
+}
+
+func insertRecordsQuery(n int) string {
+	return `
+		INSERT INTO records (
+			user_id,
+			kind,
+			ident,
+			version,
+			payload,
+			created_at
+		) VALUES ` + repeatTuple("(?, ?, ?, ?, ?, ?)", n) + `
+		ON CONFLICT (user_id, kind, version) DO NOTHING
+		RETURNING id, kind, version`
 }
 
 func scanRecordIDs(rows *sql.Rows, ids map[string]int64) (map[string]int64, error) {

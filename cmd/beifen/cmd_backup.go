@@ -3,12 +3,14 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"time"
@@ -68,11 +70,9 @@ func runBackup(ctx context.Context, args []string, getenv Env, stdout, stderr io
 		return err
 	}
 	cache := loadHashCache(!*noCache)
-	if err := hashAll(ctx, entries, cache, stderr); err != nil {
-		return err
-	}
-	cache.save()
-	if err := upload(ctx, c, entries, stderr); err != nil {
+	err = upload(ctx, c, entries, cache, stderr)
+	cache.save() // what was hashed need not be hashed again when an interrupted backup resumes
+	if err != nil {
 		return err
 	}
 	files := make([]*beifen.File, len(entries))
@@ -148,23 +148,24 @@ func newEntry(path, rel string, fi os.FileInfo) *entry {
 	return &entry{abs: abs, file: beifen.File{Path: filepath.ToSlash(rel), Size: fi.Size(), ModTime: fi.ModTime().UTC()}}
 }
 
-// hashAll hashes every file not in the cache, on every core.
-func hashAll(ctx context.Context, entries []*entry, cache *hashCache, stderr io.Writer) error {
-	var todo []*entry
-	var total int64
-	for _, e := range entries {
-		if cache.get(e) {
-			continue
-		}
-		todo, total = append(todo, e), total+e.file.Size
-	}
-	prog := newProgress(stderr, "hashing", total)
-	defer prog.Finish()
+// hashAll hashes every file not in the cache, on every core, and sends each entry to out as soon
+// as its hash is known, exports first: the upload of the first files overlaps the hashing of the
+// rest. It closes out when done.
+func hashAll(ctx context.Context, entries []*entry, cache *hashCache, out chan<- *entry) error {
+	defer close(out)
+	order := slices.Clone(entries)
+	sort.SliceStable(order, func(i, j int) bool {
+		return likelyExport(order[i].file.Path) && !likelyExport(order[j].file.Path)
+	})
 	g, ctx := errgroup.WithContext(ctx)
 	g.SetLimit(runtime.NumCPU())
-	for _, e := range todo {
+	for _, e := range order {
+		if cache.get(e) {
+			out <- e
+			continue
+		}
 		g.Go(func() error {
-			h, err := hashFile(ctx, e.abs, prog)
+			h, err := hashFile(ctx, e.abs)
 			if err != nil {
 				return err
 			}
@@ -173,7 +174,12 @@ func hashAll(ctx context.Context, entries []*entry, cache *hashCache, stderr io.
 			}
 			e.file.Hash = h
 			cache.put(e)
-			return nil
+			select {
+			case out <- e:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
 		})
 	}
 	return g.Wait()
@@ -193,9 +199,9 @@ func (j job) size() int64 {
 	return j.e.file.Size
 }
 
-// jobs lists what a backup may send, each content once.
-func jobs(entries []*entry) []job {
-	seen := map[beifen.BlobKey]bool{}
+// jobs lists what a backup may send for one entry, each content once (seen holds what earlier
+// entries sent).
+func jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
 	var out []job
 	add := func(j job) {
 		if !seen[j.hash] {
@@ -203,56 +209,133 @@ func jobs(entries []*entry) []job {
 			out = append(out, j)
 		}
 	}
-	for _, e := range entries {
-		if len(e.chunks) == 0 {
-			add(job{e: e, hash: e.file.Hash})
-			continue
-		}
-		e.file.Chunks = e.file.Chunks[:0]
-		for i := range e.chunks {
-			c := &e.chunks[i]
-			e.file.Chunks = append(e.file.Chunks, beifen.BlobRef{Key: c.Hash, Size: c.Size})
-			add(job{e: e, hash: c.Hash, chunk: c})
-		}
+	if len(e.chunks) == 0 {
+		add(job{e: e, hash: e.file.Hash})
+		return out
+	}
+	e.file.Chunks = e.file.Chunks[:0]
+	for i := range e.chunks {
+		c := &e.chunks[i]
+		e.file.Chunks = append(e.file.Chunks, beifen.BlobRef{Key: c.Hash, Size: c.Size})
+		add(job{e: e, hash: c.Hash, chunk: c})
 	}
 	return out
 }
 
-// upload sends what the server lacks, each content once, resuming files sent in parts.
-func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, stderr io.Writer) error {
-	all := jobs(entries)
+// upload hashes the entries and sends what the server lacks, each content once, resuming files
+// sent in parts. Hashing and sending overlap: entries are asked about and sent in the groups the
+// hashers hand over.
+func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, cache *hashCache, stderr io.Writer) error {
+	var total int64
+	for _, e := range entries {
+		total += e.file.Size
+	}
+	prog := newProgress(stderr, "uploading", total)
+	defer prog.Finish()
+	// A failed hash or upload cancels the rest, which then fail only with the cancellation.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hashed := make(chan *entry, len(entries)) // never blocks the hashers
+	hashErr := make(chan error, 1)
+	go func() {
+		err := hashAll(ctx, entries, cache, hashed)
+		if err != nil {
+			cancel()
+		}
+		hashErr <- err
+	}()
+	reports := make(chan *beifen.UploadResult)
+	var results []*beifen.UploadResult
+	collected := make(chan struct{})
+	go func() {
+		defer close(collected)
+		for res := range reports {
+			results = append(results, res)
+		}
+	}()
+	var sends errgroup.Group
+	sends.SetLimit(uploadWorkers)
+	err := dispatch(ctx, cancel, c, hashed, &sends, prog, reports)
+	if err != nil {
+		cancel()
+	}
+	err = firstCause(<-hashErr, sends.Wait(), err)
+	close(reports)
+	<-collected
+	prog.Finish()
+	for _, res := range results {
+		reportSkipped(stderr, res)
+	}
+	return err
+}
+
+// firstCause returns the first error that is not a cancellation, or else the first error.
+func firstCause(errs ...error) error {
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// dispatch asks the server which of the hashed entries' contents it lacks, a group at a time,
+// and starts sending those.
+func dispatch(ctx context.Context, cancel func(), c *beifenhttp.Client, hashed <-chan *entry, sends *errgroup.Group, prog *progress, reports chan<- *beifen.UploadResult) error {
+	seen := map[beifen.BlobKey]bool{}
+	for e := range hashed {
+		group := jobs(e, seen)
+		for more := true; more && len(group) < maxCheck; {
+			select {
+			case e, ok := <-hashed:
+				if !ok {
+					more = false
+					break
+				}
+				group = append(group, jobs(e, seen)...)
+			default:
+				more = false
+			}
+		}
+		if err := send(ctx, cancel, c, group, sends, prog, reports); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxCheck bounds the hashes of one check request.
+const maxCheck = 1000
+
+// send starts sending the jobs whose content the server lacks; the rest count as done.
+func send(ctx context.Context, cancel func(), c *beifenhttp.Client, group []job, sends *errgroup.Group, prog *progress, reports chan<- *beifen.UploadResult) error {
+	if len(group) == 0 {
+		return nil
+	}
 	byHash := map[beifen.BlobKey]job{}
-	hashes := make([]beifen.BlobKey, len(all))
-	for i, j := range all {
+	hashes := make([]beifen.BlobKey, len(group))
+	for i, j := range group {
 		byHash[j.hash], hashes[i] = j, j.hash
 	}
 	missing, err := c.MissingFiles(ctx, hashes)
 	if err != nil {
 		return err
 	}
-	var total int64
 	for _, h := range missing {
-		total += byHash[h].size()
+		j := byHash[h]
+		delete(byHash, h)
+		sends.Go(func() error {
+			err := uploadJob(ctx, c, j, prog, reports)
+			if err != nil {
+				cancel()
+			}
+			return err
+		})
 	}
-	// Exports first: the server reads them while the other files stream in beside them.
-	sort.SliceStable(missing, func(i, j int) bool {
-		return likelyExport(byHash[missing[i]].e.file.Path) && !likelyExport(byHash[missing[j]].e.file.Path)
-	})
-	prog := newProgress(stderr, "uploading", total)
-	defer prog.Finish()
-	g, gctx := errgroup.WithContext(ctx)
-	g.SetLimit(uploadWorkers)
-	reports := make(chan *beifen.UploadResult, len(missing))
-	for _, h := range missing {
-		g.Go(func() error { return uploadJob(gctx, c, byHash[h], prog, reports) })
+	for _, j := range byHash {
+		prog.Add(j.size())
 	}
-	err = g.Wait()
-	close(reports)
-	prog.Finish()
-	for res := range reports {
-		reportSkipped(stderr, res)
-	}
-	return err
+	return nil
 }
 
 func reportSkipped(stderr io.Writer, res *beifen.UploadResult) {
