@@ -121,6 +121,7 @@ var _ beifen.ExportSink = (*sink)(nil)
 func newSink(ctx context.Context, s *Service, a *account) *sink {
 	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{}),
 		hasher: a.keys.NewIdentHasher()}
+	s.writer.open(a.id)
 	go k.write()
 	return k
 }
@@ -196,6 +197,7 @@ func (k *sink) finish() error {
 	k.send()
 	close(k.out)
 	<-k.done
+	k.s.writer.close(k.a.id)
 	if err := k.err.Load(); err != nil {
 		return *err
 	}

@@ -13,6 +13,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -230,8 +231,6 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, cache *
 	for _, e := range entries {
 		total += e.file.Size
 	}
-	prog := newProgress(stderr, "uploading", total)
-	defer prog.Finish()
 	// A failed hash or upload cancels the rest, which then fail only with the cancellation.
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
@@ -244,26 +243,16 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, cache *
 		}
 		hashErr <- err
 	}()
-	reports := make(chan *beifen.UploadResult)
-	var results []*beifen.UploadResult
-	collected := make(chan struct{})
-	go func() {
-		defer close(collected)
-		for res := range reports {
-			results = append(results, res)
-		}
-	}()
-	var sends errgroup.Group
-	sends.SetLimit(uploadWorkers)
-	err := dispatch(ctx, cancel, c, hashed, &sends, prog, reports)
+	u := &uploader{c: c, cancel: cancel, prog: newProgress(stderr, "uploading", total),
+		exports: make(chan struct{}, exportWorkers), files: make(chan struct{}, fileWorkers)}
+	defer u.prog.Finish()
+	err := u.dispatch(ctx, hashed)
 	if err != nil {
 		cancel()
 	}
-	err = firstCause(<-hashErr, sends.Wait(), err)
-	close(reports)
-	<-collected
-	prog.Finish()
-	for _, res := range results {
+	err = firstCause(<-hashErr, u.sends.Wait(), err)
+	u.prog.Finish()
+	for _, res := range u.results {
 		reportSkipped(stderr, res)
 	}
 	return err
@@ -279,9 +268,29 @@ func firstCause(errs ...error) error {
 	return errors.Join(errs...)
 }
 
+// uploader sends jobs in two lanes, exports and other files, so that the server stores files
+// (disk and cipher work) while it reads exports (database work) instead of after.
+type uploader struct {
+	c       *beifenhttp.Client
+	cancel  func()
+	prog    *progress
+	exports chan struct{} // one token per export being sent
+	files   chan struct{} // one token per other file being sent
+	sends   errgroup.Group
+	mu      sync.Mutex
+	results []*beifen.UploadResult
+}
+
+// Uploads in flight: the server reads up to exportWorkers exports while it stores fileWorkers
+// other files, keeping its database writer and both cores busy.
+const (
+	exportWorkers = 3
+	fileWorkers   = 2
+)
+
 // dispatch asks the server which of the hashed entries' contents it lacks, a group at a time,
 // and starts sending those.
-func dispatch(ctx context.Context, cancel func(), c *beifenhttp.Client, hashed <-chan *entry, sends *errgroup.Group, prog *progress, reports chan<- *beifen.UploadResult) error {
+func (u *uploader) dispatch(ctx context.Context, hashed <-chan *entry) error {
 	seen := map[beifen.BlobKey]bool{}
 	for e := range hashed {
 		group := jobs(e, seen)
@@ -297,7 +306,7 @@ func dispatch(ctx context.Context, cancel func(), c *beifenhttp.Client, hashed <
 				more = false
 			}
 		}
-		if err := send(ctx, cancel, c, group, sends, prog, reports); err != nil {
+		if err := u.send(ctx, group); err != nil {
 			return err
 		}
 	}
@@ -308,7 +317,7 @@ func dispatch(ctx context.Context, cancel func(), c *beifenhttp.Client, hashed <
 const maxCheck = 1000
 
 // send starts sending the jobs whose content the server lacks; the rest count as done.
-func send(ctx context.Context, cancel func(), c *beifenhttp.Client, group []job, sends *errgroup.Group, prog *progress, reports chan<- *beifen.UploadResult) error {
+func (u *uploader) send(ctx context.Context, group []job) error {
 	if len(group) == 0 {
 		return nil
 	}
@@ -317,24 +326,41 @@ func send(ctx context.Context, cancel func(), c *beifenhttp.Client, group []job,
 	for i, j := range group {
 		byHash[j.hash], hashes[i] = j, j.hash
 	}
-	missing, err := c.MissingFiles(ctx, hashes)
+	missing, err := u.c.MissingFiles(ctx, hashes)
 	if err != nil {
 		return err
 	}
 	for _, h := range missing {
 		j := byHash[h]
 		delete(byHash, h)
-		sends.Go(func() error {
-			err := uploadJob(ctx, c, j, prog, reports)
-			if err != nil {
-				cancel()
-			}
-			return err
-		})
+		u.sends.Go(func() error { return u.run(ctx, j) })
 	}
 	for _, j := range byHash {
-		prog.Add(j.size())
+		u.prog.Add(j.size())
 	}
+	return nil
+}
+
+// run sends one job once its lane has room.
+func (u *uploader) run(ctx context.Context, j job) error {
+	lane := u.files
+	if likelyExport(j.e.file.Path) {
+		lane = u.exports
+	}
+	select {
+	case lane <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-lane }()
+	res, err := uploadJob(ctx, u.c, j, u.prog)
+	if err != nil {
+		u.cancel()
+		return err
+	}
+	u.mu.Lock()
+	u.results = append(u.results, res...)
+	u.mu.Unlock()
 	return nil
 }
 
@@ -346,10 +372,6 @@ func reportSkipped(stderr io.Writer, res *beifen.UploadResult) {
 		fmt.Fprintf(stderr, "skipped: %d more items of the same file\n", more)
 	}
 }
-
-// uploadWorkers is how many files go up at once: enough to keep the server's disk and both
-// cores busy while one of them reads a large export.
-const uploadWorkers = 4
 
 // likelyExport guesses from its name whether the server will read a file as an export. It only
 // orders uploads; the server decides by content.
@@ -364,9 +386,10 @@ func likelyExport(path string) bool {
 // retries is how often a part is sent again after a network error.
 const retries = 3
 
-func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress, reports chan<- *beifen.UploadResult) error {
+// uploadJob sends a job and returns what the server said about each complete file.
+func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress) ([]*beifen.UploadResult, error) {
 	if j.chunk == nil {
-		return uploadFile(ctx, c, j.e, prog, reports)
+		return uploadFile(ctx, c, j.e, prog)
 	}
 	res, err := withRetries(ctx, func() (*beifen.UploadResult, error) {
 		f, err := os.Open(j.e.abs)
@@ -378,38 +401,38 @@ func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress,
 		return c.UploadFragment(ctx, j.hash, j.chunk.Size, j.e.file.Path, j.chunk.Line, r)
 	})
 	if err != nil {
-		return fmt.Errorf("upload %s: %w", j.e.file.Path, err)
+		return nil, fmt.Errorf("upload %s: %w", j.e.file.Path, err)
 	}
-	reports <- res
-	return nil
+	return []*beifen.UploadResult{res}, nil
 }
 
-func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progress, reports chan<- *beifen.UploadResult) error {
+func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progress) ([]*beifen.UploadResult, error) {
 	n := partsOf(e.file.Size)
 	have := map[int]bool{}
 	if n > 1 {
 		got, err := c.UploadedParts(ctx, e.file.Hash, e.file.Size)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		for _, p := range got {
 			have[p] = true
 			prog.Add(min(beifen.UploadPartSize, e.file.Size-int64(p)*beifen.UploadPartSize))
 		}
 	}
+	var done []*beifen.UploadResult
 	for part := 0; part < n; part++ {
 		if have[part] {
 			continue
 		}
 		res, err := uploadPart(ctx, c, e, part, prog)
 		if err != nil {
-			return fmt.Errorf("upload %s: %w", e.file.Path, err)
+			return nil, fmt.Errorf("upload %s: %w", e.file.Path, err)
 		}
 		if res.Complete {
-			reports <- res
+			done = append(done, res)
 		}
 	}
-	return nil
+	return done, nil
 }
 
 func uploadPart(ctx context.Context, c *beifenhttp.Client, e *entry, part int, prog *progress) (*beifen.UploadResult, error) {
