@@ -48,6 +48,10 @@ type Service struct {
 // closes, or an account is erased).
 func (s *Service) WaitIndexing() { s.indexing.Wait() }
 
+// WaitWrites waits until the records of every export read so far are stored (before the server
+// closes its database).
+func (s *Service) WaitWrites() { s.writer.drain() }
+
 var _ beifen.BackupService = (*Service)(nil)
 
 // audit records an access in the account's audit log.

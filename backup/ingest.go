@@ -45,6 +45,7 @@ func sniff(name string, head []byte) beifen.ExportFormat {
 // from r (which checks the content hash at its end), archives from ra.
 func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, name string, format beifen.ExportFormat, r io.Reader, ra io.ReaderAt, size int64) (*beifen.UploadResult, error) {
 	sink := newSink(ctx, s, a)
+	defer s.writer.close(a.id)
 	var err error
 	switch format {
 	case beifen.FormatVCard:
@@ -65,13 +66,8 @@ func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, n
 	if err != nil {
 		return nil, fmt.Errorf("read %s export: %w", format, err)
 	}
-	ids := sortedUnique(sink.ids)
-	src := &beifen.Source{Hash: a.sourceHash(hash), Skipped: sink.skipped,
-		Records: a.keys.Seal(a.sourceHash(hash), encodeIDs(ids))}
-	if err := s.Store.Sources.PutSources(ctx, []*beifen.Source{src}); err != nil {
-		return nil, err
-	}
-	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "records", len(ids),
+	sink.remember(a.sourceHash(hash))
+	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "items", sink.items,
 		"new_records", sink.stored, "skipped", sink.skipped)
 	return &beifen.UploadResult{Hash: hash, Complete: true, Format: format, Items: sink.items,
 		Skipped: sink.skipped, Errors: sink.errors}, nil
@@ -101,6 +97,7 @@ type sink struct {
 	done   chan struct{}
 	err    atomic.Pointer[error]
 	ids    []int64
+	queued []*queued // batches handed to the group writer: their IDs are set once written
 	stored int
 }
 
@@ -197,11 +194,28 @@ func (k *sink) finish() error {
 	k.send()
 	close(k.out)
 	<-k.done
-	k.s.writer.close(k.a.id)
 	if err := k.err.Load(); err != nil {
 		return *err
 	}
 	return nil
+}
+
+// remember queues the export's source, the list of every record read from it, behind its
+// records.
+func (k *sink) remember(hash []byte) {
+	known, queued, skipped := k.ids, k.queued, k.skipped
+	k.s.writer.add(k.ctx, k.s, k.a.id, nil, func() []*beifen.Source {
+		ids := known
+		for _, b := range queued {
+			for _, r := range b.recs {
+				if r.ID == 0 { // its group failed: the commit reports it, and the export is read again
+					return nil
+				}
+				ids = append(ids, r.ID)
+			}
+		}
+		return []*beifen.Source{{Hash: hash, Skipped: skipped, Records: k.a.keys.Seal(hash, encodeIDs(sortedUnique(ids)))}}
+	})
 }
 
 // write stores batches of chunks until the reader is done. After an error it only drains.
@@ -232,7 +246,7 @@ func (k *sink) store(batch []*pendingChunk) error {
 		known[string(src.Hash)] = src
 	}
 	var recs []*beifen.Record
-	var fresh []*pendingChunk
+	var fresh []chunkSize
 	for _, c := range batch {
 		if src := known[string(c.hash)]; src != nil {
 			ids, err := k.s.sourceIDs(k.a, src)
@@ -242,7 +256,7 @@ func (k *sink) store(batch []*pendingChunk) error {
 			k.ids = append(k.ids, ids...)
 			continue
 		}
-		fresh = append(fresh, c)
+		fresh = append(fresh, chunkSize{hash: c.hash, items: len(c.items)})
 		for _, it := range c.items {
 			recs = append(recs, k.a.seal(it))
 		}
@@ -251,20 +265,35 @@ func (k *sink) store(batch []*pendingChunk) error {
 		return nil
 	}
 	k.stored += len(recs)
-	return k.s.writer.put(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return k.chunkSources(fresh, recs) })
+	b := &queued{recs: recs}
+	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return b.sources(k.a, fresh) })
+	k.queued = append(k.queued, b)
+	return nil
 }
 
-// chunkSources returns a source for each new chunk, with the IDs its records got.
-func (k *sink) chunkSources(chunks []*pendingChunk, recs []*beifen.Record) []*beifen.Source {
+// chunkSize is what remains of a chunk while its records wait to be written.
+type chunkSize struct {
+	hash  []byte
+	items int
+}
+
+// queued is a batch of new records handed to the group writer.
+type queued struct {
+	recs []*beifen.Record
+}
+
+// sources returns a source for each new chunk of the batch, with the IDs its records got. The
+// group writer calls it once the records are stored.
+func (b *queued) sources(a *account, chunks []chunkSize) []*beifen.Source {
 	srcs := make([]*beifen.Source, 0, len(chunks))
+	recs := b.recs
 	for _, c := range chunks {
-		ids := make([]int64, len(c.items))
-		for i := range c.items {
+		ids := make([]int64, c.items)
+		for i := range ids {
 			ids[i] = recs[i].ID
 		}
-		recs = recs[len(c.items):]
-		k.ids = append(k.ids, ids...)
-		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: k.a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
+		recs = recs[c.items:]
+		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
 	}
 	return srcs
 }
