@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -28,11 +29,13 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z"
 // DB is a SQLite database with a single-connection writer pool beside a reader pool, so that
 // writers queue in the process instead of failing with SQLITE_BUSY.
 type DB struct {
-	write  *sql.DB
-	read   *sql.DB
-	hot    map[string]*sql.Stmt // prepared once on the writer, see prepareHot
-	ctx    context.Context
-	cancel func()
+	write *sql.DB
+	read  *sql.DB
+	hot   map[string]*sql.Stmt // prepared once on the writer, see prepareHot
+
+	checkpoints sync.WaitGroup // the background checkpoint
+	ctx         context.Context
+	cancel      func()
 
 	// DSN is the path of the database file.
 	DSN string
@@ -64,10 +67,12 @@ func (db *DB) Open() (err error) {
 		q.Add("_pragma", p)
 	}
 	base := "file:" + db.DSN + "?" + q.Encode()
-	// The writer gets a larger page cache and rarer checkpoints, so the bulk inserts of a first
-	// backup (hundreds of thousands of records under random-keyed indexes) do not rewrite the same
-	// pages over and over. Readers keep the default cache: it is per connection.
-	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_pragma=temp_store(MEMORY)"
+	// The writer gets a larger page cache, so the bulk inserts of a first backup (hundreds of
+	// thousands of records under random-keyed indexes) do not reread the same pages over and over.
+	// Readers keep the default cache: it is per connection. The WAL is copied back into the
+	// database by a reader connection in the background (checkpoints); the writer's own
+	// autocheckpoint, which would stop it in the middle of a backup, is only a backstop.
+	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(65536)&_pragma=temp_store(MEMORY)"
 	if db.write, err = sql.Open("sqlite", writer); err != nil {
 		return err
 	}
@@ -79,7 +84,31 @@ func (db *DB) Open() (err error) {
 	if err := db.migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
-	return db.prepareHot()
+	if err := db.prepareHot(); err != nil {
+		return err
+	}
+	db.checkpoints.Add(1)
+	go db.checkpoint()
+	return nil
+}
+
+// checkpointEvery is how often the background checkpoint runs.
+const checkpointEvery = 500 * time.Millisecond
+
+// checkpoint copies the WAL into the database file until the DB closes. A passive checkpoint
+// neither waits for nor blocks the writer; a failed one is tried again at the next tick.
+func (db *DB) checkpoint() {
+	defer db.checkpoints.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.ctx.Done():
+			return
+		case <-t.C:
+			db.read.ExecContext(db.ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
 }
 
 // prepareHot prepares the statements a backup repeats thousands of times, once for the writer
@@ -100,6 +129,7 @@ func (db *DB) prepareHot() error {
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.cancel()
+	db.checkpoints.Wait()
 	var errs []error
 	for _, st := range db.hot {
 		errs = append(errs, st.Close())
