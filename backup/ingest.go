@@ -97,7 +97,7 @@ type sink struct {
 	done   chan struct{}
 	err    atomic.Pointer[error]
 	ids    []int64
-	queued []*queued // batches handed to the group writer: their IDs are set once written
+	queued [][]*beifen.Record // batches handed to the group writer: their IDs are set once written
 	stored int
 }
 
@@ -206,8 +206,8 @@ func (k *sink) remember(hash []byte) {
 	known, queued, skipped := k.ids, k.queued, k.skipped
 	k.s.writer.add(k.ctx, k.s, k.a.id, nil, func() []*beifen.Source {
 		ids := known
-		for _, b := range queued {
-			for _, r := range b.recs {
+		for _, recs := range queued {
+			for _, r := range recs {
 				if r.ID == 0 { // its group failed: the commit reports it, and the export is read again
 					return nil
 				}
@@ -265,9 +265,8 @@ func (k *sink) store(batch []*pendingChunk) error {
 		return nil
 	}
 	k.stored += len(recs)
-	b := &queued{recs: recs}
-	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return b.sources(k.a, fresh) })
-	k.queued = append(k.queued, b)
+	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return chunkSources(k.a, fresh, recs) })
+	k.queued = append(k.queued, recs)
 	return nil
 }
 
@@ -277,16 +276,10 @@ type chunkSize struct {
 	items int
 }
 
-// queued is a batch of new records handed to the group writer.
-type queued struct {
-	recs []*beifen.Record
-}
-
-// sources returns a source for each new chunk of the batch, with the IDs its records got. The
-// group writer calls it once the records are stored.
-func (b *queued) sources(a *account, chunks []chunkSize) []*beifen.Source {
+// chunkSources returns a source for each new chunk, with the IDs its records got. The group
+// writer calls it once the records are stored.
+func chunkSources(a *account, chunks []chunkSize, recs []*beifen.Record) []*beifen.Source {
 	srcs := make([]*beifen.Source, 0, len(chunks))
-	recs := b.recs
 	for _, c := range chunks {
 		ids := make([]int64, c.items)
 		for i := range ids {
