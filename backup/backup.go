@@ -39,6 +39,7 @@ type Service struct {
 	// Requests records deletions of items as rights requests (may be nil).
 	Requests beifen.RightsRecorder
 
+	writer   groupWriter    // stores the records of concurrent export reads together
 	threads  indexCache     // conversation indexes of the snapshots browsed last
 	indexing sync.WaitGroup // indexes being built after a commit
 }
@@ -46,6 +47,10 @@ type Service struct {
 // WaitIndexing waits for the conversation indexes being built after commits (before the server
 // closes, or an account is erased).
 func (s *Service) WaitIndexing() { s.indexing.Wait() }
+
+// WaitWrites waits until the records of every export read so far are stored (before the server
+// closes its database).
+func (s *Service) WaitWrites() { s.writer.drain() }
 
 var _ beifen.BackupService = (*Service)(nil)
 

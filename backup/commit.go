@@ -46,8 +46,12 @@ func (s *Service) create(ctx context.Context, a *account, sn *beifen.Snapshot, i
 	return sn, nil
 }
 
-// collect returns the records that files stand for, storing the file entries of plain files.
+// collect returns the records that files stand for, storing the file entries of plain files. It
+// first waits for the records of the exports read so far: a failed write fails the commit.
 func (s *Service) collect(ctx context.Context, a *account, files []*beifen.File) ([]int64, *beifen.Snapshot, error) {
+	if err := s.writer.sync(a.id); err != nil {
+		return nil, nil, err
+	}
 	var ids []int64
 	var entries []*beifen.Record
 	sn := &beifen.Snapshot{}

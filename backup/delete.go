@@ -86,6 +86,9 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	rc.Snapshots = len(held)
 
 	s.WaitIndexing() // an index being built now may name the items
+	if err := s.writer.sync(a.id); err != nil {
+		return nil, err
+	}
 	if err := s.Store.Records.DeleteRecords(ctx, dels); err != nil {
 		return nil, err
 	}

@@ -21,6 +21,7 @@ type Receipt struct {
 // anonymous number and profile given; team data keeps its history without the person.
 func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, sealed []byte) (*Receipt, error) {
 	s.WaitIndexing()       // no index of this account is written after it is gone
+	s.writer.sync(u.ID)    // nor any of its records; a failed write only means fewer to erase
 	s.threads.forget(u.ID) // names and snippets must not outlive the account in memory
 	r := &Receipt{UserID: u.ID}
 	uctx := beifen.NewContextWithUser(ctx, u)

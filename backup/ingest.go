@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"sync"
 	"sync/atomic"
 
 	"github.com/beifen/beifen"
@@ -44,6 +45,7 @@ func sniff(name string, head []byte) beifen.ExportFormat {
 // from r (which checks the content hash at its end), archives from ra.
 func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, name string, format beifen.ExportFormat, r io.Reader, ra io.ReaderAt, size int64) (*beifen.UploadResult, error) {
 	sink := newSink(ctx, s, a)
+	defer s.writer.close(a.id)
 	var err error
 	switch format {
 	case beifen.FormatVCard:
@@ -64,13 +66,8 @@ func (s *Service) ingest(ctx context.Context, a *account, hash beifen.BlobKey, n
 	if err != nil {
 		return nil, fmt.Errorf("read %s export: %w", format, err)
 	}
-	ids := sortedUnique(sink.ids)
-	src := &beifen.Source{Hash: a.sourceHash(hash), Skipped: sink.skipped,
-		Records: a.keys.Seal(a.sourceHash(hash), encodeIDs(ids))}
-	if err := s.Store.Sources.PutSources(ctx, []*beifen.Source{src}); err != nil {
-		return nil, err
-	}
-	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "records", len(ids),
+	sink.remember(a.sourceHash(hash))
+	s.Logger.InfoContext(ctx, "export read", "user_id", a.id, "format", format, "items", sink.items,
 		"new_records", sink.stored, "skipped", sink.skipped)
 	return &beifen.UploadResult{Hash: hash, Complete: true, Format: format, Items: sink.items,
 		Skipped: sink.skipped, Errors: sink.errors}, nil
@@ -100,6 +97,7 @@ type sink struct {
 	done   chan struct{}
 	err    atomic.Pointer[error]
 	ids    []int64
+	queued [][]*beifen.Record // batches handed to the group writer: their IDs are set once written
 	stored int
 }
 
@@ -120,6 +118,7 @@ var _ beifen.ExportSink = (*sink)(nil)
 func newSink(ctx context.Context, s *Service, a *account) *sink {
 	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{}),
 		hasher: a.keys.NewIdentHasher()}
+	s.writer.open(a.id)
 	go k.write()
 	return k
 }
@@ -201,6 +200,24 @@ func (k *sink) finish() error {
 	return nil
 }
 
+// remember queues the export's source, the list of every record read from it, behind its
+// records.
+func (k *sink) remember(hash []byte) {
+	known, queued, skipped := k.ids, k.queued, k.skipped
+	k.s.writer.add(k.ctx, k.s, k.a.id, nil, func() []*beifen.Source {
+		ids := known
+		for _, recs := range queued {
+			for _, r := range recs {
+				if r.ID == 0 { // its group failed: the commit reports it, and the export is read again
+					return nil
+				}
+				ids = append(ids, r.ID)
+			}
+		}
+		return []*beifen.Source{{Hash: hash, Skipped: skipped, Records: k.a.keys.Seal(hash, encodeIDs(sortedUnique(ids)))}}
+	})
+}
+
 // write stores batches of chunks until the reader is done. After an error it only drains.
 func (k *sink) write() {
 	defer close(k.done)
@@ -229,7 +246,7 @@ func (k *sink) store(batch []*pendingChunk) error {
 		known[string(src.Hash)] = src
 	}
 	var recs []*beifen.Record
-	var fresh []*pendingChunk
+	var fresh []chunkSize
 	for _, c := range batch {
 		if src := known[string(c.hash)]; src != nil {
 			ids, err := k.s.sourceIDs(k.a, src)
@@ -239,34 +256,39 @@ func (k *sink) store(batch []*pendingChunk) error {
 			k.ids = append(k.ids, ids...)
 			continue
 		}
-		fresh = append(fresh, c)
+		fresh = append(fresh, chunkSize{hash: c.hash, items: len(c.items)})
 		for _, it := range c.items {
 			recs = append(recs, k.a.seal(it))
 		}
 	}
-	if err := k.s.Store.Records.PutRecords(k.ctx, recs); err != nil {
-		return err
-	}
-	k.stored += len(recs)
-	return k.putChunks(fresh, recs)
-}
-
-// putChunks remembers each new chunk with the IDs its records got.
-func (k *sink) putChunks(chunks []*pendingChunk, recs []*beifen.Record) error {
-	srcs := make([]*beifen.Source, 0, len(chunks))
-	for _, c := range chunks {
-		ids := make([]int64, len(c.items))
-		for i := range c.items {
-			ids[i] = recs[i].ID
-		}
-		recs = recs[len(c.items):]
-		k.ids = append(k.ids, ids...)
-		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: k.a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
-	}
-	if len(srcs) == 0 {
+	if len(recs) == 0 {
 		return nil
 	}
-	return k.s.Store.Sources.PutSources(k.ctx, srcs)
+	k.stored += len(recs)
+	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return chunkSources(k.a, fresh, recs) })
+	k.queued = append(k.queued, recs)
+	return nil
+}
+
+// chunkSize is what remains of a chunk while its records wait to be written.
+type chunkSize struct {
+	hash  []byte
+	items int
+}
+
+// chunkSources returns a source for each new chunk, with the IDs its records got. The group
+// writer calls it once the records are stored.
+func chunkSources(a *account, chunks []chunkSize, recs []*beifen.Record) []*beifen.Source {
+	srcs := make([]*beifen.Source, 0, len(chunks))
+	for _, c := range chunks {
+		ids := make([]int64, c.items)
+		for i := range ids {
+			ids[i] = recs[i].ID
+		}
+		recs = recs[c.items:]
+		srcs = append(srcs, &beifen.Source{Hash: c.hash, Records: a.keys.Seal(c.hash, encodeIDs(sortedUnique(ids)))})
+	}
+	return srcs
 }
 
 // version is the keyed hash of a record's kind and content.
@@ -297,7 +319,9 @@ func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (
 // PutBlob stores an attachment found inside an export. Small ones are hashed in memory; a large
 // one is spilled to a staging blob first, since its name depends on a hash known only at its end.
 func (k *sink) PutBlob(r io.Reader) (beifen.BlobRef, error) {
-	buf := make([]byte, inlineBlob+1)
+	bp := blobBufs.Get().(*[]byte)
+	defer blobBufs.Put(bp)
+	buf := *bp
 	n, err := io.ReadFull(r, buf)
 	if err != io.ErrUnexpectedEOF && err != io.EOF && err != nil {
 		return beifen.BlobRef{}, err
@@ -309,6 +333,10 @@ func (k *sink) PutBlob(r io.Reader) (beifen.BlobRef, error) {
 	}
 	return k.spill(buf[:n], r)
 }
+
+// blobBufs holds buffers for PutBlob: an export with hundreds of attachments would otherwise
+// allocate and clear 4 MiB for each.
+var blobBufs = sync.Pool{New: func() any { b := make([]byte, inlineBlob+1); return &b }}
 
 func (k *sink) putOnce(key beifen.BlobKey, r io.Reader, size int64) error {
 	if _, err := k.s.Store.Blobs.FindBlobEntry(k.ctx, k.a.blobName(key)); err == nil {

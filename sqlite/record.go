@@ -1,6 +1,7 @@
 package sqlite
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"sort"
@@ -43,18 +44,18 @@ func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) e
 // backup is all new, and SQLite's ON CONFLICT DO NOTHING leaves nothing behind.
 func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) error {
 	ids := make(map[string]int64, len(recs))
-	var args []any
-	n := 0
+	args := make([]any, 0, 6*len(recs))
+	var keys []string
 	for _, r := range recs {
 		key := recordKey(r.Kind, r.Version)
 		if _, ok := ids[key]; ok {
 			continue // a second copy in the same batch is inserted once
 		}
 		ids[key] = 0
+		keys = append(keys, key)
 		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, formatTime(tx.now))
-		n++
 	}
-	if err := insertRecords(ctx, tx, n, args, ids); err != nil {
+	if err := insertRecords(ctx, tx, uid, keys, args, ids); err != nil {
 		return err
 	}
 	var existing []*beifen.Record
@@ -99,8 +100,49 @@ func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record
 	return nil
 }
 
-func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[string]int64) error {
-	st, err := tx.prepared(ctx, `
+// insertRecords inserts the rows not stored yet and, when all of them were new (as in a first
+// backup), sets their IDs: SQLite numbers the rows of one INSERT one after another in VALUES order,
+// ending at the last insert rowid. The first and last row are read back to confirm it. Otherwise
+// the IDs stay 0 and the caller looks every row up by version. (RETURNING would give the IDs of
+// the new rows directly, at about a fifth of the cost of the INSERT.)
+func insertRecords(ctx context.Context, tx *Tx, uid int64, keys []string, args []any, ids map[string]int64) error {
+	st, err := tx.prepared(ctx, insertRecordsQuery(len(keys)))
+	if err != nil {
+		return err
+	}
+	res, err := st.ExecContext(ctx, args...)
+	if err != nil {
+		return FormatError(err)
+	}
+	n, err := res.RowsAffected()
+	if err != nil || n != int64(len(keys)) || n == 0 {
+		return err
+	}
+	last, err := res.LastInsertId()
+	if err != nil {
+		return err
+	}
+	first := last - n + 1
+	for _, c := range []struct {
+		id      int64
+		version any
+	}{{first, args[3]}, {last, args[len(args)-3]}} {
+		var version []byte
+		err := tx.QueryRowContext(ctx, `SELECT version FROM records WHERE id = ? AND user_id = ?`, c.id, uid).Scan(&version)
+		if err == sql.ErrNoRows || (err == nil && !bytes.Equal(version, c.version.([]byte))) {
+			return nil
+		} else if err != nil {
+			return FormatError(err)
+		}
+	}
+	for i, key := range keys {
+		ids[key] = first + int64(i)
+	}
+	return nil
+}
+
+func insertRecordsQuery(n int) string {
+	return `
 		INSERT INTO records (
 			user_id,
 			kind,
@@ -108,18 +150,8 @@ func insertRecords(ctx context.Context, tx *Tx, n int, args []any, ids map[strin
 			version,
 			payload,
 			created_at
-		) VALUES `+repeatTuple("(?, ?, ?, ?, ?, ?)", n)+`
-		ON CONFLICT (user_id, kind, version) DO NOTHING
-		RETURNING id, kind, version`)
-	if err != nil {
-		return err
-	}
-	rows, err := st.QueryContext(ctx, args...)
-	if err != nil {
-		return FormatError(err)
-	}
-	_, err = scanRecordIDs(rows, ids)
-	return err
+		) VALUES ` + repeatTuple("(?, ?, ?, ?, ?, ?)", n) + `
+		ON CONFLICT (user_id, kind, version) DO NOTHING`
 }
 
 func scanRecordIDs(rows *sql.Rows, ids map[string]int64) (map[string]int64, error) {

@@ -93,24 +93,55 @@ func (s *SourceService) PutSources(ctx context.Context, srcs []*beifen.Source) e
 		return err
 	}
 	defer tx.Rollback()
-	for _, src := range srcs {
+	// The last source of each hash wins, as if they were stored one by one; one statement may
+	// not upsert the same row twice.
+	last := make(map[string]int, len(srcs))
+	for i, src := range srcs {
 		src.UserID, src.CreatedAt = uid, tx.now
-		_, err = tx.ExecContext(ctx, `
-			INSERT INTO sources (
-				user_id,
-				hash,
-				records,
-				skipped,
-				created_at
-			) VALUES (?, ?, ?, ?, ?)
-			ON CONFLICT (user_id, hash) DO UPDATE SET
-				records = excluded.records,
-				skipped = excluded.skipped,
-				created_at = excluded.created_at`,
-			uid, src.Hash, src.Records, src.Skipped, formatTime(src.CreatedAt))
-		if err != nil {
-			return FormatError(err)
+		last[string(src.Hash)] = i
+	}
+	distinct := make([]*beifen.Source, 0, len(last))
+	for i, src := range srcs {
+		if last[string(src.Hash)] == i {
+			distinct = append(distinct, src)
+		}
+	}
+	for i := 0; i < len(distinct); i += sourcesPerInsert {
+		if err := putSources(ctx, tx, uid, distinct[i:min(i+sourcesPerInsert, len(distinct))]); err != nil {
+			return err
 		}
 	}
 	return tx.Commit()
+}
+
+// sourcesPerInsert is how many sources one statement stores: a backup stores thousands.
+const sourcesPerInsert = 100
+
+// putSources stores srcs, of distinct hashes, in one statement.
+func putSources(ctx context.Context, tx *Tx, uid int64, srcs []*beifen.Source) error {
+	args := make([]any, 0, 5*len(srcs))
+	for _, src := range srcs {
+		args = append(args, uid, src.Hash, src.Records, src.Skipped, formatTime(src.CreatedAt))
+	}
+	st, err := tx.prepared(ctx, putSourcesQuery(len(srcs)))
+	if err != nil {
+		return err
+	}
+	_, err = st.ExecContext(ctx, args...)
+	return FormatError(err)
+}
+
+func putSourcesQuery(n int) string {
+	return `
+		INSERT INTO sources (
+			user_id,
+			hash,
+			records,
+			skipped,
+			created_at
+		) VALUES ` + repeatTuple("(?, ?, ?, ?, ?)", n) + `
+		ON CONFLICT (user_id, hash) DO UPDATE SET
+			records = excluded.records,
+			skipped = excluded.skipped,
+			created_at = excluded.created_at`
 }

@@ -12,6 +12,7 @@ import (
 	"net/url"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -28,10 +29,13 @@ const TimeLayout = "2006-01-02T15:04:05.000000000Z"
 // DB is a SQLite database with a single-connection writer pool beside a reader pool, so that
 // writers queue in the process instead of failing with SQLITE_BUSY.
 type DB struct {
-	write  *sql.DB
-	read   *sql.DB
-	ctx    context.Context
-	cancel func()
+	write *sql.DB
+	read  *sql.DB
+	hot   map[string]*sql.Stmt // prepared once on the writer, see prepareHot
+
+	checkpoints sync.WaitGroup // the background checkpoint
+	ctx         context.Context
+	cancel      func()
 
 	// DSN is the path of the database file.
 	DSN string
@@ -63,12 +67,14 @@ func (db *DB) Open() (err error) {
 		q.Add("_pragma", p)
 	}
 	base := "file:" + db.DSN + "?" + q.Encode()
-	// The writer gets a larger page cache and rarer checkpoints, so the bulk inserts of a first
-	// backup (hundreds of thousands of records under random-keyed indexes) do not rewrite the same
-	// pages over and over. Readers keep the default cache: it is per connection.
+	// The writer gets a larger page cache, so the bulk inserts of a first backup (hundreds of
+	// thousands of records under random-keyed indexes) do not reread the same pages over and over.
+	// Readers keep the default cache: it is per connection. The WAL is copied back into the
+	// database by a reader connection in the background (checkpoints); the writer's own
+	// autocheckpoint, which would stop it in the middle of a backup, is only a backstop.
 	// secure_delete zeroes what is deleted, so an erased account's rows do not linger in the
 	// file's free space (see UserService.EraseUser).
-	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(8192)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(ON)"
+	writer := base + "&_txlock=immediate&_pragma=cache_size(-32768)&_pragma=wal_autocheckpoint(65536)&_pragma=temp_store(MEMORY)&_pragma=secure_delete(ON)"
 	if db.write, err = sql.Open("sqlite", writer); err != nil {
 		return err
 	}
@@ -80,13 +86,56 @@ func (db *DB) Open() (err error) {
 	if err := db.migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
+	if err := db.prepareHot(); err != nil {
+		return err
+	}
+	db.checkpoints.Add(1)
+	go db.checkpoint()
+	return nil
+}
+
+// checkpointEvery is how often the background checkpoint runs.
+const checkpointEvery = 500 * time.Millisecond
+
+// checkpoint copies the WAL into the database file until the DB closes. A passive checkpoint
+// neither waits for nor blocks the writer; a failed one is tried again at the next tick.
+func (db *DB) checkpoint() {
+	defer db.checkpoints.Done()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	for {
+		select {
+		case <-db.ctx.Done():
+			return
+		case <-t.C:
+			db.read.ExecContext(db.ctx, `PRAGMA wal_checkpoint(PASSIVE)`)
+		}
+	}
+}
+
+// prepareHot prepares the statements a backup repeats thousands of times, once for the writer
+// connection instead of once per transaction: parsing a 500-row INSERT costs about as much as
+// running it.
+func (db *DB) prepareHot() error {
+	db.hot = map[string]*sql.Stmt{}
+	for _, q := range []string{insertRecordsQuery(batchSize), putSourcesQuery(sourcesPerInsert), openRunQuery, openListQuery(batchSize)} {
+		st, err := db.write.Prepare(q)
+		if err != nil {
+			return fmt.Errorf("prepare: %w", err)
+		}
+		db.hot[q] = st
+	}
 	return nil
 }
 
 // Close closes both pools.
 func (db *DB) Close() error {
 	db.cancel()
+	db.checkpoints.Wait()
 	var errs []error
+	for _, st := range db.hot {
+		errs = append(errs, st.Close())
+	}
 	for _, p := range []*sql.DB{db.write, db.read} {
 		if p != nil {
 			errs = append(errs, p.Close())
@@ -109,9 +158,13 @@ func (tx *Tx) prepared(ctx context.Context, query string) (*sql.Stmt, error) {
 	if st, ok := tx.stmts[query]; ok {
 		return st, nil
 	}
-	st, err := tx.PrepareContext(ctx, query)
-	if err != nil {
+	st := tx.db.hot[query]
+	if st != nil {
+		st = tx.StmtContext(ctx, st)
+	} else if p, err := tx.PrepareContext(ctx, query); err != nil {
 		return nil, FormatError(err)
+	} else {
+		st = p
 	}
 	if tx.stmts == nil {
 		tx.stmts = map[string]*sql.Stmt{}

@@ -55,6 +55,22 @@ func testRecord(t *testing.T, open func(tb testing.TB) Services) {
 		if n != len(recs) {
 			t.Fatalf("ScanRecords saw %d, want %d", n, len(recs))
 		}
+		// Every ID names its own record, in a batch of new records and in one mixing new and
+		// stored ones.
+		mixed := []*beifen.Record{newRecord(beifen.KindCall, "new1", "nv1"), newRecord(beifen.KindCall, "7", "v7"),
+			newRecord(beifen.KindSMS, "new2", "nv2"), newRecord(beifen.KindCall, "1000", "v1000")}
+		if err := s.Records.PutRecords(uctx, mixed); err != nil {
+			t.Fatal(err)
+		}
+		if mixed[1].ID != recs[7].ID || mixed[3].ID != recs[1000].ID {
+			t.Fatalf("stored records got IDs %d and %d, want %d and %d", mixed[1].ID, mixed[3].ID, recs[7].ID, recs[1000].ID)
+		}
+		for _, r := range append(recs, mixed...) {
+			got, err := s.Records.FindRecordsByIDs(uctx, []int64{r.ID})
+			if err != nil || len(got) != 1 || string(got[0].Version) != string(r.Version) || got[0].Kind != r.Kind {
+				t.Fatalf("record %d is %+v, %v; want version %q", r.ID, got, err, r.Version)
+			}
+		}
 	})
 	t.Run("ErrOtherUsersRecord", func(t *testing.T) {
 		s := open(t)

@@ -208,6 +208,34 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		_, err = s.Snapshots.SnapshotRefs(other, sn.ID)
 		wantError(t, err, beifen.ENOTFOUND, "Snapshot not found.")
 	})
+	t.Run("RunsAndScattered", func(t *testing.T) {
+		// A long run of consecutive IDs next to scattered ones, with a foreign ID inside a run's
+		// range: the run and the list are both checked to be the user's.
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, other := MustCreateUser(t, ctx, s)
+		run := mustRecords(t, uctx, s, beifen.KindSMS, "r", 40)
+		foreign := mustRecords(t, other, s, beifen.KindSMS, "x", 1)
+		more := mustRecords(t, uctx, s, beifen.KindCall, "c", 40)
+		var scattered []int64
+		for i := 0; i < len(more); i += 2 {
+			scattered = append(scattered, more[i])
+		}
+		sn := mustSnapshot(t, uctx, s, run, scattered)
+		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindSMS); !slices.Equal(got, run) {
+			t.Fatalf("sms=%v, want %v", got, run)
+		}
+		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindCall); !slices.Equal(got, scattered) {
+			t.Fatalf("calls=%v, want %v", got, scattered)
+		}
+		if sn.Messages != 40 || sn.Calls != 20 {
+			t.Fatalf("Messages=%d Calls=%d, want 40 20", sn.Messages, sn.Calls)
+		}
+		all := slices.Concat(run, foreign, more)
+		slices.Sort(all)
+		err := s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
+		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
+	})
 	t.Run("ErrOtherUsersRecords", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)

@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"context"
+	"fmt"
 	"testing"
 
 	"github.com/beifen/beifen"
@@ -28,6 +29,26 @@ func testSource(t *testing.T, open func(tb testing.TB) Services) {
 		found, err := s.Sources.FindSources(uctx, [][]byte{[]byte("h2"), []byte("nope"), []byte("h")})
 		if err != nil || len(found) != 2 {
 			t.Fatalf("FindSources found %d, %v; want 2", len(found), err)
+		}
+	})
+	t.Run("Many", func(t *testing.T) {
+		// More sources than one statement holds, and a hash twice in one call: the last wins.
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		var srcs []*beifen.Source
+		for i := 0; i < 250; i++ {
+			srcs = append(srcs, &beifen.Source{Hash: []byte(fmt.Sprint("h", i)), Records: []byte(fmt.Sprint("r", i))})
+		}
+		srcs = append(srcs, &beifen.Source{Hash: []byte("h7"), Records: []byte("again"), Skipped: 1})
+		if err := s.Sources.PutSources(uctx, srcs); err != nil {
+			t.Fatal(err)
+		}
+		got, err := s.Sources.FindSource(uctx, []byte("h7"))
+		if err != nil || string(got.Records) != "again" || got.Skipped != 1 {
+			t.Fatalf("FindSource=%+v, %v; want the last of its hash", got, err)
+		}
+		if got, err := s.Sources.FindSource(uctx, []byte("h249")); err != nil || string(got.Records) != "r249" {
+			t.Fatalf("FindSource=%+v, %v", got, err)
 		}
 	})
 	t.Run("ErrNotFound", func(t *testing.T) {

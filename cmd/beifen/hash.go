@@ -14,8 +14,8 @@ import (
 	"github.com/beifen/beifen"
 )
 
-// hashFile returns the SHA-256 of a file, counting progress as it reads.
-func hashFile(ctx context.Context, path string, prog *progress) (beifen.BlobKey, error) {
+// hashFile returns the SHA-256 of a file.
+func hashFile(ctx context.Context, path string) (beifen.BlobKey, error) {
 	f, err := os.Open(path)
 	if err != nil {
 		return "", err
@@ -29,7 +29,6 @@ func hashFile(ctx context.Context, path string, prog *progress) (beifen.BlobKey,
 		}
 		n, err := f.Read(buf)
 		h.Write(buf[:n])
-		prog.Add(int64(n))
 		if err == io.EOF {
 			break
 		} else if err != nil {

@@ -371,6 +371,7 @@ func (m *Main) Close() error {
 		errs = append(errs, m.HTTPServer.Close())
 	}
 	if m.Backup != nil {
+		m.Backup.WaitWrites()   // records of the exports read last
 		m.Backup.WaitIndexing() // indexes being built after the last commits
 	}
 	if m.closeDB != nil {

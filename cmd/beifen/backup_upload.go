@@ -1,0 +1,346 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"sort"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/beifen/beifen"
+	beifenhttp "github.com/beifen/beifen/http"
+	"golang.org/x/sync/errgroup"
+)
+
+// hashAll hashes every file not in the cache, on every core, and sends each entry to out as soon
+// as its hash is known, exports first: the upload of the first files overlaps the hashing of the
+// rest. It closes out when done.
+func hashAll(ctx context.Context, entries []*entry, cache *hashCache, out chan<- *entry) error {
+	defer close(out)
+	order := slices.Clone(entries)
+	sort.SliceStable(order, func(i, j int) bool {
+		return likelyExport(order[i].file.Path) && !likelyExport(order[j].file.Path)
+	})
+	g, ctx := errgroup.WithContext(ctx)
+	g.SetLimit(runtime.NumCPU())
+	for _, e := range order {
+		if cache.get(e) {
+			out <- e
+			continue
+		}
+		g.Go(func() error {
+			h, err := hashFile(ctx, e.abs)
+			if err != nil {
+				return err
+			}
+			if e.chunks, err = splitExport(e.abs, e.file.Size); err != nil {
+				return err
+			}
+			e.file.Hash = h
+			cache.put(e)
+			select {
+			case out <- e:
+				return nil
+			case <-ctx.Done():
+				return ctx.Err()
+			}
+		})
+	}
+	return g.Wait()
+}
+
+// job is one thing to send: a whole file, or one chunk of a large export.
+type job struct {
+	e     *entry
+	hash  beifen.BlobKey
+	chunk *chunk // nil for a whole file
+}
+
+func (j job) size() int64 {
+	if j.chunk != nil {
+		return j.chunk.Size
+	}
+	return j.e.file.Size
+}
+
+// jobs lists what a backup may send for one entry, each content once (seen holds what earlier
+// entries sent).
+func jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
+	var out []job
+	add := func(j job) {
+		if !seen[j.hash] {
+			seen[j.hash] = true
+			out = append(out, j)
+		}
+	}
+	if len(e.chunks) == 0 {
+		add(job{e: e, hash: e.file.Hash})
+		return out
+	}
+	e.file.Chunks = e.file.Chunks[:0]
+	for i := range e.chunks {
+		c := &e.chunks[i]
+		e.file.Chunks = append(e.file.Chunks, beifen.BlobRef{Key: c.Hash, Size: c.Size})
+		add(job{e: e, hash: c.Hash, chunk: c})
+	}
+	return out
+}
+
+// upload hashes the entries and sends what the server lacks, each content once, resuming files
+// sent in parts. Hashing and sending overlap: entries are asked about and sent in the groups the
+// hashers hand over.
+func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, cache *hashCache, stderr io.Writer) error {
+	var total int64
+	for _, e := range entries {
+		total += e.file.Size
+	}
+	// A failed hash or upload cancels the rest, which then fail only with the cancellation.
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	hashed := make(chan *entry, len(entries)) // never blocks the hashers
+	hashErr := make(chan error, 1)
+	go func() {
+		err := hashAll(ctx, entries, cache, hashed)
+		if err != nil {
+			cancel()
+		}
+		hashErr <- err
+	}()
+	u := &uploader{c: c, cancel: cancel, prog: newProgress(stderr, "uploading", total),
+		exports: make(chan struct{}, exportWorkers), files: make(chan struct{}, fileWorkers)}
+	defer u.prog.Finish()
+	err := u.dispatch(ctx, hashed)
+	if err != nil {
+		cancel()
+	}
+	err = firstCause(<-hashErr, u.sends.Wait(), err)
+	u.prog.Finish()
+	for _, res := range u.results {
+		reportSkipped(stderr, res)
+	}
+	return err
+}
+
+// firstCause returns the first error that is not a cancellation, or else the first error.
+func firstCause(errs ...error) error {
+	for _, err := range errs {
+		if err != nil && !errors.Is(err, context.Canceled) {
+			return err
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// uploader sends jobs in two lanes, exports and other files, so that the server stores files
+// (disk and cipher work) while it reads exports (database work) instead of after.
+type uploader struct {
+	c       *beifenhttp.Client
+	cancel  func()
+	prog    *progress
+	exports chan struct{} // one token per export being sent
+	files   chan struct{} // one token per other file being sent
+	sends   errgroup.Group
+	mu      sync.Mutex
+	results []*beifen.UploadResult
+}
+
+// Uploads in flight: the server reads up to exportWorkers exports while it stores fileWorkers
+// other files, keeping its database writer and both cores busy.
+const (
+	exportWorkers = 3
+	fileWorkers   = 2
+)
+
+// dispatch asks the server which of the hashed entries' contents it lacks, a group at a time,
+// and starts sending those.
+func (u *uploader) dispatch(ctx context.Context, hashed <-chan *entry) error {
+	seen := map[beifen.BlobKey]bool{}
+	for e := range hashed {
+		group := jobs(e, seen)
+		for more := true; more && len(group) < maxCheck; {
+			select {
+			case e, ok := <-hashed:
+				if !ok {
+					more = false
+					break
+				}
+				group = append(group, jobs(e, seen)...)
+			default:
+				more = false
+			}
+		}
+		if err := u.send(ctx, group); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// maxCheck bounds the hashes of one check request.
+const maxCheck = 1000
+
+// send starts sending the jobs whose content the server lacks; the rest count as done.
+func (u *uploader) send(ctx context.Context, group []job) error {
+	if len(group) == 0 {
+		return nil
+	}
+	byHash := map[beifen.BlobKey]job{}
+	hashes := make([]beifen.BlobKey, len(group))
+	for i, j := range group {
+		byHash[j.hash], hashes[i] = j, j.hash
+	}
+	missing, err := u.c.MissingFiles(ctx, hashes)
+	if err != nil {
+		return err
+	}
+	for _, h := range missing {
+		j := byHash[h]
+		delete(byHash, h)
+		u.sends.Go(func() error { return u.run(ctx, j) })
+	}
+	for _, j := range byHash {
+		u.prog.Add(j.size())
+	}
+	return nil
+}
+
+// run sends one job once its lane has room.
+func (u *uploader) run(ctx context.Context, j job) error {
+	lane := u.files
+	if likelyExport(j.e.file.Path) {
+		lane = u.exports
+	}
+	select {
+	case lane <- struct{}{}:
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	defer func() { <-lane }()
+	res, err := uploadJob(ctx, u.c, j, u.prog)
+	if err != nil {
+		u.cancel()
+		return err
+	}
+	u.mu.Lock()
+	u.results = append(u.results, res...)
+	u.mu.Unlock()
+	return nil
+}
+
+func reportSkipped(stderr io.Writer, res *beifen.UploadResult) {
+	for _, e := range res.Errors {
+		fmt.Fprintf(stderr, "skipped: %s\n", e.Error())
+	}
+	if more := res.Skipped - len(res.Errors); more > 0 {
+		fmt.Fprintf(stderr, "skipped: %d more items of the same file\n", more)
+	}
+}
+
+// likelyExport guesses from its name whether the server will read a file as an export. It only
+// orders uploads; the server decides by content.
+func likelyExport(path string) bool {
+	switch strings.ToLower(filepath.Ext(path)) {
+	case ".xml", ".vcf", ".json", ".zip", ".ndjson":
+		return true
+	}
+	return false
+}
+
+// retries is how often a part is sent again after a network error.
+const retries = 3
+
+// uploadJob sends a job and returns what the server said about each complete file.
+func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress) ([]*beifen.UploadResult, error) {
+	if j.chunk == nil {
+		return uploadFile(ctx, c, j.e, prog)
+	}
+	res, err := withRetries(ctx, func() (*beifen.UploadResult, error) {
+		f, err := os.Open(j.e.abs)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		r := &countingReader{r: io.NewSectionReader(f, j.chunk.Off, j.chunk.Size), p: prog}
+		return c.UploadFragment(ctx, j.hash, j.chunk.Size, j.e.file.Path, j.chunk.Line, r)
+	})
+	if err != nil {
+		return nil, fmt.Errorf("upload %s: %w", j.e.file.Path, err)
+	}
+	return []*beifen.UploadResult{res}, nil
+}
+
+func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progress) ([]*beifen.UploadResult, error) {
+	n := partsOf(e.file.Size)
+	have := map[int]bool{}
+	if n > 1 {
+		got, err := c.UploadedParts(ctx, e.file.Hash, e.file.Size)
+		if err != nil {
+			return nil, err
+		}
+		for _, p := range got {
+			have[p] = true
+			prog.Add(min(beifen.UploadPartSize, e.file.Size-int64(p)*beifen.UploadPartSize))
+		}
+	}
+	var done []*beifen.UploadResult
+	for part := 0; part < n; part++ {
+		if have[part] {
+			continue
+		}
+		res, err := uploadPart(ctx, c, e, part, prog)
+		if err != nil {
+			return nil, fmt.Errorf("upload %s: %w", e.file.Path, err)
+		}
+		if res.Complete {
+			done = append(done, res)
+		}
+	}
+	return done, nil
+}
+
+func uploadPart(ctx context.Context, c *beifenhttp.Client, e *entry, part int, prog *progress) (*beifen.UploadResult, error) {
+	return withRetries(ctx, func() (*beifen.UploadResult, error) {
+		f, err := os.Open(e.abs)
+		if err != nil {
+			return nil, err
+		}
+		defer f.Close()
+		off := int64(part) * beifen.UploadPartSize
+		sent := &countingReader{r: io.NewSectionReader(f, off, min(beifen.UploadPartSize, e.file.Size-off)), p: prog}
+		return c.UploadPart(ctx, e.file.Hash, e.file.Size, part, e.file.Path, sent)
+	})
+}
+
+// withRetries runs send again after a network or server error, waiting a little longer each time.
+func withRetries(ctx context.Context, send func() (*beifen.UploadResult, error)) (*beifen.UploadResult, error) {
+	var lastErr error
+	for try := 0; try <= retries; try++ {
+		if try > 0 {
+			select {
+			case <-ctx.Done():
+				return nil, ctx.Err()
+			case <-time.After(time.Duration(try) * time.Second):
+			}
+		}
+		res, err := send()
+		if err == nil || beifen.ErrorCode(err) != beifen.EINTERNAL || ctx.Err() != nil {
+			return res, err
+		}
+		lastErr = err
+	}
+	return nil, lastErr
+}
+
+func partsOf(size int64) int {
+	if size <= beifen.UploadPartSize {
+		return 1
+	}
+	return int((size + beifen.UploadPartSize - 1) / beifen.UploadPartSize)
+}
