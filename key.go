@@ -3,6 +3,7 @@ package beifen
 import (
 	"context"
 	"encoding/binary"
+	"math"
 )
 
 // Owners of wrapped data keys (the same names as keyring's scopes).
@@ -29,7 +30,11 @@ func WrappedKeyVersion(wrapped []byte) int {
 	case len(wrapped) > 0 && wrapped[0] == 1: // the layout of before versions: version 1
 		return 1
 	case len(wrapped) >= 5 && wrapped[0] == 2:
-		return int(binary.BigEndian.Uint32(wrapped[1:5]))
+		// A version is a small positive number; anything else is not a wrapped key (and would
+		// not fit the databases' version columns).
+		if v := binary.BigEndian.Uint32(wrapped[1:5]); v > 0 && v <= math.MaxInt32 {
+			return int(v)
+		}
 	}
 	return 0
 }

@@ -8,6 +8,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"math"
 	"os"
 	"slices"
 	"strconv"
@@ -35,7 +36,11 @@ func Version(wrapped []byte) int {
 	case len(wrapped) > 0 && wrapped[0] == format1:
 		return 1
 	case len(wrapped) >= 5 && wrapped[0] == format2:
-		return int(binary.BigEndian.Uint32(wrapped[1:5]))
+		// A version is a small positive number; anything else is not a wrapped key (and would
+		// not fit the databases' version columns).
+		if v := binary.BigEndian.Uint32(wrapped[1:5]); v > 0 && v <= math.MaxInt32 {
+			return int(v)
+		}
 	}
 	return 0
 }

@@ -145,6 +145,9 @@ func TestVersion_MatchesRoot(t *testing.T) {
 	m.AddVersion()
 	m.AddVersion()
 	keys = append(keys, m.NewDataKey(1))
+	// Bytes that only look like a version-2 header name no version: 0, or one past what the
+	// databases' version columns hold.
+	keys = append(keys, []byte{2, 0, 0, 0, 0, 9}, []byte{2, 0xAA, 0xBB, 0xCC, 0x2A, 9})
 	for i, k := range keys {
 		if got, want := beifen.WrappedKeyVersion(k), keyring.Version(k); got != want {
 			t.Fatalf("%d: WrappedKeyVersion=%d, want %d", i, got, want)
@@ -155,6 +158,9 @@ func TestVersion_MatchesRoot(t *testing.T) {
 	}
 	if v := keyring.Version(keys[3]); v != 3 {
 		t.Fatalf("Version=%d, want 3", v)
+	}
+	if keyring.Version(keys[4]) != 0 || keyring.Version(keys[5]) != 0 {
+		t.Fatal("a header of version 0 or beyond 2^31-1 was taken as a version")
 	}
 }
 

@@ -488,6 +488,7 @@ func TestGC_CollectsWhatAbandonedBackupsLeft(t *testing.T) {
 		return err
 	})
 	count := func() (records, blobs int) {
+		s.Backup.WaitWrites() // an upload answers once its records are queued
 		u, err := s.Store.Users.FindUserByPhoneHash(ctx, s.Auth.PhoneHash("+8613800138000"))
 		if err != nil {
 			t.Fatal(err)
