@@ -4,15 +4,14 @@
 package carrier
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/provider"
 	"github.com/beifen/beifen/phonenumber"
 )
 
@@ -39,22 +38,9 @@ var _ beifen.CarrierVerifier = (*HTTP)(nil)
 
 // VerifyToken posts the token to the service and returns the number it answers, in E.164 form.
 func (h *HTTP) VerifyToken(ctx context.Context, token string) (string, error) {
-	b, _ := json.Marshal(map[string]string{"token": token})
-	req, err := http.NewRequestWithContext(ctx, "POST", h.URL, bytes.NewReader(b))
+	resp, err := provider.Post(ctx, h.Client, h.URL, h.Token, "carrier service", map[string]string{"token": token})
 	if err != nil {
 		return "", err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if h.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.Token)
-	}
-	client := h.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return "", fmt.Errorf("carrier service: %w", err)
 	}
 	defer resp.Body.Close()
 	return readAnswer(resp)

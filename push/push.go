@@ -4,15 +4,11 @@
 package push
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/provider"
 )
 
 // None is the provider of a server without push: it refuses, and sends nothing.
@@ -37,27 +33,5 @@ var _ beifen.PushSender = (*HTTP)(nil)
 
 // SendPush posts one notification to the service.
 func (h *HTTP) SendPush(ctx context.Context, maker, token, title, body string) error {
-	b, _ := json.Marshal(map[string]string{"maker": maker, "token": token, "title": title, "body": body})
-	req, err := http.NewRequestWithContext(ctx, "POST", h.URL, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if h.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.Token)
-	}
-	client := h.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("push service: %w", err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("push service: HTTP %d", resp.StatusCode)
-	}
-	return nil
+	return provider.Send(ctx, h.Client, h.URL, h.Token, "push service", map[string]string{"maker": maker, "token": token, "title": title, "body": body})
 }

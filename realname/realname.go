@@ -4,15 +4,14 @@
 package realname
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
 	"io"
 	"net/http"
-	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/provider"
 )
 
 // None is the provider of a server with no verification service configured: it refuses.
@@ -38,22 +37,10 @@ var _ beifen.RealNameVerifier = (*HTTP)(nil)
 
 // VerifyRealName posts one check to the service.
 func (h *HTTP) VerifyRealName(ctx context.Context, name, idNumber, phone string) error {
-	b, _ := json.Marshal(map[string]string{"name": name, "id_number": idNumber, "phone": phone})
-	req, err := http.NewRequestWithContext(ctx, "POST", h.URL, bytes.NewReader(b))
+	resp, err := provider.Post(ctx, h.Client, h.URL, h.Token, "realname service",
+		map[string]string{"name": name, "id_number": idNumber, "phone": phone})
 	if err != nil {
 		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if h.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.Token)
-	}
-	client := h.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("realname service: %w", err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode/100 != 2 {

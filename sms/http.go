@@ -1,15 +1,11 @@
 package sms
 
 import (
-	"bytes"
 	"context"
-	"encoding/json"
-	"fmt"
-	"io"
 	"net/http"
-	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/provider"
 )
 
 // HTTP hands each message to an SMS gateway over HTTP: a POST of {"to": E.164, "body": text}
@@ -25,29 +21,7 @@ var _ beifen.SMSSender = (*HTTP)(nil)
 
 // SendSMS posts one message to the gateway.
 func (h *HTTP) SendSMS(ctx context.Context, to, body string) error {
-	b, _ := json.Marshal(map[string]string{"to": to, "body": body})
-	req, err := http.NewRequestWithContext(ctx, "POST", h.URL, bytes.NewReader(b))
-	if err != nil {
-		return err
-	}
-	req.Header.Set("Content-Type", "application/json")
-	if h.Token != "" {
-		req.Header.Set("Authorization", "Bearer "+h.Token)
-	}
-	client := h.Client
-	if client == nil {
-		client = &http.Client{Timeout: 10 * time.Second}
-	}
-	resp, err := client.Do(req)
-	if err != nil {
-		return fmt.Errorf("sms gateway: %w", err)
-	}
-	defer resp.Body.Close()
-	io.Copy(io.Discard, io.LimitReader(resp.Body, 4096))
-	if resp.StatusCode/100 != 2 {
-		return fmt.Errorf("sms gateway: HTTP %d", resp.StatusCode)
-	}
-	return nil
+	return provider.Send(ctx, h.Client, h.URL, h.Token, "sms gateway", map[string]string{"to": to, "body": body})
 }
 
 // Logged records every message a sender hands to a third party, before it goes.
