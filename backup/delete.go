@@ -19,6 +19,12 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	if err != nil {
 		return nil, err
 	}
+	// A legal hold keeps everything of the account (clause 1.9), items included.
+	if held, err := s.Store.Holds.IsHeld(ctx, a.id); err != nil {
+		return nil, err
+	} else if held {
+		return nil, beifen.Errorf(beifen.EFORBIDDEN, "This account is under a legal hold: nothing of it can be deleted until the hold is lifted.")
+	}
 	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
 	if len(ids) == 0 {
 		return nil, beifen.Errorf(beifen.EINVALID, "Choose the items to delete.")
@@ -33,15 +39,36 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	if len(recs) != len(ids) {
 		return nil, beifen.Errorf(beifen.ENOTFOUND, "Item not found.")
 	}
-	// Every version of each item goes: a contact edited over the years, a photo backed up
-	// again with another date, are one item with one identity.
-	idents := map[string]bool{}
+	// Every version of each item goes: a message or call stored again, a contact with its UID,
+	// a photo backed up again with another date. A file is its path and its content: another
+	// file that once had the same name (a new phone's IMG_0001.jpg) is another item and stays.
+	names := map[string]string{}
+	itemKey := func(r *beifen.Record) (string, error) {
+		key := string(r.Kind) + "\x00" + string(r.Ident)
+		if r.Kind == beifen.KindFile {
+			var f beifen.File
+			if err := a.open(r, &f, names); err != nil {
+				return "", err
+			}
+			key += "\x00" + string(f.Hash)
+		}
+		return key, nil
+	}
+	items := map[string]bool{}
 	for _, r := range recs {
-		idents[string(r.Kind)+"\x00"+string(r.Ident)] = true
+		k, err := itemKey(r)
+		if err != nil {
+			return nil, err
+		}
+		items[k] = true
 	}
 	recs = recs[:0]
 	err = s.Store.Records.ScanRecords(ctx, func(r *beifen.Record) error {
-		if idents[string(r.Kind)+"\x00"+string(r.Ident)] {
+		k, err := itemKey(r)
+		if err != nil {
+			return err
+		}
+		if items[k] {
 			c := *r
 			c.Payload = slices.Clone(r.Payload)
 			recs = append(recs, &c)
@@ -55,12 +82,15 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	for _, r := range recs {
 		ids = append(ids, r.ID)
 	}
-	names := map[string]string{}
 	gone := map[beifen.BlobKey]bool{} // contents the deleted items held
 	dels := make([]beifen.RecordDeletion, 0, len(recs))
 	for _, r := range recs {
 		d := beifen.RecordDeletion{ID: r.ID, Kind: r.Kind}
-		for _, k := range blobsOf(a, r, names, &d) {
+		keys, err := blobsOf(a, r, names, &d)
+		if err != nil {
+			return nil, err
+		}
+		for _, k := range keys {
 			gone[k] = true
 		}
 		dels = append(dels, d)
@@ -96,7 +126,11 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	if len(gone) > 0 {
 		err := s.Store.Records.ScanRecords(ctx, func(r *beifen.Record) error {
 			if r.Kind == beifen.KindFile || r.Kind == beifen.KindMMS {
-				for _, k := range blobsOf(a, r, names, nil) {
+				keys, err := blobsOf(a, r, names, nil)
+				if err != nil {
+					return err // unsure what it holds: keep everything
+				}
+				for _, k := range keys {
 					delete(gone, k)
 				}
 			}
@@ -139,22 +173,23 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 }
 
 // blobsOf returns the stored contents a record holds (a file's, an MMS's attachments) and, when
-// d is not nil, sets the bytes it counts for. A record that cannot be opened holds none.
-func blobsOf(a *account, r *beifen.Record, names map[string]string, d *beifen.RecordDeletion) []beifen.BlobKey {
+// d is not nil, sets the bytes it counts for. A record that cannot be opened is an error: the
+// callers sweep what no record holds, and must not take "unreadable" for "holds nothing".
+func blobsOf(a *account, r *beifen.Record, names map[string]string, d *beifen.RecordDeletion) ([]beifen.BlobKey, error) {
 	switch r.Kind {
 	case beifen.KindFile:
 		var f beifen.File
-		if a.open(r, &f, names) != nil {
-			return nil
+		if err := a.open(r, &f, names); err != nil {
+			return nil, err
 		}
 		if d != nil {
 			d.Bytes = f.Size
 		}
-		return []beifen.BlobKey{f.Hash}
+		return []beifen.BlobKey{f.Hash}, nil
 	case beifen.KindMMS:
 		var m beifen.Message
-		if a.open(r, &m, names) != nil {
-			return nil
+		if err := a.open(r, &m, names); err != nil {
+			return nil, err
 		}
 		var keys []beifen.BlobKey
 		for _, p := range m.Parts {
@@ -162,7 +197,7 @@ func blobsOf(a *account, r *beifen.Record, names map[string]string, d *beifen.Re
 				keys = append(keys, p.Blob.Key)
 			}
 		}
-		return keys
+		return keys, nil
 	}
-	return nil
+	return nil, nil
 }

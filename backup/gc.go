@@ -82,7 +82,11 @@ func (s *Service) collectAccount(ctx context.Context, u *beifen.User, cutoff tim
 	names := map[string]string{}
 	err = s.Store.Records.ScanRecords(uctx, func(r *beifen.Record) error {
 		if r.Kind == beifen.KindFile || r.Kind == beifen.KindMMS {
-			for _, k := range blobsOf(a, r, names, nil) {
+			keys, err := blobsOf(a, r, names, nil)
+			if err != nil {
+				return err // unsure what it names: collect nothing of this account
+			}
+			for _, k := range keys {
 				named[a.blobName(k)] = true
 			}
 		}

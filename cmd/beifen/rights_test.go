@@ -302,3 +302,56 @@ func grepDirAll(tb testing.TB, dir string) []string {
 	})
 	return out
 }
+
+// TestDeleteItems_OnlyThatItem: deleting a photo deletes that photo in every snapshot, not
+// another photo that once had the same name; and nothing is deleted from an account under a
+// legal hold.
+func TestDeleteItems_OnlyThatItem(t *testing.T) {
+	s := MustRunMain(t, "")
+	u := s.mustUIUser(t, "13800138075")
+	first, second := string(cameraJPEG(t, 64, 48)), string(cameraJPEG(t, 80, 60))
+	for _, photo := range []string{first, second} { // a new phone, the same file name
+		if resp := u.upload(map[string]string{"DCIM/IMG_0001.jpg": photo}); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload: %d %s", resp.StatusCode, body(resp))
+		}
+	}
+	files := func(snap string) []*beifen.File {
+		var list struct {
+			Files []*beifen.File `json:"files"`
+		}
+		b, _ := apiDo(t, "GET", s.URL+"/api/v1/snapshots/"+snap+"/files", u.token, nil, nil)
+		json.Unmarshal(b, &list)
+		return list.Files
+	}
+	old := files("1")
+	if len(old) != 1 {
+		t.Fatalf("snapshot 1 files %v", old)
+	}
+	var me beifen.User
+	b, _ := apiDo(t, "GET", s.URL+"/api/v1/me", u.token, nil, nil)
+	json.Unmarshal(b, &me)
+	ctx := context.Background()
+	if _, err := s.PlaceHold(ctx, me.ID, "（2026）京01民初123号"); err != nil {
+		t.Fatal(err)
+	}
+	del := fmt.Sprintf(`{"ids":[%d]}`, old[0].RecordID)
+	if b, st := apiDo(t, "POST", s.URL+"/api/v1/me/items/delete", u.token, strings.NewReader(del), nil); st != http.StatusForbidden || !strings.Contains(string(b), "legal hold") {
+		t.Fatalf("deleting under a legal hold: %d %s", st, b)
+	}
+	if err := s.LiftHold(ctx, me.ID); err != nil {
+		t.Fatal(err)
+	}
+	if b, st := apiDo(t, "POST", s.URL+"/api/v1/me/items/delete", u.token, strings.NewReader(del), nil); st != 200 {
+		t.Fatalf("delete: %d %s", st, b)
+	}
+	if f := files("1"); len(f) != 0 {
+		t.Fatalf("snapshot 1 still holds the deleted photo: %v", f)
+	}
+	if f := files("2"); len(f) != 1 || f[0].Hash == old[0].Hash {
+		t.Fatalf("the other photo of the same name went too: %v", f)
+	}
+	got, _ := apiDo(t, "GET", s.URL+"/api/v1/files/"+string(files("2")[0].Hash), u.token, nil, nil)
+	if string(got) != second {
+		t.Fatal("the other photo's content is gone")
+	}
+}
