@@ -13,6 +13,7 @@ package audit
 import (
 	"context"
 	"crypto/ed25519"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -45,6 +46,9 @@ type Service struct {
 	verifier note.Verifier
 	vkey     string
 	fileMu   sync.Mutex
+
+	lastMu sync.Mutex
+	last   *Checkpoint // the checkpoint of this process's own last append
 }
 
 var _ beifen.Auditor = (*Service)(nil)
@@ -110,17 +114,33 @@ func (s *Service) AuditPlatform(ctx context.Context, action, object string) erro
 }
 
 func (s *Service) append(ctx context.Context, e *beifen.AuditEvent) error {
+	trusted, err := s.trusted(ctx)
+	if err != nil {
+		return fmt.Errorf("audit %s: %w", e.Action, err)
+	}
 	var checkpoint []byte
-	err := s.Store.AppendAudit(ctx, e, func(prev []byte, read func([]int64) ([][]byte, error)) (*beifen.AuditSeal, error) {
+	var root tlog.Hash
+	err = s.Store.AppendAudit(ctx, e, func(prev []byte, read func([]int64) ([][]byte, error)) (*beifen.AuditSeal, error) {
 		e.Prev = prev
 		e.Hash = s.hash(prev, e)
 		r := hashReader(read)
+		// Never sign over a log that no longer reaches a checkpoint signed before: someone
+		// who removed or rewrote entries and their tree hashes (no key needed for those)
+		// would otherwise have the next append cover it up with a fresh signature.
+		if trusted != nil {
+			if e.Leaf < trusted.Size {
+				return nil, beifen.Errorf(beifen.EINTERNAL, "The audit log holds %d entries but was signed for %d: entries were removed. Refusing to append; run beifen audit verify.", e.Leaf, trusted.Size)
+			}
+			if got, err := tlog.TreeHash(trusted.Size, r); err != nil || got != trusted.Root {
+				return nil, beifen.Errorf(beifen.EINTERNAL, "The audit log's first %d entries no longer add up to their signed checkpoint. Refusing to append; run beifen audit verify.", trusted.Size)
+			}
+		}
 		stored, err := tlog.StoredHashes(e.Leaf, leafData(e), r)
 		if err != nil {
 			return nil, err
 		}
 		first := tlog.StoredHashIndex(0, e.Leaf)
-		root, err := tlog.TreeHash(e.Leaf+1, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
+		root, err = tlog.TreeHash(e.Leaf+1, tlog.HashReaderFunc(func(indexes []int64) ([]tlog.Hash, error) {
 			return readWith(indexes, r, first, stored)
 		}))
 		if err != nil {
@@ -139,6 +159,11 @@ func (s *Service) append(ctx context.Context, e *beifen.AuditEvent) error {
 	if err != nil {
 		return fmt.Errorf("audit %s: %w", e.Action, err)
 	}
+	s.lastMu.Lock()
+	if s.last == nil || e.Leaf+1 > s.last.Size {
+		s.last = &Checkpoint{Size: e.Leaf + 1, Root: root}
+	}
+	s.lastMu.Unlock()
 	if s.CheckpointFile != "" {
 		if err := s.saveCheckpoint(checkpoint, e.Leaf+1); err != nil {
 			return fmt.Errorf("audit %s: save checkpoint: %w", e.Action, err)
@@ -319,4 +344,36 @@ func OpenStatement(msg []byte, vkey string) (string, error) {
 		return "", fmt.Errorf("signature: %w", err)
 	}
 	return strings.TrimSuffix(n.Text, "\n"), nil
+}
+
+// trusted returns the largest checkpoint signed with this server's key that it can find: its
+// own last append's, the checkpoint file's and the database's.
+func (s *Service) trusted(ctx context.Context) (*Checkpoint, error) {
+	s.lastMu.Lock()
+	var best *Checkpoint
+	if s.last != nil {
+		c := *s.last
+		best = &c
+	}
+	s.lastMu.Unlock()
+	consider := func(msg []byte) {
+		if c, err := s.OpenCheckpoint(msg); err == nil && (best == nil || c.Size > best.Size) {
+			best = c
+		}
+	}
+	if s.CheckpointFile != "" {
+		if msg, err := os.ReadFile(s.CheckpointFile); err == nil {
+			consider(msg)
+		} else if !errors.Is(err, os.ErrNotExist) {
+			return nil, err
+		}
+	}
+	msg, err := s.Store.AuditCheckpoint(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if msg != nil {
+		consider(msg)
+	}
+	return best, nil
 }

@@ -16,6 +16,9 @@ import (
 
 // open returns an audit Service on a fresh SQLite database, and a second handle on the file
 // for tampering with it.
+// masters remembers each test service's master key, for a second process on the same files.
+var masters = map[*audit.Service]*keyring.Master{}
+
 func open(t *testing.T) (*audit.Service, *sql.DB) {
 	t.Helper()
 	dir := t.TempDir()
@@ -26,11 +29,12 @@ func open(t *testing.T) (*audit.Service, *sql.DB) {
 	t.Cleanup(func() { db.Close() })
 	key := make([]byte, 32)
 	rand.Read(key)
-	master, err := keyring.NewMaster(key)
+	m, err := keyring.NewMaster(key)
 	if err != nil {
 		t.Fatal(err)
 	}
-	s := audit.NewService(sqlite.NewAuditService(db), master)
+	s := audit.NewService(sqlite.NewAuditService(db), m)
+	masters[s] = m
 	s.CheckpointFile = filepath.Join(dir, "audit.checkpoint")
 	raw, err := sql.Open("sqlite", filepath.Join(dir, "beifen.db"))
 	if err != nil {
@@ -110,5 +114,15 @@ func TestVerifyLog(t *testing.T) {
 	if !strings.Contains(fmt.Sprint(rep.Problems), "the checkpoint file was signed for 300 entries but the log holds 297: entries 297 to 299 were removed from its end") ||
 		!strings.Contains(fmt.Sprint(rep.Problems), "entries 100 to 296 were added without a signed checkpoint") {
 		t.Fatalf("tail removed: %+v", rep.Problems)
+	}
+	// And the next append does not sign over it: it refuses, and the log stays as evidence.
+	if err := s.AuditPlatform(ctx, "test.act", "object:next"); err == nil || !strings.Contains(err.Error(), "signed for 300: entries were removed") {
+		t.Fatalf("append over a shortened log: %v", err)
+	}
+	// Nor for another server process with only the files: the checkpoint file says 300.
+	fresh := audit.NewService(s.Store, masters[s])
+	fresh.CheckpointFile = s.CheckpointFile
+	if err := fresh.AuditPlatform(ctx, "test.act", "object:next"); err == nil || !strings.Contains(err.Error(), "entries were removed") {
+		t.Fatalf("a fresh process appending over a shortened log: %v", err)
 	}
 }

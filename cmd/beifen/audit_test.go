@@ -153,4 +153,12 @@ func TestPolicy_5a_AuditLogTamperEvident(t *testing.T) {
 			t.Fatalf("step %d: audit verify after removing the newest entry: %v %q", i, err, out)
 		}
 	}
+	// The server does not sign over the shortened log: the next audited access is refused
+	// rather than covering the removal with a fresh checkpoint.
+	if _, err := runCLI(t, admin, "report", "--task", itoa(task), "--out", filepath.Join(t.TempDir(), "r2.csv")); err == nil {
+		t.Fatal("an audited export went ahead over a shortened log")
+	}
+	if out, err := runCLI(t, nil, "audit", "verify", "--data", s.Config.DataDir, "--checkpoint", kept); err == nil || !strings.Contains(out, "were removed from its end") {
+		t.Fatalf("the removal is no longer reported: %v %q", err, out)
+	}
 }
