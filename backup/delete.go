@@ -1,11 +1,13 @@
 package backup
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"slices"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/vcard"
 )
 
 // DeleteItems erases items (contacts, messages, calls, files, by their record IDs as the browse
@@ -83,6 +85,21 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 		ids = append(ids, r.ID)
 	}
 	gone := map[beifen.BlobKey]bool{} // contents the deleted items held
+	cards := map[string]bool{}        // the deleted contacts as a share link holds them
+	for _, r := range recs {
+		if r.Kind != beifen.KindContact {
+			continue
+		}
+		var c beifen.Contact
+		if err := a.open(r, &c, names); err != nil {
+			return nil, err
+		}
+		var buf bytes.Buffer
+		if err := vcard.NewWriter(&buf).Write(&c); err != nil {
+			return nil, err
+		}
+		cards[buf.String()] = true
+	}
 	dels := make([]beifen.RecordDeletion, 0, len(recs))
 	for _, r := range recs {
 		d := beifen.RecordDeletion{ID: r.ID, Kind: r.Kind}
@@ -153,6 +170,25 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	}
 	if err := s.Store.Blobs.DeleteBlobEntries(ctx, entries); err != nil {
 		return nil, err
+	}
+	// A link to a deleted contact, or to a file whose content went, stops working.
+	shares, err := s.Store.Shares.FindShares(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, sh := range shares {
+		if !sh.RevokedAt.IsZero() {
+			continue
+		}
+		ref, err := a.openShare(sh)
+		if err != nil {
+			return nil, err
+		}
+		if (len(ref.VCard) > 0 && cards[string(ref.VCard)]) || (ref.Hash != "" && gone[ref.Hash]) {
+			if err := s.RevokeShare(ctx, sh.ID); err != nil {
+				return nil, err
+			}
+		}
 	}
 	s.threads.forget(a.id)
 	for _, sn := range snaps {

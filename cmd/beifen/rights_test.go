@@ -230,10 +230,23 @@ func TestPolicy_6_3_DeleteSpecificItemsFromHistory(t *testing.T) {
 	if len(cids) != 2 {
 		t.Fatalf("contact items %v", cids)
 	}
+	// It was shared by link first: the link stops working with the deletion.
+	shared := alice.post("/app/s/2/contacts/share", url.Values{"pos": {"0"}})
+	m := shareURLRE.FindStringSubmatch(body(shared))
+	if shared.StatusCode != http.StatusCreated || m == nil {
+		t.Fatalf("share: %d", shared.StatusCode)
+	}
+	anon := &uiClient{tb: t, base: s.URL, lang: "zh-CN"}
+	if resp := anon.get("/s/" + m[2]); resp.StatusCode != 200 {
+		t.Fatalf("the link before the deletion: %d", resp.StatusCode)
+	}
 	var rc beifen.DeleteReceipt
 	b, st := apiDo(t, "POST", s.URL+"/api/v1/me/items/delete", alice.token, strings.NewReader(`{"ids":[`+cids[0][1]+`]}`), nil)
 	if json.Unmarshal(b, &rc); st != 200 || rc.Items != 1 || rc.Snapshots != 2 {
 		t.Fatalf("delete contact: %d %s", st, b)
+	}
+	if resp := anon.get("/s/" + m[2]); resp.StatusCode != http.StatusGone {
+		t.Fatalf("the link to the deleted contact still answers: %d", resp.StatusCode)
 	}
 	for _, snap := range []string{"1", "2"} {
 		vc, _ := apiDo(t, "GET", s.URL+"/api/v1/snapshots/"+snap+"/contacts.vcf", alice.token, nil, nil)
