@@ -3,6 +3,7 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"strconv"
 
 	"github.com/beifen/beifen"
 )
@@ -141,7 +142,12 @@ func (s *FeedService) FindFeedPosts(ctx context.Context, limit int) ([]*beifen.F
 
 // DeleteFeedPost deletes a post of the context user.
 func (s *FeedService) DeleteFeedPost(ctx context.Context, id int64) error {
-	return s.deleteOwn(ctx, `DELETE FROM feed_posts WHERE id = ? AND author_id = ?`, id, "Post not found.")
+	if err := s.deleteOwn(ctx, `DELETE FROM feed_posts WHERE id = ? AND author_id = ?`, id, "Post not found."); err != nil {
+		return err
+	}
+	// Other users' "not interested" marks keep a label cut from the post: they go with it.
+	_, err := s.db.write.ExecContext(ctx, `DELETE FROM feed_marks WHERE item = ?`, "post:"+strconv.FormatInt(id, 10))
+	return FormatError(err)
 }
 
 // FindFeedMembers returns the other members of the context user's team.
@@ -352,6 +358,10 @@ func (s *FeedService) DeleteFeedEngagement(ctx context.Context) error {
 // eraseFeed deletes what an erased account kept in the feed: its posts, follows, marks and
 // engagement, and others' follows of it.
 func eraseFeed(ctx context.Context, tx *Tx, id int64) error {
+	// Everyone's marks on the person's posts (labelled with their text) go first.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM feed_marks WHERE item IN (SELECT 'post:' || id FROM feed_posts WHERE author_id = ?)`, id); err != nil {
+		return FormatError(err)
+	}
 	for _, q := range []string{
 		`DELETE FROM feed_posts WHERE author_id = ?`,
 		`DELETE FROM feed_follows WHERE ? IN (user_id, member_id)`,

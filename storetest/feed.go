@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"strings"
 	"testing"
 
 	"github.com/beifen/beifen"
@@ -103,8 +105,16 @@ func testFeed(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatal(err)
 		}
 		wantError(t, s.Feeds.DeleteFeedPost(adminCtx, p.ID), beifen.ENOTFOUND, "Post not found.")
+		// A colleague's "not interested" mark carries a label cut from the post: it goes too.
+		mark := &beifen.FeedMark{Item: fmt.Sprintf("post:%d", p.ID), Topic: "member:1", Label: "发错了"}
+		if err := s.Feeds.CreateFeedMark(adminCtx, mark); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.Feeds.DeleteFeedPost(staffCtx, p.ID); err != nil {
 			t.Fatal(err)
+		}
+		if list, _ := s.Feeds.FindFeedMarks(adminCtx); len(list) != 0 {
+			t.Fatalf("marks on a deleted post are kept: %+v", list)
 		}
 		wantError(t, s.Feeds.DeleteFeedPost(staffCtx, p.ID), beifen.ENOTFOUND, "Post not found.")
 	})
@@ -169,8 +179,16 @@ func testFeed(t *testing.T, open func(tb testing.TB) Services) {
 		if err := s.Feeds.CreateFeedFollow(adminCtx, &beifen.FeedFollow{MemberID: staff.ID}); err != nil {
 			t.Fatal(err)
 		}
-		if posts, _ := s.Feeds.FindFeedPosts(adminCtx, 10); len(posts) != 3 {
+		posts, _ := s.Feeds.FindFeedPosts(adminCtx, 10)
+		if len(posts) != 3 {
 			t.Fatalf("%d posts, want 3", len(posts))
+		}
+		for _, p := range posts {
+			if p.AuthorID == staff.ID {
+				if err := s.Feeds.CreateFeedMark(adminCtx, &beifen.FeedMark{Item: fmt.Sprintf("post:%d", p.ID), Topic: "member:x", Label: p.Text}); err != nil {
+					t.Fatal(err)
+				}
+			}
 		}
 		if err := s.Users.EraseUser(ctx, staff.ID, randBytes(32), []byte("gone")); err != nil {
 			t.Fatal(err)
@@ -184,5 +202,19 @@ func testFeed(t *testing.T, open func(tb testing.TB) Services) {
 		if follows, _ := s.Feeds.FindFeedFollows(adminCtx); len(follows) != 2 {
 			t.Fatalf("%d follows after the member was erased, want 2", len(follows))
 		}
+		for _, m := range mustMarks(t, s, adminCtx) {
+			if strings.HasPrefix(m.Item, "post:") {
+				t.Fatalf("a mark on the erased member's post is kept: %+v", m)
+			}
+		}
 	})
+}
+
+func mustMarks(t *testing.T, s Services, ctx context.Context) []*beifen.FeedMark {
+	t.Helper()
+	list, err := s.Feeds.FindFeedMarks(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return list
 }
