@@ -13,7 +13,10 @@ Removes what interrupted backups left behind and never resumed: staged parts of 
 spilled attachments and temporary files older than the grace period (default 72h), and, account
 by account, the records no snapshot holds and the stored contents no record names (it opens
 every record to see which contents they name). A backup that resumes within the grace period
-reuses them. Safe to run while the server runs.
+reuses them. Staged parts and temporary files may be collected while the server runs; the
+records and contents are best collected while no backup is running (the server stopped, or a
+quiet hour): a backup that resumes, at that very moment, an upload abandoned longer ago than the
+grace period can otherwise find part of it gone.
 
 EXIT STATUS: 0 on success, 1 on failure, 2 on bad flags.
 
