@@ -43,6 +43,11 @@ type Service struct {
 	// xlsx.SweepTempDir).
 	TempDir string
 
+	// Payments takes the payment of plan upgrades (nil: payments are off), and LogCheckout
+	// records each checkout as a transfer to it (clause 3.1.2d).
+	Payments    beifen.PaymentProvider
+	LogCheckout func(ctx context.Context, admin *beifen.User) error
+
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }
