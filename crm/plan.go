@@ -38,7 +38,7 @@ func (s *Service) Upgrade(ctx context.Context, planID string) (*beifen.Order, st
 	if p.PriceFen == 0 {
 		return nil, "", beifen.Errorf(beifen.EINVALID, "The free plan needs no payment.")
 	}
-	if s.Payments == nil {
+	if s.PayParty == "" {
 		return nil, "", errPaymentsOff
 	}
 	u := beifen.UserFromContext(ctx)
@@ -84,7 +84,7 @@ func (s *Service) Order(ctx context.Context, id int64) (*beifen.Order, error) {
 // PaymentNotified applies the provider's signed callback: a paid order moves its team to the
 // order's plan, once (a replay changes nothing), and only for the order's own amount.
 func (s *Service) PaymentNotified(r *http.Request) error {
-	if s.Payments == nil {
+	if s.PayParty == "" {
 		return errPaymentsOff
 	}
 	ev, err := s.Payments.VerifyNotification(r)
@@ -106,7 +106,7 @@ func (s *Service) PaymentNotified(r *http.Request) error {
 // customerRoom returns how many more customers the team's plan lets it hold (-1: no limit), or
 // EFORBIDDEN if it is full. A server that sells no plans (no payment provider) has no quotas.
 func (s *Service) customerRoom(ctx context.Context, teamID int64) (int, error) {
-	if s.Payments == nil {
+	if s.PayParty == "" {
 		return -1, nil
 	}
 	tp, err := s.Store.Plans.FindTeamPlan(ctx, teamID)

@@ -302,6 +302,8 @@ var catalog = map[string][2]string{
 	"tp.carrier.purpose":   {"本机号码一键登录（仅在您同意并选择一键登录时）", "One-click sign-in with your carrier (only when you consent and choose it)"},
 	"tp.carrier.data":      {"运营商登录令牌、手机号码", "Carrier sign-in token, phone number"},
 	"tp.push.purpose":      {"通过手机厂商推送服务发送通知（仅向您登记推送的设备）", "Send notices through the phone maker's push service (only to devices you registered for push)"},
+	"tp.pay.purpose":       {"收取团队套餐费用（银行卡等支付信息仅在支付机构页面填写，本服务不接触、不保存）", "Take payment for team plans (card and bank details are entered on the payment institution's page only; this service never sees or stores them)"},
+	"tp.pay.data":          {"订单号、套餐、金额、团队管理员的账号标识", "Order number, plan, amount, the team admin's account reference"},
 	"tp.push.data":         {"设备推送令牌、手机厂商、通知内容", "Device push token, phone maker, text of the notice"},
 
 	"realname.title":           {"实名认证", "Real-name verification"},
