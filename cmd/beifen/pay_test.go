@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"net/http"
 	"net/http/httptest"
+	"net/url"
 	"strconv"
 	"strings"
 	"sync"
@@ -207,6 +208,22 @@ func TestPolicy_3_1_2d_PlansPaidThroughAProvider(t *testing.T) {
 		}
 		if b, st := importNumbers(t, s, tok, 500, 1); st != 200 {
 			t.Fatalf("import on the standard plan: %d %s", st, b)
+		}
+	})
+
+	t.Run("ManagePage", func(t *testing.T) {
+		c, _ := s.mustUIMember(t, "13800138304", "", team, beifen.RoleAdmin)
+		page := body(c.get("/manage"))
+		if !strings.Contains(page, `id="plan"`) || !strings.Contains(page, "标准版") || !strings.Contains(page, "199.00") {
+			t.Fatalf("manage page without the plan section: %.2000s", page)
+		}
+		resp := c.post("/manage/plan", url.Values{"plan": {"pro"}})
+		if page := body(resp); resp.StatusCode != 200 || !strings.Contains(page, `href="https://pay.example/checkout/agg-2"`) {
+			t.Fatalf("upgrade from the page: %d %.2000s", resp.StatusCode, page)
+		}
+		mc, _ := s.mustUIMember(t, "13800138305", "", team, beifen.RoleManager)
+		if page := body(mc.get("/manage")); strings.Contains(page, `id="plan"`) {
+			t.Fatal("a manager sees the plan")
 		}
 	})
 
