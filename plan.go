@@ -6,14 +6,14 @@ import (
 	"time"
 )
 
-// Plan is what a team pays for (clause 3.1.2d): the most members (Seats), customers and days of
-// call recordings it may keep, and its price per period in fen. Zero means no limit.
+// Plan is what a team pays for (clause 3.1.2d): the most members (Seats), customers and bytes
+// of call recordings it may hold, and its price per period in fen. Zero means no limit.
 type Plan struct {
-	ID            string `json:"id"`
-	PriceFen      int64  `json:"price_fen"`
-	Seats         int    `json:"seats"`
-	Customers     int    `json:"customers"`
-	RecordingDays int    `json:"recording_days"`
+	ID             string `json:"id"`
+	PriceFen       int64  `json:"price_fen"`
+	Seats          int    `json:"seats"`
+	Customers      int    `json:"customers"`
+	RecordingBytes int64  `json:"recording_bytes"`
 }
 
 // FreePlan is the plan of a team that never paid, or whose paid period ended.
@@ -24,8 +24,8 @@ const PlanPeriod = 31 * 24 * time.Hour
 
 // Plans are the plans on offer, cheapest first.
 var Plans = []Plan{
-	{ID: FreePlan, Seats: 3, Customers: 200, RecordingDays: 30},
-	{ID: "standard", PriceFen: 19900, Seats: 20, Customers: 5000, RecordingDays: 180},
+	{ID: FreePlan, Seats: 3, Customers: 200, RecordingBytes: 1 << 30},
+	{ID: "standard", PriceFen: 19900, Seats: 20, Customers: 5000, RecordingBytes: 100 << 30},
 	{ID: "pro", PriceFen: 59900, Seats: 100, Customers: 50000},
 }
 
@@ -46,6 +46,8 @@ type TeamPlan struct {
 	PaidUntil time.Time `json:"paid_until"`
 	Members   int       `json:"members"`
 	Customers int       `json:"customers"`
+	// RecordingBytes is the size of the team's call recordings.
+	RecordingBytes int64 `json:"recording_bytes"`
 }
 
 // Current returns the plan in force at now: the free plan once the paid period has ended. A
@@ -72,6 +74,14 @@ func (tp *TeamPlan) CheckSeats(now time.Time) error {
 func (tp *TeamPlan) CheckCustomers(now time.Time, adding int) error {
 	if p := tp.Current(now); p.Customers > 0 && tp.Customers+adding > p.Customers {
 		return Errorf(EFORBIDDEN, "Your plan allows %d customers; upgrade to add more.", p.Customers)
+	}
+	return nil
+}
+
+// CheckRecording returns EFORBIDDEN if a recording of size bytes would exceed the plan in force.
+func (tp *TeamPlan) CheckRecording(now time.Time, size int64) error {
+	if p := tp.Current(now); p.RecordingBytes > 0 && tp.RecordingBytes+max(size, 0) > p.RecordingBytes {
+		return Errorf(EFORBIDDEN, "Your plan allows %d GB of call recordings; upgrade to add more.", p.RecordingBytes>>30)
 	}
 	return nil
 }

@@ -121,3 +121,16 @@ func (s *Service) customerRoom(ctx context.Context, teamID int64) (int, error) {
 	}
 	return -1, nil
 }
+
+// checkRecordingRoom returns EFORBIDDEN if a recording of size bytes would exceed the team's
+// plan, when plans are sold.
+func (s *Service) checkRecordingRoom(ctx context.Context, teamID, size int64) error {
+	if s.PayParty == "" {
+		return nil
+	}
+	tp, err := s.Store.Plans.FindTeamPlan(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return tp.CheckRecording(s.now(), size)
+}

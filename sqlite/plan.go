@@ -26,8 +26,9 @@ func (s *PlanService) FindTeamPlan(ctx context.Context, teamID int64) (*beifen.T
 			(SELECT plan FROM team_plans WHERE team_id = ?),
 			(SELECT paid_until FROM team_plans WHERE team_id = ?),
 			(SELECT COUNT(*) FROM users WHERE team_id = ?),
-			(SELECT COUNT(*) FROM leads WHERE team_id = ?)`, teamID, teamID, teamID, teamID,
-	).Scan(&plan, &until, &tp.Members, &tp.Customers)
+			(SELECT COUNT(*) FROM leads WHERE team_id = ?),
+			(SELECT COALESCE(SUM(size), 0) FROM recordings WHERE team_id = ?)`, teamID, teamID, teamID, teamID, teamID,
+	).Scan(&plan, &until, &tp.Members, &tp.Customers, &tp.RecordingBytes)
 	if err != nil {
 		return nil, FormatError(err)
 	}

@@ -17,7 +17,7 @@ func testPlan(t *testing.T, open func(tb testing.TB) Services) {
 
 	t.Run("FreeByDefault", func(t *testing.T) {
 		tp, err := s.Plans.FindTeamPlan(ctx, team.ID)
-		if err != nil || tp.Plan != beifen.FreePlan || tp.Members != 1 || tp.Customers != 0 || !tp.PaidUntil.IsZero() {
+		if err != nil || tp.Plan != beifen.FreePlan || tp.Members != 1 || tp.Customers != 0 || tp.RecordingBytes != 0 || !tp.PaidUntil.IsZero() {
 			t.Fatalf("FindTeamPlan=%+v, %v", tp, err)
 		}
 	})

@@ -476,6 +476,7 @@ var catalog = map[string][2]string{
 	"manage.plan":               {"团队套餐", "Team plan"},
 	"manage.plan_paid_until":    {"已付费至 %s", "paid until %s"},
 	"manage.plan_usage":         {"成员 %d / %d，客户 %d / %d（0 表示不限）", "Members %d / %d, customers %d / %d (0: no limit)"},
+	"manage.plan_recordings":    {"通话录音 %s / %s（0 表示不限）", "Call recordings %s / %s (0: no limit)"},
 	"manage.plan_upgrade":       {"升级套餐", "Upgrade"},
 	"manage.plan_card":          {"付款在支付机构的页面完成；本服务不接触、不保存银行卡信息。降级不会删除数据，只是不能再新增。", "You pay on the payment institution's page; this service never sees or stores card details. A downgrade deletes nothing; it only stops new additions."},
 	"manage.plan_pay":           {"前往支付页面", "Go to the payment page"},
