@@ -35,4 +35,5 @@ type Store struct {
 	RealNames  RealNameService
 	Feeds      FeedService
 	Pushes     PushDeviceService
+	Plans      PlanService
 }

@@ -54,6 +54,9 @@ type Service struct {
 	// third-party registry; "" when push is off, and then no push token is taken.
 	Push      beifen.PushSender
 	PushParty string
+	// PlanQuotas bounds teams' members by their plan (clause 3.1.2d); on when plans are sold,
+	// that is, when a payment provider is configured.
+	PlanQuotas bool
 }
 
 var _ beifen.AuthService = (*Service)(nil)
@@ -180,6 +183,9 @@ func (s *Service) createAccount(ctx context.Context, phone, name string, teamID 
 		if _, err := s.Store.Teams.FindTeamByID(ctx, teamID); err != nil {
 			return nil, err
 		}
+		if err := s.checkSeats(ctx, teamID); err != nil {
+			return nil, err
+		}
 	}
 	u := &beifen.User{PhoneHash: s.PhoneHash(e164), Sealed: s.sealProfile(e164, name), TeamID: teamID, Role: role}
 	if err := s.Store.Users.CreateUser(ctx, u); err != nil {
@@ -291,4 +297,16 @@ func (s *Service) SetManager(ctx context.Context, member *beifen.User, managerPh
 	}
 	_, err := s.Store.Users.UpdateUser(ctx, member.ID, beifen.UserUpdate{ManagerID: &id})
 	return err
+}
+
+// checkSeats refuses a member beyond the team plan's seats (clause 3.1.2d), when plans are sold.
+func (s *Service) checkSeats(ctx context.Context, teamID int64) error {
+	if !s.PlanQuotas {
+		return nil
+	}
+	tp, err := s.Store.Plans.FindTeamPlan(ctx, teamID)
+	if err != nil {
+		return err
+	}
+	return tp.CheckSeats(s.Now())
 }

@@ -43,6 +43,13 @@ type Service struct {
 	// xlsx.SweepTempDir).
 	TempDir string
 
+	// Payments takes the payment of plan upgrades (clause 3.1.2d) and PayParty is its ID in the
+	// third-party registry; "" when payments are off (pay.None), and then no quota is enforced.
+	// LogCheckout records each checkout as a transfer of the admin's account reference.
+	Payments    beifen.PaymentProvider
+	PayParty    string
+	LogCheckout func(ctx context.Context, admin *beifen.User) error
+
 	// Now returns the current time; tests may replace it.
 	Now func() time.Time
 }

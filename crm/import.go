@@ -31,12 +31,17 @@ func (s *Service) ImportLeads(ctx context.Context, name string, r io.Reader, pro
 	if err != nil {
 		return nil, err
 	}
+	room, err := s.customerRoom(ctx, t.id)
+	if err != nil {
+		return nil, err
+	}
 	br := bufio.NewReaderSize(r, 4096)
 	head, err := br.Peek(4096)
 	if err != nil && !errors.Is(err, io.EOF) && !errors.Is(err, bufio.ErrBufferFull) {
 		return nil, fmt.Errorf("read lead file: %w", err)
 	}
 	im := newImporter(ctx, s, t, progress)
+	im.room = room
 	if leadfile.Sniff(head, name) == leadfile.FormatXLSX {
 		err = xlsx.DecodeLeads(br, name, s.TempDir, im.row)
 	} else {
@@ -71,6 +76,7 @@ type importer struct {
 	failed   atomic.Bool       // the writer stopped on an error: stop reading
 	wres     beifen.LeadImport // the writer's counts: imported, DNC, already leads, rejected
 	rejected rejectWriter
+	room     int // customers the plan has room for (-1: no limit); numbers the team has count too
 }
 
 // pendingRow is a row waiting for its batch to be checked.
@@ -199,6 +205,11 @@ func (im *importer) sortOut(p *pendingRow, dnc map[string]bool) []*beifen.Lead {
 			p.reasons = append(p.reasons, "on the do-not-call list: "+l.Phone)
 			continue
 		}
+		if im.room == 0 {
+			p.reasons = append(p.reasons, "over the plan's customer limit: "+l.Phone)
+			continue
+		}
+		im.room--
 		keep = append(keep, l)
 	}
 	return keep

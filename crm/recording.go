@@ -72,6 +72,9 @@ func (s *Service) UploadRecording(ctx context.Context, name string, number strin
 	if !audioExts[strings.ToLower(path.Ext(name))] {
 		return nil, beifen.Errorf(beifen.EINVALID, "A recording must be an audio file (mp3, m4a, amr, wav, 3gp, aac, ogg, flac).")
 	}
+	if err := s.checkRecordingRoom(ctx, t.id, size); err != nil {
+		return nil, err
+	}
 	if number == "" || start.IsZero() {
 		loc, err := s.teamZone(ctx, t.id)
 		if err != nil {

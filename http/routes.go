@@ -91,6 +91,11 @@ func (s *Server) routes() http.Handler {
 	mux.HandleFunc("GET /api/v1/audit/{id}/proof", s.requireAuth(s.handleAuditProof))
 	mux.HandleFunc("POST /api/v1/sms/replies", s.requireAuth(s.handleSMSReply))
 	mux.HandleFunc("POST /api/v1/sms/inbound", s.handleSMSInbound)
+	mux.HandleFunc("GET /api/v1/team/plan", s.requireAuth(s.handleTeamPlan))
+	mux.HandleFunc("POST /api/v1/team/plan", s.requireAuth(s.handleTeamUpgrade))
+	mux.HandleFunc("GET /api/v1/team/orders", s.requireAuth(s.handleTeamOrders))
+	mux.HandleFunc("GET /api/v1/team/orders/{id}", s.requireAuth(s.handleTeamOrder))
+	mux.HandleFunc("POST /api/v1/payments/notify", s.handlePaymentNotify)
 	mux.HandleFunc("GET /api/v1/me/notices", s.requireAuth(s.handleInbox))
 
 	mux.HandleFunc("GET /api/v1/feed", s.requireAuth(s.handleFeed))

@@ -78,6 +78,7 @@ type Server struct {
 	Unsubscriber      Unsubscriber  // marketing e-mails' unsubscribe links
 	Carrier           CarrierSignIn // carrier one-click sign-in (clause 1.1.1f)
 	Pushes            PushRegistry  // devices' push tokens (clause 3.1.2e)
+	Plans             PlanManager   // team plans and their payment (clause 3.1.2d)
 	PolicyStatus      func(ctx context.Context, lang string) (any, error)
 	AuditScope        func(u *beifen.User) string
 	Logger            *slog.Logger

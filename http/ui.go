@@ -273,6 +273,7 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /ops/incidents/{id}/report.json", s.page("ops.title", false, s.handleUIIncidentReport))
 	mux.HandleFunc("GET /manage", s.page("manage.title", false, s.handleUIManage))
 	mux.HandleFunc("POST /manage/import", s.page("manage.import", false, s.handleUIImport))
+	mux.HandleFunc("POST /manage/plan", s.page("manage.plan", false, s.handleUIPlan))
 	mux.HandleFunc("POST /manage/tasks", s.page("manage.new_task", false, s.handleUITaskCreate))
 	mux.HandleFunc("GET /manage/leads", s.page("manage.all_leads", false, s.handleUILeads))
 	mux.HandleFunc("GET /manage/leads/{id}", s.page("timeline.title", false, s.handleUITimeline))

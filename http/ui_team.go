@@ -160,6 +160,8 @@ type uiSendTextData struct {
 }
 
 type uiManageData struct {
+	Plan       *PlanResponse // the admin's only
+	PayURL     string        // after starting an upgrade: the payment provider's page
 	Import     *beifen.LeadImport
 	Tasks      []*uiTaskSummary
 	Recordings []*beifen.Recording
@@ -185,6 +187,13 @@ type uiBar struct {
 func (s *Server) manageData(r *http.Request) (*uiManageData, error) {
 	ctx := r.Context()
 	d := &uiManageData{}
+	if u := beifen.UserFromContext(ctx); s.Plans != nil && u != nil && u.Role == beifen.RoleAdmin {
+		tp, err := s.Plans.TeamPlan(ctx)
+		if err != nil {
+			return nil, err
+		}
+		d.Plan = &PlanResponse{TeamPlan: tp, Current: tp.Current(time.Now()), Plans: beifen.Plans[1:]}
+	}
 	tasks, err := s.TaskService.FindTasks(ctx)
 	if err != nil {
 		return nil, err
@@ -313,6 +322,22 @@ func (s *Server) handleUIImport(w http.ResponseWriter, r *http.Request, v *ui.Vi
 		return err
 	}
 	d.Import = res
+	v.Data = d
+	return s.render(w, r, http.StatusOK, "manage", v)
+}
+
+// handleUIPlan starts an upgrade and shows the link to the payment provider's page: a link, not
+// a redirect, since the pages' CSP lets forms go only to this server.
+func (s *Server) handleUIPlan(w http.ResponseWriter, r *http.Request, v *ui.View) error {
+	_, payURL, err := s.Plans.Upgrade(r.Context(), r.FormValue("plan"))
+	if err != nil {
+		return err
+	}
+	d, err := s.manageData(r)
+	if err != nil {
+		return err
+	}
+	d.PayURL = payURL
 	v.Data = d
 	return s.render(w, r, http.StatusOK, "manage", v)
 }

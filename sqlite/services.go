@@ -38,5 +38,6 @@ func NewStore(db *DB) beifen.Store {
 		RealNames:  NewRealNameService(db),
 		Feeds:      NewFeedService(db),
 		Pushes:     NewPushDeviceService(db),
+		Plans:      NewPlanService(db),
 	}
 }

@@ -50,6 +50,8 @@ var WantSchema = map[string][]string{
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
 	"push_devices":       {"created_at", "id", "maker", "sealed", "session_id", "token_hash", "user_id"},
+	"team_plans":         {"paid_until", "plan", "team_id"},
+	"payments":           {"amount_fen", "created_at", "id", "paid_at", "plan", "provider_ref", "status", "team_id", "user_id"},
 	"tokens":             {"created_at", "expires_at", "hash", "id", "kind", "user_id"},
 	"feed_channels":      {"created_at", "id", "name", "team_id"},
 	"feed_posts":         {"author_id", "channel_id", "created_at", "id", "team_id", "text"},

@@ -60,6 +60,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("RealName", func(t *testing.T) { testRealName(t, open) })
 	t.Run("Feed", func(t *testing.T) { testFeed(t, open) })
 	t.Run("PushDevice", func(t *testing.T) { testPushDevice(t, open) })
+	t.Run("Plan", func(t *testing.T) { testPlan(t, open) })
 	t.Run("Schema", func(t *testing.T) { testSchema(t, open) })
 }
 

@@ -58,6 +58,7 @@ func NewRenderer() (*Renderer, error) {
 		"lower":     strings.ToLower,
 		"hasPrefix": strings.HasPrefix,
 		"clock":     func(t time.Time) time.Time { return t.In(Zone) },
+		"yuan":      func(fen int64) string { return fmt.Sprintf("%d.%02d", fen/100, fen%100) },
 	}
 	layout, err := template.New("layout.html").Funcs(funcs).ParseFS(templateFS, "templates/layout.html", "templates/partials.html")
 	if err != nil {

@@ -36,6 +36,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"retention.action.": {"delete", "erase", "keep"},
 		"realname_feature.": realNameFeatures(),
 		"consent.channel.":  {beifen.ConsentBySMS, beifen.ConsentByEmail},
+		"plan.":             planIDs(),
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
@@ -161,4 +162,12 @@ func TestRenderer_EveryPageRendersWithoutData(t *testing.T) {
 			}
 		}
 	}
+}
+
+func planIDs() []string {
+	var ids []string
+	for _, p := range beifen.Plans {
+		ids = append(ids, p.ID)
+	}
+	return ids
 }

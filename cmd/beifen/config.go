@@ -63,6 +63,11 @@ type Config struct {
 	// BEIFEN_PUSH_TOKEN or _FILE, BEIFEN_PUSH_PROVIDER. Unset: no push, and no push token is taken.
 	PushURL, PushToken, PushProvider string
 
+	// The payment aggregator of team plans (clause 3.1.2d): BEIFEN_PAY_URL, BEIFEN_PAY_TOKEN or
+	// _FILE, BEIFEN_PAY_PROVIDER, and BEIFEN_PAY_SECRET or _FILE, the shared secret of its signed
+	// callbacks. Unset: payments are off, plans cannot be upgraded and no quota is enforced.
+	PayURL, PayToken, PayProvider, PaySecret string
+
 	// Where the data is kept (clause 4.1): the region of the database and of the blob store, and
 	// the regions the data may be kept in. The server refuses to start when a target lies
 	// outside them: moving data abroad takes a legal basis and consent, not a setting.
@@ -136,6 +141,10 @@ func (c *Config) fromEnv(getenv Env) {
 	set(&c.PushURL, "BEIFEN_PUSH_URL")
 	set(&c.PushToken, "BEIFEN_PUSH_TOKEN")
 	set(&c.PushProvider, "BEIFEN_PUSH_PROVIDER")
+	set(&c.PayURL, "BEIFEN_PAY_URL")
+	set(&c.PayToken, "BEIFEN_PAY_TOKEN")
+	set(&c.PayProvider, "BEIFEN_PAY_PROVIDER")
+	set(&c.PaySecret, "BEIFEN_PAY_SECRET")
 	if v := getenv("BEIFEN_OPERATORS"); v != "" {
 		c.Operators = splitList(v)
 	}
@@ -195,6 +204,7 @@ func (c *Config) checkProviderURLs() error {
 	for _, p := range []struct{ env, url string }{
 		{"BEIFEN_SMS_URL", c.SMSURL}, {"BEIFEN_REALNAME_URL", c.RealNameURL},
 		{"BEIFEN_CARRIER_URL", c.CarrierURL}, {"BEIFEN_PUSH_URL", c.PushURL},
+		{"BEIFEN_PAY_URL", c.PayURL},
 	} {
 		if p.url == "" {
 			continue
@@ -206,6 +216,9 @@ func (c *Config) checkProviderURLs() error {
 		if u.Scheme == "http" && !isLoopback(u.Hostname()) {
 			return fmt.Errorf("%s: personal data would go in clear text to %s: use https", p.env, u.Host)
 		}
+	}
+	if c.PayURL != "" && c.PaySecret == "" {
+		return fmt.Errorf("BEIFEN_PAY_URL needs BEIFEN_PAY_SECRET: the payment callbacks must be signed")
 	}
 	return nil
 }

@@ -109,6 +109,7 @@ func (m *Main) Open() error {
 	m.CRM.Profile = m.Auth.OpenProfile
 	m.CRM.Auditor = m.Audit
 	m.CRM.TempDir = filepath.Join(m.Config.DataDir, "tmp")
+	m.wirePay()
 	m.Feed = feed.NewService(m.Store, m.Logger)
 	m.Feed.Profile, m.Feed.IsOperator = m.Auth.OpenProfile, m.IsOperator
 	// A withdrawal erases what the purpose alone kept: a real-name verification, the feed's
@@ -220,6 +221,7 @@ func (m *Main) newHTTPServer() *beifenhttp.Server {
 	h.RealNames = m.Auth
 	h.Carrier = m.Auth
 	h.Pushes = m.Auth
+	h.Plans = m.CRM
 	h.Unsubscriber = m.Support
 	if m.Auth.Mail != nil {
 		h.Emails = m.Auth
@@ -400,6 +402,8 @@ verification service; BEIFEN_REALNAME_FOR=share makes share links require a veri
 BEIFEN_CARRIER_URL, BEIFEN_CARRIER_TOKEN (or _FILE), BEIFEN_CARRIER_PROVIDER: a carrier one-click
 sign-in token exchange (off when unset). BEIFEN_PUSH_URL, BEIFEN_PUSH_TOKEN (or _FILE),
 BEIFEN_PUSH_PROVIDER: a push service for the phone makers' push (off when unset).
+BEIFEN_PAY_URL, BEIFEN_PAY_TOKEN, BEIFEN_PAY_SECRET, BEIFEN_PAY_PROVIDER: a payment aggregator
+for team plans (off when unset: no upgrades, no quotas).
 BEIFEN_SMTP_URL (or _FILE; smtp://user:pass@host:587 with STARTTLS, smtps://user:pass@host for
 implicit TLS) and BEIFEN_SMTP_FROM ("Name <noreply@example.com>"): the outgoing mail server for
 e-mail notices and address verification (BEIFEN_SMTP_PROVIDER: its name in the third-party list;
