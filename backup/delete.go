@@ -5,6 +5,7 @@ import (
 	"context"
 	"fmt"
 	"slices"
+	"strings"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/vcard"
@@ -57,18 +58,41 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 		return key, nil
 	}
 	items := map[string]bool{}
+	var people []person // the contacts chosen, to find their edited versions
 	for _, r := range recs {
 		k, err := itemKey(r)
 		if err != nil {
 			return nil, err
 		}
 		items[k] = true
+		if r.Kind == beifen.KindContact {
+			var c beifen.Contact
+			if err := a.open(r, &c, names); err != nil {
+				return nil, err
+			}
+			people = append(people, personOf(&c))
+		}
 	}
 	recs = recs[:0]
 	err = s.Store.Records.ScanRecords(ctx, func(r *beifen.Record) error {
 		k, err := itemKey(r)
 		if err != nil {
 			return err
+		}
+		if !items[k] && r.Kind == beifen.KindContact && len(people) > 0 {
+			// A card without a UID is identified by its content, so each edit is another
+			// record: versions with the same name and a number in common (or no number on
+			// either) are the same person, and go too.
+			var c beifen.Contact
+			if err := a.open(r, &c, names); err != nil {
+				return err
+			}
+			p := personOf(&c)
+			for _, q := range people {
+				if p.same(q) {
+					items[k] = true
+				}
+			}
 		}
 		if items[k] {
 			c := *r
@@ -236,4 +260,36 @@ func blobsOf(a *account, r *beifen.Record, names map[string]string, d *beifen.Re
 		return keys, nil
 	}
 	return nil, nil
+}
+
+// person is what tells two versions of a card apart from two people: the name and the numbers.
+type person struct {
+	name string
+	tels map[string]bool
+}
+
+func personOf(c *beifen.Contact) person {
+	p := person{name: strings.TrimSpace(c.DisplayName()), tels: map[string]bool{}}
+	for _, t := range c.PropValues("TEL") {
+		if d := digits(strings.TrimPrefix(t, "tel:")); len(d) >= 5 {
+			p.tels[d[max(len(d)-11, 0):]] = true // the national number, with or without +86
+		}
+	}
+	return p
+}
+
+// same reports whether two cards are versions of one person's card.
+func (p person) same(q person) bool {
+	if p.name == "" || p.name != q.name {
+		return false
+	}
+	if len(p.tels) == 0 && len(q.tels) == 0 {
+		return true
+	}
+	for t := range p.tels {
+		if q.tels[t] {
+			return true
+		}
+	}
+	return false
 }

@@ -368,3 +368,33 @@ func TestDeleteItems_OnlyThatItem(t *testing.T) {
 		t.Fatal("the other photo's content is gone")
 	}
 }
+
+// TestDeleteItems_EditedContactVersionsGoToo: a card without a UID is stored again whenever it
+// is edited; deleting the person deletes every version (same name, a number in common) from
+// every snapshot, and nobody else.
+func TestDeleteItems_EditedContactVersionsGoToo(t *testing.T) {
+	s := MustRunMain(t, "")
+	u := s.mustUIUser(t, "13800138076")
+	other := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:李四\r\nTEL:13900002222\r\nEND:VCARD\r\n"
+	for _, note := range []string{"TEL:13900001111\r\nNOTE:旧地址", "TEL:+86 139 0000 1111\r\nNOTE:新地址"} {
+		vcf := "BEGIN:VCARD\r\nVERSION:3.0\r\nFN:张三\r\n" + note + "\r\nEND:VCARD\r\n" + other
+		if resp := u.upload(map[string]string{"contacts.vcf": vcf}); resp.StatusCode != http.StatusCreated {
+			t.Fatalf("upload: %d %s", resp.StatusCode, body(resp))
+		}
+	}
+	page := body(u.get("/app/s/2/contacts"))
+	ids := itemID.FindAllStringSubmatch(page, -1)
+	if len(ids) != 2 || !strings.Contains(page, "新地址") && !strings.Contains(page, "张三") {
+		t.Fatalf("contacts %v", ids)
+	}
+	// In code-point order 张 (U+5F20) comes before 李 (U+674E).
+	if b, st := apiDo(t, "POST", s.URL+"/api/v1/me/items/delete", u.token, strings.NewReader(`{"ids":[`+ids[0][1]+`]}`), nil); st != 200 {
+		t.Fatalf("delete: %d %s", st, b)
+	}
+	for _, snap := range []string{"1", "2"} {
+		vc, _ := apiDo(t, "GET", s.URL+"/api/v1/snapshots/"+snap+"/contacts.vcf", u.token, nil, nil)
+		if strings.Contains(string(vc), "张三") || !strings.Contains(string(vc), "李四") {
+			t.Fatalf("snapshot %s after deleting 张三: %s", snap, vc)
+		}
+	}
+}
