@@ -56,8 +56,9 @@ type RecordService interface {
 	// the records and their presence intervals go, each snapshot that held one counts one item
 	// fewer of its kind (and, for a file, its bytes fewer), and the user's sources are
 	// forgotten, so that the next backup reads its exports again instead of naming a deleted
-	// record. Returns ENOTFOUND, and deletes nothing, if a record is not the user's.
-	DeleteRecords(ctx context.Context, dels []RecordDeletion) error
+	// record. It returns how many snapshots held at least one of them. Returns ENOTFOUND,
+	// and deletes nothing, if a record is not the user's.
+	DeleteRecords(ctx context.Context, dels []RecordDeletion) (int, error)
 
 	// DeleteOrphanRecords deletes the context user's records that no snapshot holds and that
 	// were stored before then (what an abandoned backup left), with the user's sources if any

@@ -335,27 +335,48 @@ func (s *Service) SignStatement(text string) ([]byte, error) {
 // OpenStatement checks a statement signed by SignStatement against vkey, a verifier key as
 // VerifierKey returns it, and returns its text.
 func OpenStatement(msg []byte, vkey string) (string, error) {
+	text, err := openNote(msg, vkey)
+	if err != nil {
+		return "", fmt.Errorf("signature: %w", err)
+	}
+	return strings.TrimSuffix(text, "\n"), nil
+}
+
+// openNote checks a note signed with this log's kind of key against vkey and returns its text.
+func openNote(msg []byte, vkey string) (string, error) {
 	v, err := note.NewVerifier(vkey)
 	if err != nil {
 		return "", fmt.Errorf("verifier key: %w", err)
 	}
 	n, err := note.Open(msg, note.VerifierList(v))
 	if err != nil {
-		return "", fmt.Errorf("signature: %w", err)
+		return "", err
 	}
-	return strings.TrimSuffix(n.Text, "\n"), nil
+	return n.Text, nil
 }
 
-// trusted returns the largest checkpoint signed with this server's key that it can find: its
-// own last append's, the checkpoint file's and the database's.
+// openCheckpointWith checks a checkpoint against vkey and reads it.
+func openCheckpointWith(msg []byte, vkey string) (*Checkpoint, error) {
+	text, err := openNote(msg, vkey)
+	if err != nil {
+		return nil, fmt.Errorf("checkpoint signature: %w", err)
+	}
+	return parseCheckpoint(text)
+}
+
+// trusted returns a checkpoint signed with this server's key that the log must still reach:
+// this process's own last one once it has appended (every later append is checked against it,
+// so it is never older than what the process signed), else the larger of the checkpoint
+// file's and the database's, read once.
 func (s *Service) trusted(ctx context.Context) (*Checkpoint, error) {
 	s.lastMu.Lock()
-	var best *Checkpoint
 	if s.last != nil {
 		c := *s.last
-		best = &c
+		s.lastMu.Unlock()
+		return &c, nil
 	}
 	s.lastMu.Unlock()
+	var best *Checkpoint
 	consider := func(msg []byte) {
 		if c, err := s.OpenCheckpoint(msg); err == nil && (best == nil || c.Size > best.Size) {
 			best = c

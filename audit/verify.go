@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"os"
 
-	"golang.org/x/mod/sumdb/note"
 	"golang.org/x/mod/sumdb/tlog"
 
 	"github.com/beifen/beifen"
@@ -217,15 +216,7 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 // leaf, in order, must rebuild the tree that checkpoint, signed by vkey, names. It returns the
 // checkpoint's size.
 func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (int64, error) {
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		return 0, fmt.Errorf("verifier key: %w", err)
-	}
-	n, err := note.Open(checkpoint, note.VerifierList(v))
-	if err != nil {
-		return 0, fmt.Errorf("checkpoint signature: %w", err)
-	}
-	c, err := parseCheckpoint(n.Text)
+	c, err := openCheckpointWith(checkpoint, vkey)
 	if err != nil {
 		return 0, err
 	}
@@ -311,15 +302,7 @@ func (s *Service) Prove(ctx context.Context, id int64) (*Proof, error) {
 // CheckProof checks an inclusion proof against vkey: the checkpoint is signed by it, and the
 // entry, hashed as a leaf, is at its position in the tree the checkpoint names.
 func CheckProof(p *Proof, vkey string) error {
-	v, err := note.NewVerifier(vkey)
-	if err != nil {
-		return fmt.Errorf("verifier key: %w", err)
-	}
-	n, err := note.Open([]byte(p.Checkpoint), note.VerifierList(v))
-	if err != nil {
-		return fmt.Errorf("checkpoint signature: %w", err)
-	}
-	c, err := parseCheckpoint(n.Text)
+	c, err := openCheckpointWith([]byte(p.Checkpoint), vkey)
 	if err != nil {
 		return err
 	}

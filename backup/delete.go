@@ -141,26 +141,12 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 		return nil, err
 	}
 	rc := &beifen.DeleteReceipt{Items: len(dels)}
-	held := map[int64]bool{}
-	for _, sn := range snaps {
-		refs, err := s.Store.Snapshots.SnapshotRefs(ctx, sn.ID)
-		if err != nil {
-			return nil, err
-		}
-		for _, ref := range refs {
-			if _, ok := slices.BinarySearch(ids, ref.ID); ok {
-				held[sn.ID] = true
-				break
-			}
-		}
-	}
-	rc.Snapshots = len(held)
 
 	s.WaitIndexing() // an index being built now may name the items
 	if err := s.writer.sync(a.id); err != nil {
 		return nil, err
 	}
-	if err := s.Store.Records.DeleteRecords(ctx, dels); err != nil {
+	if rc.Snapshots, err = s.Store.Records.DeleteRecords(ctx, dels); err != nil {
 		return nil, err
 	}
 	// Contents still held by another item (the same photo under two names) stay.

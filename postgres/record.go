@@ -195,41 +195,55 @@ func scanRecords(ctx context.Context, q queryer, query string, args []any, fn fu
 }
 
 // DeleteRecords erases records of the context's user from every snapshot.
-func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordDeletion) error {
+func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordDeletion) (int, error) {
 	uid, err := userID(ctx)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
-		return err
+		return 0, err
 	}
 	defer tx.Rollback()
+	touched := map[int64]bool{} // the snapshots that held one of them
 	for _, d := range dels {
 		var kind string
 		err := tx.QueryRowContext(ctx, `SELECT kind FROM records WHERE id = $1 AND user_id = $2`, d.ID, uid).Scan(&kind)
 		if err == sql.ErrNoRows || (err == nil && kind != string(d.Kind)) {
-			return beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", d.ID)
+			return 0, beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", d.ID)
 		} else if err != nil {
-			return FormatError(err)
+			return 0, FormatError(err)
 		}
 		col := d.Kind.SnapshotColumn()
-		if _, err := tx.ExecContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - $1
+		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - $1
 			WHERE user_id = $2 AND EXISTS (SELECT 1 FROM spans WHERE spans.record_id = $3 AND spans.from_snapshot <= snapshots.id
-				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot))`, d.Bytes, uid, d.ID); err != nil {
-			return FormatError(err)
+				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`, d.Bytes, uid, d.ID)
+		if err != nil {
+			return 0, FormatError(err)
+		}
+		for rows.Next() {
+			var id int64
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return 0, err
+			}
+			touched[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return 0, FormatError(err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM spans WHERE record_id = $1 AND user_id = $2`, d.ID, uid); err != nil {
-			return FormatError(err)
+			return 0, FormatError(err)
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE id = $1 AND user_id = $2`, d.ID, uid); err != nil {
-			return FormatError(err)
+			return 0, FormatError(err)
 		}
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = $1`, uid); err != nil {
-		return FormatError(err)
+		return 0, FormatError(err)
 	}
-	return tx.Commit()
+	return len(touched), tx.Commit()
 }
 
 // DeleteOrphanRecords deletes the user's records no snapshot holds, stored before then.

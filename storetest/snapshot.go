@@ -95,16 +95,16 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		}
 		// Another user cannot delete them, and a wrong kind deletes nothing either.
 		_, other := MustCreateUser(t, ctx, s)
-		if err := s.Records.DeleteRecords(other, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}}); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		if _, err := s.Records.DeleteRecords(other, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}}); beifen.ErrorCode(err) != beifen.ENOTFOUND {
 			t.Fatalf("another user's delete: %v", err)
 		}
-		err := s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: a[2], Kind: beifen.KindCall}})
+		_, err := s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: a[2], Kind: beifen.KindCall}})
 		if beifen.ErrorCode(err) != beifen.ENOTFOUND || len(snapshotIDs(t, uctx, s, s2.ID, beifen.KindSMS)) != 2 {
 			t.Fatalf("delete with a wrong kind: %v", err)
 		}
-		err = s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: f[0], Kind: beifen.KindFile, Bytes: 100}})
-		if err != nil {
-			t.Fatal(err)
+		touched, err := s.Records.DeleteRecords(uctx, []beifen.RecordDeletion{{ID: a[1], Kind: beifen.KindSMS}, {ID: f[0], Kind: beifen.KindFile, Bytes: 100}})
+		if err != nil || touched != 2 { // a1 was in s1 and s2, f0 in s1 and s2; s3 held neither
+			t.Fatalf("DeleteRecords touched %d snapshots, %v; want 2", touched, err)
 		}
 		for _, tt := range []struct {
 			snap     *beifen.Snapshot

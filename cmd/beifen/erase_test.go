@@ -29,16 +29,7 @@ import (
 func TestPolicy_6_4_ErasedAccountLeavesNothingTiedToIt(t *testing.T) {
 	s := MustRunMain(t, "")
 	testErasedAccountLeavesNothing(t, s, func() [][]byte {
-		var out [][]byte
-		filepath.WalkDir(s.Config.DataDir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, err := os.ReadFile(p); err == nil {
-					out = append(out, append([]byte(p+"\n"), b...))
-				}
-			}
-			return nil
-		})
-		return out
+		return dumpFiles(t, s.Config.DataDir, nil)
 	})
 }
 
@@ -81,15 +72,7 @@ func TestPolicy_6_4_ErasedAccountLeavesNothing_Postgres(t *testing.T) {
 			}
 			r.Close()
 		}
-		filepath.WalkDir(s.Config.DataDir, func(p string, d fs.DirEntry, err error) error {
-			if err == nil && !d.IsDir() {
-				if b, err := os.ReadFile(p); err == nil {
-					out = append(out, append([]byte(p+"\n"), b...))
-				}
-			}
-			return nil
-		})
-		return out
+		return dumpFiles(t, s.Config.DataDir, out)
 	})
 }
 
@@ -209,4 +192,28 @@ func testErasedAccountLeavesNothing(t *testing.T, s *Server, dump func() [][]byt
 			t.Errorf("%s is in the server's log", what)
 		}
 	}
+}
+
+// dataFiles reads every file under dir, by path.
+func dataFiles(tb testing.TB, dir string) map[string][]byte {
+	tb.Helper()
+	out := map[string][]byte{}
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if b, err := os.ReadFile(p); err == nil {
+				out[p] = b
+			}
+		}
+		return nil
+	})
+	return out
+}
+
+// dumpFiles appends every file under dir to out, each as its path, a newline and its bytes.
+func dumpFiles(tb testing.TB, dir string, out [][]byte) [][]byte {
+	tb.Helper()
+	for p, b := range dataFiles(tb, dir) {
+		out = append(out, append([]byte(p+"\n"), b...))
+	}
+	return out
 }

@@ -7,10 +7,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"io/fs"
 	"net/http"
 	"net/url"
-	"os"
 	"path/filepath"
 	"regexp"
 	"strings"
@@ -88,8 +86,10 @@ func TestPolicy_6_3_RightsRequestsTrackedWithDeadline(t *testing.T) {
 		t.Fatal("the privacy centre does not list the request with its deadline")
 	}
 	// The text of the request is sealed: not in the database.
-	if hits := grepDir(t, s.Config.DataDir, "请说明我的通话录音"); len(hits) > 0 {
-		t.Fatalf("the request's text is readable in %v", hits)
+	for p, b := range dataFiles(t, s.Config.DataDir) {
+		if strings.Contains(string(b), "请说明我的通话录音") {
+			t.Fatalf("the request's text is readable in %s", p)
+		}
 	}
 
 	// Three working days before the deadline the operators are reminded, once, by count only.
@@ -160,21 +160,6 @@ func TestPolicy_6_3_RightsRequestsTrackedWithDeadline(t *testing.T) {
 	}
 }
 
-// grepDir returns the files under dir that contain s.
-func grepDir(tb testing.TB, dir, s string) []string {
-	tb.Helper()
-	var hits []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
-			return nil
-		}
-		if b, err := os.ReadFile(p); err == nil && strings.Contains(string(b), s) {
-			hits = append(hits, p)
-		}
-		return nil
-	})
-	return hits
-}
 
 var itemID = regexp.MustCompile(`name="id" value="(\d+)"`)
 
@@ -196,7 +181,7 @@ func TestPolicy_6_3_DeleteSpecificItemsFromHistory(t *testing.T) {
 			t.Fatalf("upload: %d %s", resp.StatusCode, body(resp))
 		}
 	}
-	blobsBefore := len(grepDirAll(t, filepath.Join(s.Config.DataDir, "blobs")))
+	blobsBefore := len(dataFiles(t, filepath.Join(s.Config.DataDir, "blobs")))
 
 	thread := body(alice.get("/app/s/1/messages/10086"))
 	ids := itemID.FindAllStringSubmatch(thread, -1)
@@ -278,7 +263,7 @@ func TestPolicy_6_3_DeleteSpecificItemsFromHistory(t *testing.T) {
 	if json.Unmarshal(b, &rc); rc.Blobs != 1 {
 		t.Fatalf("deleting the last name kept the content: %s", b)
 	}
-	if after := len(grepDirAll(t, filepath.Join(s.Config.DataDir, "blobs"))); after >= blobsBefore {
+	if after := len(dataFiles(t, filepath.Join(s.Config.DataDir, "blobs"))); after >= blobsBefore {
 		t.Fatalf("blob files %d before, %d after", blobsBefore, after)
 	}
 	var snap beifen.Snapshot
@@ -303,18 +288,6 @@ func TestPolicy_6_3_DeleteSpecificItemsFromHistory(t *testing.T) {
 	}
 }
 
-// grepDirAll lists the files under dir.
-func grepDirAll(tb testing.TB, dir string) []string {
-	tb.Helper()
-	var out []string
-	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			out = append(out, p)
-		}
-		return nil
-	})
-	return out
-}
 
 // TestDeleteItems_OnlyThatItem: deleting a photo deletes that photo in every snapshot, not
 // another photo that once had the same name; and nothing is deleted from an account under a
