@@ -58,20 +58,12 @@ func (s *Service) NotifyIncident(ctx context.Context, id int64) (int, error) {
 		if err := s.OpenProfile(u); err != nil {
 			return err
 		}
-		s.push(ctx, u, "安全事件通知", inc.Title+"。详情请登录后在“隐私中心”查看。")
-		mailed := false
-		if s.Mail != nil && u.Email != "" {
-			m := &beifen.Email{To: u.Email, Subject: "【手机备份】安全事件通知：" + inc.Title,
-				Body: "安全事件通知：" + inc.Title + "。详情请登录后在“隐私中心”查看。\n\n—— 手机备份 Phone Backup\n"}
-			if err := s.Mail.SendEmail(ctx, m); err != nil {
-				s.Logger.WarnContext(ctx, "incident e-mail not sent", "incident_id", id, "user_id", u.ID, "err", err)
-			} else {
-				mailed = true
-			}
-		}
-		if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil && !mailed {
+		texted, mailed, _ := s.sendMessage(ctx, u, message{text: text, subject: "【手机备份】安全事件通知：" + inc.Title,
+			body:      "安全事件通知：" + inc.Title + "。详情请登录后在“隐私中心”查看。\n\n—— 手机备份 Phone Backup\n",
+			pushTitle: "安全事件通知", push: inc.Title + "。详情请登录后在“隐私中心”查看。"})
+		if !texted && !mailed {
 			failed++
-			s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID, "err", err)
+			s.Logger.WarnContext(ctx, "incident notice not sent", "incident_id", id, "user_id", u.ID)
 			return nil
 		}
 		n++

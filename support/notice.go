@@ -23,10 +23,7 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 	if s.SMS == nil || s.OpenProfile == nil {
 		return 0, beifen.Errorf(beifen.EINTERNAL, "No SMS channel is configured.")
 	}
-	pushBody := body
-	if kind == "marketing" {
-		pushBody += " " + beifen.PushOptOutLine
-	}
+	msg := noticeMessage(n)
 	var notices []*beifen.Notice
 	mailed, pushed := 0, 0
 	err := beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
@@ -42,10 +39,11 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 		if err := s.OpenProfile(u); err != nil {
 			return err
 		}
-		if s.sendNoticeTo(ctx, u, n) {
+		_, ok, p := s.sendMessage(ctx, u, msg)
+		if ok {
 			mailed++
 		}
-		pushed += s.push(ctx, u, title, pushBody)
+		pushed += p
 		notices = append(notices, &beifen.Notice{UserID: u.ID, Kind: kind, Title: title, Body: body})
 		return nil
 	})
@@ -59,30 +57,48 @@ func (s *Service) SendNotice(ctx context.Context, kind, title, body string) (int
 	return len(notices), nil
 }
 
-// sendNoticeTo texts n to u and e-mails it to their verified address, if any, and reports
-// whether the e-mail went. A channel that fails is logged and does not stop the others: the
-// in-app copy stays.
-func (s *Service) sendNoticeTo(ctx context.Context, u *beifen.User, n *beifen.Notice) bool {
-	text := "【手机备份】" + n.Title + "：" + n.Body
+// message is one notice as each channel carries it.
+type message struct {
+	text            string // the SMS
+	subject, body   string // the e-mail, to a verified address
+	pushTitle, push string // the push, to the user's registered devices
+	unsubscribe     bool   // marketing: the e-mail carries its unsubscribe link
+}
+
+// noticeMessage is how a notice of the notification centre reads on each channel.
+func noticeMessage(n *beifen.Notice) message {
+	m := message{text: "【手机备份】" + n.Title + "：" + n.Body, subject: "【手机备份】" + n.Title,
+		body: n.Body + "\n\n—— 手机备份 Phone Backup\n", pushTitle: n.Title, push: n.Body}
 	if n.Kind == "marketing" {
-		text += " " + beifen.OptOutLine
+		m.text += " " + beifen.OptOutLine
+		m.push += " " + beifen.PushOptOutLine
+		m.unsubscribe = true
 	}
-	if err := s.SMS.SendSMS(ctx, u.Phone, text); err != nil {
+	return m
+}
+
+// sendMessage sends m to u by text, by e-mail to their verified address and by push to their
+// devices. A channel that fails is logged and does not stop the others (the in-app copy stays).
+// It reports whether the text and the e-mail went, and to how many devices it was pushed.
+func (s *Service) sendMessage(ctx context.Context, u *beifen.User, m message) (texted, mailed bool, pushed int) {
+	if err := s.SMS.SendSMS(ctx, u.Phone, m.text); err != nil {
 		s.Logger.WarnContext(ctx, "notice text not sent", "user_id", u.ID, "err", err)
+	} else {
+		texted = true
 	}
-	if s.Mail == nil || u.Email == "" {
-		return false
+	if s.Mail != nil && u.Email != "" {
+		e := &beifen.Email{To: u.Email, Subject: m.subject, Body: m.body}
+		if m.unsubscribe {
+			e.Unsubscribe = s.UnsubscribeURL(u.ID, beifen.PurposeMarketing)
+			e.Body += "\n不想再收到营销邮件？退订 / Unsubscribe: " + e.Unsubscribe + "\n"
+		}
+		if err := s.Mail.SendEmail(ctx, e); err != nil {
+			s.Logger.WarnContext(ctx, "notice e-mail not sent", "user_id", u.ID, "err", err)
+		} else {
+			mailed = true
+		}
 	}
-	m := &beifen.Email{To: u.Email, Subject: "【手机备份】" + n.Title, Body: n.Body + "\n\n—— 手机备份 Phone Backup\n"}
-	if n.Kind == "marketing" {
-		m.Unsubscribe = s.UnsubscribeURL(u.ID, beifen.PurposeMarketing)
-		m.Body += "\n不想再收到营销邮件？退订 / Unsubscribe: " + m.Unsubscribe + "\n"
-	}
-	if err := s.Mail.SendEmail(ctx, m); err != nil {
-		s.Logger.WarnContext(ctx, "notice e-mail not sent", "user_id", u.ID, "err", err)
-		return false
-	}
-	return true
+	return texted, mailed, s.push(ctx, u, m.pushTitle, m.push)
 }
 
 // push sends a notice to u's registered devices, if any, and returns how many got it; a failure
