@@ -1,7 +1,10 @@
 package beifen
 
 import (
+	"cmp"
 	"context"
+	"math"
+	"slices"
 	"time"
 )
 
@@ -70,4 +73,127 @@ func DiffSorted(a, b []int64) (onlyA, onlyB []int64) {
 		}
 	}
 	return append(onlyA, a[i:]...), append(onlyB, b[j:]...)
+}
+
+// RecordRun is a run of consecutive record IDs of one user and one kind. Stores keep a
+// snapshot's content as runs with the snapshots they are present in, so that a first backup of
+// hundreds of thousands of records writes a handful of rows, and a later one writes rows only
+// where something changed.
+type RecordRun struct {
+	Kind  RecordKind
+	First int64
+	Last  int64
+}
+
+// Len is how many records the run holds.
+func (r RecordRun) Len() int64 { return r.Last - r.First + 1 }
+
+// PlanRuns compares the runs open before a new snapshot (sorted by First, disjoint) with its
+// records (sorted, distinct). A run whose records are all still present stays open. Any other
+// run closes (closed holds its First), and what remains of it opens again as reopen. IDs in no
+// open run are fresh: their kinds are still to be looked up.
+func PlanRuns(open []RecordRun, ids []int64) (closed []int64, reopen []RecordRun, fresh []int64) {
+	i := 0
+	for _, run := range open {
+		for i < len(ids) && ids[i] < run.First {
+			fresh = append(fresh, ids[i])
+			i++
+		}
+		j := i
+		for j < len(ids) && ids[j] <= run.Last {
+			j++
+		}
+		if int64(j-i) == run.Len() {
+			i = j
+			continue
+		}
+		closed = append(closed, run.First)
+		for i < j {
+			n := consecutive(ids[i:j])
+			reopen = append(reopen, RecordRun{Kind: run.Kind, First: ids[i], Last: ids[i+n-1]})
+			i += n
+		}
+	}
+	return closed, reopen, append(fresh, ids[i:]...)
+}
+
+// consecutive returns how many IDs from the start of ids follow one another without a gap.
+func consecutive(ids []int64) int {
+	n := 1
+	for n < len(ids) && ids[n] == ids[n-1]+1 {
+		n++
+	}
+	return n
+}
+
+// ConsecutiveRuns splits sorted, distinct IDs into runs of consecutive IDs, each given as the
+// first and last ID.
+func ConsecutiveRuns(ids []int64) [][2]int64 {
+	var out [][2]int64
+	for len(ids) > 0 {
+		n := consecutive(ids)
+		out = append(out, [2]int64{ids[0], ids[n-1]})
+		ids = ids[n:]
+	}
+	return out
+}
+
+// MergeRuns sorts runs by First and joins those that touch and share a kind.
+func MergeRuns(runs []RecordRun) []RecordRun {
+	slices.SortFunc(runs, func(a, b RecordRun) int { return cmp.Compare(a.First, b.First) })
+	var out []RecordRun
+	for _, r := range runs {
+		if n := len(out); n > 0 && out[n-1].Kind == r.Kind && out[n-1].Last+1 == r.First {
+			out[n-1].Last = r.Last
+			continue
+		}
+		out = append(out, r)
+	}
+	return out
+}
+
+// SplitRun removes id from run and returns what is left of it: none, one or two runs.
+func SplitRun(run RecordRun, id int64) []RecordRun {
+	var out []RecordRun
+	if id > run.First {
+		out = append(out, RecordRun{Kind: run.Kind, First: run.First, Last: id - 1})
+	}
+	if id < run.Last {
+		out = append(out, RecordRun{Kind: run.Kind, First: id + 1, Last: run.Last})
+	}
+	return out
+}
+
+// KindRuns makes runs of records given by their sorted, distinct IDs and their kinds: each run
+// holds consecutive IDs of one kind.
+func KindRuns(ids []int64, kinds []RecordKind) []RecordRun {
+	var out []RecordRun
+	for i, id := range ids {
+		if n := len(out); n > 0 && out[n-1].Kind == kinds[i] && out[n-1].Last+1 == id {
+			out[n-1].Last = id
+			continue
+		}
+		out = append(out, RecordRun{Kind: kinds[i], First: id, Last: id})
+	}
+	return out
+}
+
+// Uncovered returns the IDs (sorted) that no run holds. The runs may overlap (runs of different
+// snapshots) and come in any order.
+func Uncovered(ids []int64, runs []RecordRun) []int64 {
+	runs = slices.Clone(runs)
+	slices.SortFunc(runs, func(a, b RecordRun) int { return cmp.Compare(a.First, b.First) })
+	var out []int64
+	j := 0
+	var reach int64 = math.MinInt64 // the highest ID held by the runs starting at or before id
+	for _, id := range ids {
+		for j < len(runs) && runs[j].First <= id {
+			reach = max(reach, runs[j].Last)
+			j++
+		}
+		if reach < id {
+			out = append(out, id)
+		}
+	}
+	return out
 }

@@ -8,7 +8,7 @@ import (
 	"github.com/beifen/beifen"
 )
 
-// SnapshotService stores snapshots in PostgreSQL as presence intervals ("spans") of records.
+// SnapshotService stores snapshots in PostgreSQL as presence intervals ("spans") of runs of records.
 type SnapshotService struct{ db *DB }
 
 var _ beifen.SnapshotService = (*SnapshotService)(nil)
@@ -95,15 +95,19 @@ func (s *SnapshotService) CreateSnapshot(ctx context.Context, sn *beifen.Snapsho
 	if err := insertSnapshot(ctx, tx, sn); err != nil {
 		return err
 	}
-	open, err := openSpans(ctx, tx, uid)
+	open, err := openRuns(ctx, tx, uid)
 	if err != nil {
 		return err
 	}
-	closed, opened := beifen.DiffSorted(open, recordIDs)
-	if err := closeSpans(ctx, tx, uid, sn.ID, closed); err != nil {
+	closed, reopen, fresh := beifen.PlanRuns(open, recordIDs)
+	if err := closeRuns(ctx, tx, uid, sn.ID, closed); err != nil {
 		return err
 	}
-	if err := openNewSpans(ctx, tx, uid, sn.ID, opened); err != nil {
+	runs, err := freshRuns(ctx, tx, uid, fresh)
+	if err != nil {
+		return err
+	}
+	if err := insertRuns(ctx, tx, uid, sn.ID, beifen.MergeRuns(append(reopen, runs...))); err != nil {
 		return err
 	}
 	if err := countSnapshot(ctx, tx, uid, sn); err != nil {
@@ -127,9 +131,9 @@ func lockUser(ctx context.Context, tx *Tx, uid int64) error {
 	return FormatError(err)
 }
 
-// countSnapshot sets the snapshot's counts from its open spans.
+// countSnapshot sets the snapshot's counts from its open runs.
 func countSnapshot(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) error {
-	rows, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM spans
+	rows, err := tx.QueryContext(ctx, `SELECT kind, SUM(last_id - first_id + 1) FROM spans
 		WHERE user_id = $1 AND to_snapshot IS NULL GROUP BY kind`, uid)
 	if err != nil {
 		return FormatError(err)
@@ -175,56 +179,86 @@ func insertSnapshot(ctx context.Context, tx *Tx, sn *beifen.Snapshot) error {
 	return FormatError(err)
 }
 
-func openSpans(ctx context.Context, tx *Tx, uid int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT record_id FROM spans
-		WHERE user_id = $1 AND to_snapshot IS NULL ORDER BY record_id`, uid)
+// openRuns returns the user's runs present in the newest snapshot, by first ID.
+func openRuns(ctx context.Context, tx *Tx, uid int64) ([]beifen.RecordRun, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
+		WHERE user_id = $1 AND to_snapshot IS NULL ORDER BY first_id`, uid)
 	if err != nil {
 		return nil, FormatError(err)
 	}
 	defer rows.Close()
-	var ids []int64
+	var runs []beifen.RecordRun
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var r beifen.RecordRun
+		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		runs = append(runs, r)
 	}
-	return ids, rows.Err()
+	return runs, rows.Err()
 }
 
-func closeSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
-	for i := 0; i < len(ids); i += batchSize {
-		_, err := tx.ExecContext(ctx, `
-			UPDATE spans SET to_snapshot = $1
-			FROM unnest($3::bigint[]) AS u (record_id)
-			WHERE spans.user_id = $2 AND spans.to_snapshot IS NULL AND spans.record_id = u.record_id`,
-			snapID, uid, ids[i:min(i+batchSize, len(ids))])
-		if err != nil {
-			return FormatError(err)
-		}
+// closeRuns ends the open runs that start at these IDs with snapshot snapID.
+func closeRuns(ctx context.Context, tx *Tx, uid, snapID int64, firsts []int64) error {
+	if len(firsts) == 0 {
+		return nil
 	}
-	return nil
+	_, err := tx.ExecContext(ctx, `UPDATE spans SET to_snapshot = $1
+		WHERE user_id = $2 AND to_snapshot IS NULL AND first_id = ANY($3::bigint[])`, snapID, uid, firsts)
+	return FormatError(err)
 }
 
-// openNewSpans starts a span for each record; it reads the kind from the record itself, which
-// also proves the record is the user's.
-func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
-	for i := 0; i < len(ids); i += batchSize {
-		batch := ids[i:min(i+batchSize, len(ids))]
-		res, err := tx.ExecContext(ctx, `
-			INSERT INTO spans (user_id, record_id, kind, from_snapshot)
-			SELECT r.user_id, r.id, r.kind, $2::bigint
-			FROM unnest($3::bigint[]) AS u (id) JOIN records AS r ON r.id = u.id
-			WHERE r.user_id = $1`, uid, snapID, batch)
+// freshRuns reads the kinds of records no open run holds and returns them as runs. Finding each
+// of them among the user's records also proves they are the user's.
+func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.RecordRun, error) {
+	var runs []beifen.RecordRun
+	for i := 0; i < len(ids); i += freshBatch {
+		batch := ids[i:min(i+freshBatch, len(ids))]
+		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.kind FROM unnest($2::bigint[]) AS u (id)
+			JOIN records AS r ON r.id = u.id WHERE r.user_id = $1 ORDER BY r.id`, uid, batch)
 		if err != nil {
-			return FormatError(err)
+			return nil, FormatError(err)
 		}
-		if n, _ := res.RowsAffected(); n != int64(len(batch)) {
-			return beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		found := make([]int64, 0, len(batch))
+		var kinds []beifen.RecordKind
+		for rows.Next() {
+			var id int64
+			var kind beifen.RecordKind
+			if err := rows.Scan(&id, &kind); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			found, kinds = append(found, id), append(kinds, kind)
 		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, FormatError(err)
+		}
+		if len(found) != len(batch) {
+			return nil, beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		}
+		runs = append(runs, beifen.KindRuns(found, kinds)...)
 	}
-	return nil
+	return runs, nil
+}
+
+// freshBatch bounds the IDs of one freshRuns query.
+const freshBatch = 10000
+
+// insertRuns opens runs from snapshot snapID.
+func insertRuns(ctx context.Context, tx *Tx, uid, snapID int64, runs []beifen.RecordRun) error {
+	if len(runs) == 0 {
+		return nil
+	}
+	kinds, firsts, lasts := make([]string, len(runs)), make([]int64, len(runs)), make([]int64, len(runs))
+	for i, r := range runs {
+		kinds[i], firsts[i], lasts[i] = string(r.Kind), r.First, r.Last
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO spans (user_id, kind, first_id, last_id, from_snapshot)
+		SELECT $1, u.kind, u.first_id, u.last_id, $2
+		FROM unnest($3::text[], $4::bigint[], $5::bigint[]) AS u (kind, first_id, last_id)`,
+		uid, snapID, kinds, firsts, lasts)
+	return FormatError(err)
 }
 
 // claimBlobs claims and counts in one statement, so that a blob registered meanwhile by another
@@ -252,10 +286,11 @@ func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind be
 	uid, _ := userID(ctx)
 	return scanPayloads(ctx, s.db.pool, uid, `
 		SELECT r.id, r.kind, r.version, r.payload
-		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
 		WHERE s.user_id = $1 AND s.kind = $2 AND s.from_snapshot <= $3
 			AND (s.to_snapshot IS NULL OR s.to_snapshot > $3)
-		ORDER BY s.record_id`, []any{uid, string(kind), id}, fn)
+			AND r.user_id = s.user_id AND r.kind = s.kind
+		ORDER BY r.id`, []any{uid, string(kind), id}, fn)
 }
 
 // SnapshotRefs returns the refs of every record in snapshot id, in ID order.
@@ -266,9 +301,10 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 	uid, _ := userID(ctx)
 	rows, err := s.db.pool.QueryContext(ctx, `
 		SELECT r.id, r.kind, r.ident, r.version
-		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
 		WHERE s.user_id = $1 AND s.from_snapshot <= $2 AND (s.to_snapshot IS NULL OR s.to_snapshot > $2)
-		ORDER BY s.record_id`, uid, id)
+			AND r.user_id = s.user_id AND r.kind = s.kind
+		ORDER BY r.id`, uid, id)
 	if err != nil {
 		return nil, FormatError(err)
 	}

@@ -256,9 +256,11 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 			return 0, FormatError(err)
 		}
 		col := d.Kind.SnapshotColumn()
+		const holds = `spans.user_id = ? AND spans.kind = ? AND spans.first_id <= ? AND spans.last_id >= ?`
 		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - ?
-			WHERE user_id = ? AND EXISTS (SELECT 1 FROM spans WHERE spans.record_id = ? AND spans.from_snapshot <= snapshots.id
-				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`, d.Bytes, uid, d.ID)
+			WHERE user_id = ? AND EXISTS (SELECT 1 FROM spans WHERE `+holds+` AND spans.from_snapshot <= snapshots.id
+				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`,
+			d.Bytes, uid, uid, kind, d.ID, d.ID)
 		if err != nil {
 			return 0, FormatError(err)
 		}
@@ -274,8 +276,8 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		if err := rows.Err(); err != nil {
 			return 0, FormatError(err)
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM spans WHERE record_id = ? AND user_id = ?`, d.ID, uid); err != nil {
-			return 0, FormatError(err)
+		if err := splitRuns(ctx, tx, uid, d.Kind, d.ID); err != nil {
+			return 0, err
 		}
 		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE id = ? AND user_id = ?`, d.ID, uid); err != nil {
 			return 0, FormatError(err)
@@ -298,16 +300,101 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 		return 0, err
 	}
 	defer tx.Rollback()
-	res, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = ? AND created_at < ?
-		AND NOT EXISTS (SELECT 1 FROM spans WHERE spans.record_id = records.id)`, uid, formatTime(before))
+	orphans, err := orphanRecords(ctx, tx, uid, formatTime(before))
 	if err != nil {
-		return 0, FormatError(err)
+		return 0, err
 	}
-	n, _ := res.RowsAffected()
+	n := len(orphans)
+	for i := 0; i < len(orphans); i += batchSize {
+		batch := orphans[i:min(i+batchSize, len(orphans))]
+		args := []any{uid}
+		for _, id := range batch {
+			args = append(args, id)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = ? AND id IN (`+placeholders(len(batch))+`)`, args...); err != nil {
+			return 0, FormatError(err)
+		}
+	}
 	if n > 0 { // sources name records by ID: one naming a deleted record must not be reused
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = ?`, uid); err != nil {
 			return 0, FormatError(err)
 		}
 	}
 	return int(n), tx.Commit()
+}
+
+// splitRuns takes record id of kind out of every run that holds it: each such run is replaced by
+// what is left of it on either side, in the same snapshots.
+func splitRuns(ctx context.Context, tx *Tx, uid int64, kind beifen.RecordKind, id int64) error {
+	rows, err := tx.QueryContext(ctx, `DELETE FROM spans
+		WHERE user_id = ? AND kind = ? AND first_id <= ? AND last_id >= ?
+		RETURNING first_id, last_id, from_snapshot, to_snapshot`, uid, string(kind), id, id)
+	if err != nil {
+		return FormatError(err)
+	}
+	type held struct {
+		run  beifen.RecordRun
+		from int64
+		to   sql.NullInt64
+	}
+	var runs []held
+	for rows.Next() {
+		h := held{run: beifen.RecordRun{Kind: kind}}
+		if err := rows.Scan(&h.run.First, &h.run.Last, &h.from, &h.to); err != nil {
+			rows.Close()
+			return err
+		}
+		runs = append(runs, h)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return FormatError(err)
+	}
+	for _, h := range runs {
+		for _, r := range beifen.SplitRun(h.run, id) {
+			if _, err := tx.ExecContext(ctx, `INSERT INTO spans (user_id, kind, first_id, last_id, from_snapshot, to_snapshot)
+				VALUES (?, ?, ?, ?, ?, ?)`, uid, string(kind), r.First, r.Last, h.from, h.to); err != nil {
+				return FormatError(err)
+			}
+		}
+	}
+	return nil
+}
+
+// orphanRecords returns the IDs of the user's records stored before then that no run holds.
+func orphanRecords(ctx context.Context, tx *Tx, uid int64, before string) ([]int64, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans WHERE user_id = ?`, uid)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	var runs []beifen.RecordRun
+	for rows.Next() {
+		var r beifen.RecordRun
+		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		runs = append(runs, r)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(err)
+	}
+	rows, err = tx.QueryContext(ctx, `SELECT id FROM records WHERE user_id = ? AND created_at < ? ORDER BY id`, uid, before)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(err)
+	}
+	return beifen.Uncovered(ids, runs), nil
 }

@@ -3,11 +3,12 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"errors"
 
 	"github.com/beifen/beifen"
 )
 
-// SnapshotService stores snapshots in SQLite as presence intervals ("spans") of records.
+// SnapshotService stores snapshots in SQLite as presence intervals ("spans") of runs of records.
 type SnapshotService struct{ db *DB }
 
 var _ beifen.SnapshotService = (*SnapshotService)(nil)
@@ -90,15 +91,19 @@ func (s *SnapshotService) CreateSnapshot(ctx context.Context, sn *beifen.Snapsho
 	if err := insertSnapshot(ctx, tx, sn); err != nil {
 		return err
 	}
-	open, err := openSpans(ctx, tx, uid)
+	open, err := openRuns(ctx, tx, uid)
 	if err != nil {
 		return err
 	}
-	closed, opened := beifen.DiffSorted(open, recordIDs)
-	if err := closeSpans(ctx, tx, uid, sn.ID, closed); err != nil {
+	closed, reopen, fresh := beifen.PlanRuns(open, recordIDs)
+	if err := closeRuns(ctx, tx, uid, sn.ID, closed); err != nil {
 		return err
 	}
-	if err := openNewSpans(ctx, tx, uid, sn.ID, opened); err != nil {
+	runs, err := freshRuns(ctx, tx, uid, fresh)
+	if err != nil {
+		return err
+	}
+	if err := insertRuns(ctx, tx, uid, sn.ID, beifen.MergeRuns(append(reopen, runs...))); err != nil {
 		return err
 	}
 	if err := countSnapshot(ctx, tx, uid, sn); err != nil {
@@ -110,9 +115,9 @@ func (s *SnapshotService) CreateSnapshot(ctx context.Context, sn *beifen.Snapsho
 	return tx.Commit()
 }
 
-// countSnapshot sets the snapshot's counts from its open spans.
+// countSnapshot sets the snapshot's counts from its open runs.
 func countSnapshot(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) error {
-	rows, err := tx.QueryContext(ctx, `SELECT kind, COUNT(*) FROM spans
+	rows, err := tx.QueryContext(ctx, `SELECT kind, SUM(last_id - first_id + 1) FROM spans
 		WHERE user_id = ? AND to_snapshot IS NULL GROUP BY kind`, uid)
 	if err != nil {
 		return FormatError(err)
@@ -158,33 +163,35 @@ func insertSnapshot(ctx context.Context, tx *Tx, sn *beifen.Snapshot) error {
 	return FormatError(err)
 }
 
-func openSpans(ctx context.Context, tx *Tx, uid int64) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT record_id FROM spans
-		WHERE user_id = ? AND to_snapshot IS NULL ORDER BY record_id`, uid)
+// openRuns returns the user's runs present in the newest snapshot, by first ID.
+func openRuns(ctx context.Context, tx *Tx, uid int64) ([]beifen.RecordRun, error) {
+	rows, err := tx.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
+		WHERE user_id = ? AND to_snapshot IS NULL ORDER BY first_id`, uid)
 	if err != nil {
 		return nil, FormatError(err)
 	}
 	defer rows.Close()
-	var ids []int64
+	var runs []beifen.RecordRun
 	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
+		var r beifen.RecordRun
+		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
 			return nil, err
 		}
-		ids = append(ids, id)
+		runs = append(runs, r)
 	}
-	return ids, rows.Err()
+	return runs, rows.Err()
 }
 
-func closeSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
-	for i := 0; i < len(ids); i += batchSize {
-		batch := ids[i:min(i+batchSize, len(ids))]
+// closeRuns ends the open runs that start at these IDs with snapshot snapID.
+func closeRuns(ctx context.Context, tx *Tx, uid, snapID int64, firsts []int64) error {
+	for i := 0; i < len(firsts); i += batchSize {
+		batch := firsts[i:min(i+batchSize, len(firsts))]
 		args := []any{snapID, uid}
 		for _, id := range batch {
 			args = append(args, id)
 		}
 		_, err := tx.ExecContext(ctx, `UPDATE spans SET to_snapshot = ?
-			WHERE user_id = ? AND to_snapshot IS NULL AND record_id IN (`+placeholders(len(batch))+`)`, args...)
+			WHERE user_id = ? AND to_snapshot IS NULL AND first_id IN (`+placeholders(len(batch))+`)`, args...)
 		if err != nil {
 			return FormatError(err)
 		}
@@ -192,61 +199,80 @@ func closeSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) err
 	return nil
 }
 
-// openNewSpans starts a span for each record; it reads the kind from the record itself, which
-// also proves the record is the user's. A backup's new records mostly have consecutive IDs: a
-// long run goes in one statement (BETWEEN), the rest in lists of batchSize (IN). Either proves
-// every ID is the user's by finding as many of the user's records as it names. "+user_id" keeps
-// the planner on the primary key: the (user_id, ...) index would scan all of the user's records.
-func openNewSpans(ctx context.Context, tx *Tx, uid, snapID int64, ids []int64) error {
+// freshRuns reads the kinds of records no open run holds and returns them as runs. Finding each
+// of them among the user's records also proves they are the user's. A backup's new records
+// mostly have consecutive IDs: a long run is read in one statement (BETWEEN), the rest in lists
+// of batchSize (IN). "+user_id" keeps the planner on the primary key: the (user_id, ...) index
+// would scan all of the user's records.
+func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.RecordRun, error) {
 	var scattered []int64
-	for len(ids) > 0 {
-		n := 1
-		for n < len(ids) && ids[n] == ids[n-1]+1 {
-			n++
+	var runs []beifen.RecordRun
+	read := func(query string, want int, args ...any) error {
+		rows, err := tx.QueryContext(ctx, query, args...)
+		if err != nil {
+			return FormatError(err)
 		}
+		defer rows.Close()
+		found := make([]int64, 0, want)
+		var kinds []beifen.RecordKind
+		for rows.Next() {
+			var id int64
+			var kind beifen.RecordKind
+			if err := rows.Scan(&id, &kind); err != nil {
+				return err
+			}
+			found, kinds = append(found, id), append(kinds, kind)
+		}
+		if err := rows.Err(); err != nil {
+			return FormatError(err)
+		}
+		if len(found) != want {
+			return beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		}
+		runs = append(runs, beifen.KindRuns(found, kinds)...)
+		return nil
+	}
+	for _, r := range beifen.ConsecutiveRuns(ids) {
+		n := int(r[1] - r[0] + 1)
 		if n < minRun {
-			scattered = append(scattered, ids[:n]...)
-		} else if err := insertSpans(ctx, tx, openRunQuery, int64(n), uid, snapID, uid, ids[0], ids[n-1]); err != nil {
-			return err
+			for id := r[0]; id <= r[1]; id++ {
+				scattered = append(scattered, id)
+			}
+			continue
 		}
-		ids = ids[n:]
+		if err := read(`SELECT id, kind FROM records WHERE +user_id = ? AND id BETWEEN ? AND ? ORDER BY id`, n, uid, r[0], r[1]); err != nil {
+			return nil, err
+		}
 	}
 	for i := 0; i < len(scattered); i += batchSize {
 		batch := scattered[i:min(i+batchSize, len(scattered))]
-		args := []any{uid, snapID, uid}
+		args := []any{uid}
 		for _, id := range batch {
 			args = append(args, id)
 		}
-		if err := insertSpans(ctx, tx, openListQuery(len(batch)), int64(len(batch)), args...); err != nil {
-			return err
+		if err := read(`SELECT id, kind FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`) ORDER BY id`, len(batch), args...); err != nil {
+			return nil, err
 		}
 	}
-	return nil
+	return runs, nil
 }
 
 // minRun is the shortest run of consecutive IDs that gets a statement of its own.
 const minRun = 16
 
-const openRunQuery = `INSERT INTO spans (user_id, record_id, kind, from_snapshot)
-	SELECT ?, id, kind, ? FROM records WHERE +user_id = ? AND id BETWEEN ? AND ?`
-
-func openListQuery(n int) string {
-	return `INSERT INTO spans (user_id, record_id, kind, from_snapshot)
-		SELECT ?, id, kind, ? FROM records WHERE +user_id = ? AND id IN (` + placeholders(n) + `)`
-}
-
-// insertSpans runs an openRunQuery or openListQuery that must open want spans.
-func insertSpans(ctx context.Context, tx *Tx, query string, want int64, args ...any) error {
-	st, err := tx.prepared(ctx, query)
-	if err != nil {
-		return err
-	}
-	res, err := st.ExecContext(ctx, args...)
-	if err != nil {
-		return FormatError(err)
-	}
-	if got, _ := res.RowsAffected(); got != want {
-		return beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+// insertRuns opens runs from snapshot snapID.
+func insertRuns(ctx context.Context, tx *Tx, uid, snapID int64, runs []beifen.RecordRun) error {
+	for i := 0; i < len(runs); i += batchSize {
+		batch := runs[i:min(i+batchSize, len(runs))]
+		args := make([]any, 0, 5*len(batch))
+		for _, r := range batch {
+			args = append(args, uid, string(r.Kind), r.First, r.Last, snapID)
+		}
+		_, err := tx.ExecContext(ctx, `INSERT INTO spans (user_id, kind, first_id, last_id, from_snapshot)
+			VALUES `+repeatTuple("(?, ?, ?, ?, ?)", len(batch)), args...)
+		if err != nil {
+			return FormatError(err)
+		}
 	}
 	return nil
 }
@@ -267,6 +293,12 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 	return FormatError(err)
 }
 
+// The runs of one snapshot never overlap, so reading them by first ID, and each run's records by
+// primary key (ascending, as SQLite's nested loop reads a rowid range), gives the records in ID
+// order without sorting them. The readers check that order: a change in the planner fails loudly
+// instead of handing a restore its records out of order.
+var errOutOfOrder = errors.New("snapshot records read out of ID order")
+
 // SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
 func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
 	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
@@ -275,10 +307,11 @@ func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind be
 	uid, _ := userID(ctx)
 	return scanPayloads(ctx, s.db.read, uid, `
 		SELECT r.id, r.kind, r.version, r.payload
-		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
 		WHERE s.user_id = ? AND s.kind = ? AND s.from_snapshot <= ?
 			AND (s.to_snapshot IS NULL OR s.to_snapshot > ?)
-		ORDER BY s.record_id`, []any{uid, string(kind), id, id}, fn)
+			AND +r.user_id = s.user_id AND +r.kind = s.kind
+		ORDER BY s.first_id`, []any{uid, string(kind), id, id}, fn)
 }
 
 // SnapshotRefs returns the refs of every record in snapshot id, in ID order.
@@ -289,9 +322,10 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 	uid, _ := userID(ctx)
 	rows, err := s.db.read.QueryContext(ctx, `
 		SELECT r.id, r.kind, r.ident, r.version
-		FROM spans AS s JOIN records AS r ON r.id = s.record_id
+		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
 		WHERE s.user_id = ? AND s.from_snapshot <= ? AND (s.to_snapshot IS NULL OR s.to_snapshot > ?)
-		ORDER BY s.record_id`, uid, id, id)
+			AND +r.user_id = s.user_id AND +r.kind = s.kind
+		ORDER BY s.first_id`, uid, id, id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -302,6 +336,9 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 		var kind string
 		if err := rows.Scan(&ref.ID, &kind, &ref.Ident, &ref.Version); err != nil {
 			return nil, err
+		}
+		if n := len(refs); n > 0 && ref.ID <= refs[n-1].ID {
+			return nil, errOutOfOrder
 		}
 		ref.Kind = beifen.RecordKind(kind)
 		refs = append(refs, ref)
@@ -320,9 +357,12 @@ func scanPayloads(ctx context.Context, q queryer, uid int64, query string, args 
 	r := beifen.Record{UserID: uid}
 	var kind string
 	var version, payload sql.RawBytes
-	for rows.Next() {
+	for prev := int64(0); rows.Next(); prev = r.ID {
 		if err := rows.Scan(&r.ID, &kind, &version, &payload); err != nil {
 			return err
+		}
+		if r.ID <= prev {
+			return errOutOfOrder
 		}
 		r.Kind, r.Version, r.Payload = beifen.RecordKind(kind), version, payload
 		if err := fn(&r); err != nil {

@@ -118,7 +118,7 @@ func (db *DB) checkpoint() {
 // running it.
 func (db *DB) prepareHot() error {
 	db.hot = map[string]*sql.Stmt{}
-	for _, q := range []string{insertRecordsQuery(batchSize), putSourcesQuery(sourcesPerInsert), openRunQuery, openListQuery(batchSize)} {
+	for _, q := range []string{insertRecordsQuery(batchSize), putSourcesQuery(sourcesPerInsert)} {
 		st, err := db.write.Prepare(q)
 		if err != nil {
 			return fmt.Errorf("prepare: %w", err)

@@ -48,7 +48,7 @@ var WantSchema = map[string][]string{
 	"records":            {"created_at", "id", "ident", "kind", "payload", "user_id", "version"},
 	"snapshots":          {"bytes", "calls", "contacts", "created_at", "files", "id", "messages", "new_blobs", "new_bytes", "skipped", "user_id"},
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
-	"spans":              {"from_snapshot", "kind", "record_id", "to_snapshot", "user_id"},
+	"spans":              {"first_id", "from_snapshot", "kind", "last_id", "to_snapshot", "user_id"},
 	"push_devices":       {"created_at", "id", "maker", "sealed", "session_id", "token_hash", "user_id"},
 	"team_plans":         {"paid_until", "plan", "team_id"},
 	"payments":           {"amount_fen", "created_at", "id", "paid_at", "plan", "provider_ref", "status", "team_id", "user_id"},

@@ -28,6 +28,7 @@ func Run(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("OTP", func(t *testing.T) { testOTP(t, open) })
 	t.Run("Record", func(t *testing.T) { testRecord(t, open) })
 	t.Run("Snapshot", func(t *testing.T) { testSnapshot(t, open) })
+	t.Run("SnapshotRuns", func(t *testing.T) { testSnapshotRuns(t, open) })
 	t.Run("Source", func(t *testing.T) { testSource(t, open) })
 	t.Run("Blob", func(t *testing.T) { testBlob(t, open) })
 	t.Run("Team", func(t *testing.T) { testTeam(t, open) })

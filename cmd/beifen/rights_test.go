@@ -160,7 +160,6 @@ func TestPolicy_6_3_RightsRequestsTrackedWithDeadline(t *testing.T) {
 	}
 }
 
-
 var itemID = regexp.MustCompile(`name="id" value="(\d+)"`)
 
 // TestPolicy_6_3_DeleteSpecificItemsFromHistory: a user deletes one message, one contact and
@@ -287,7 +286,6 @@ func TestPolicy_6_3_DeleteSpecificItemsFromHistory(t *testing.T) {
 		t.Fatalf("%d deletions recorded, want 4", n)
 	}
 }
-
 
 // TestDeleteItems_OnlyThatItem: deleting a photo deletes that photo in every snapshot, not
 // another photo that once had the same name; and nothing is deleted from an account under a
