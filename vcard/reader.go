@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
 	"strings"
 
 	"github.com/beifen/beifen"
@@ -181,7 +182,12 @@ func (r *Reader) add(c *card, ll logicalLine) {
 		r.fail(c, fmt.Sprintf("card is larger than %d MiB", MaxCard>>20))
 		return
 	}
-	c.props = append(c.props, rawProp{hdr: *ll.hdr, value: string(ll.value)})
+	hdr := *ll.hdr
+	hdr.params = nil
+	if len(ll.hdr.params) > 0 {
+		hdr.params = slices.Clone(ll.hdr.params) // the unfolder reuses its own
+	}
+	c.props = append(c.props, rawProp{hdr: hdr, value: string(ll.value)})
 	c.size += n
 	r.size += n
 }
