@@ -12,21 +12,27 @@ func qpDecode(b string) string {
 	if strings.IndexByte(b, '=') < 0 {
 		return b
 	}
-	out := make([]byte, 0, len(b))
-	for i := 0; i < len(b); i++ {
-		c := b[i]
-		if c != '=' {
-			out = append(out, c)
-			continue
+	var out strings.Builder
+	out.Grow(len(b))
+	for {
+		i := strings.IndexByte(b, '=')
+		if i < 0 {
+			out.WriteString(b)
+			return out.String()
 		}
-		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
-			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
-			i += 2
-		} else if i+1 < len(b) {
-			out = append(out, c)
+		out.WriteString(b[:i])
+		b = b[i:]
+		switch {
+		case len(b) >= 3 && isHex(b[1]) && isHex(b[2]):
+			out.WriteByte(unhex(b[1])<<4 | unhex(b[2]))
+			b = b[3:]
+		case len(b) >= 2:
+			out.WriteByte('=')
+			b = b[1:]
+		default: // a soft line break at the very end
+			b = b[1:]
 		}
 	}
-	return string(out)
 }
 
 // hexVal maps a hex digit to its value plus one; 0 means not a hex digit.

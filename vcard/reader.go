@@ -25,8 +25,9 @@ type Reader struct {
 	name  string
 	u     *unfolder
 	stack []*card
-	extra int // BEGIN lines past maxDepth, whose END lines must not close a card
-	size  int // bytes held by the cards on the stack
+	extra int   // BEGIN lines past maxDepth, whose END lines must not close a card
+	size  int   // bytes held by the cards on the stack
+	spare *card // the last card built, whose buffers the next one reuses
 	err   error
 }
 
@@ -34,16 +35,18 @@ type Reader struct {
 type card struct {
 	line    int
 	props   []rawProp
+	values  []byte // the raw values of props, one after another
 	size    int
 	bad     string // why the card cannot be read, once known
 	version bool   // a VERSION was seen; the first one decides v21
 	v21     bool
 }
 
-// rawProp is one property as it stands in the file, before decoding.
+// rawProp is one property as it stands in the file, before decoding. Its value ends at end in
+// the card's values.
 type rawProp struct {
-	hdr   header
-	value string
+	hdr header
+	end int
 }
 
 // NewReader returns a Reader of r; name is the file name that errors report.
@@ -119,8 +122,28 @@ func (r *Reader) begin(line int) {
 		r.fail(r.top(), "cards nested too deeply")
 		return
 	}
-	r.stack = append(r.stack, &card{line: line, props: make([]rawProp, 0, 16)})
+	r.stack = append(r.stack, r.newCard(line))
 	r.u.v21 = false
+}
+
+// newCard returns an empty card, with the buffers of the last card built when there is one.
+func (r *Reader) newCard(line int) *card {
+	c := r.spare
+	if c == nil {
+		return &card{line: line, props: make([]rawProp, 0, 16)}
+	}
+	r.spare = nil
+	*c = card{line: line, props: c.props[:0], values: c.values[:0]}
+	return c
+}
+
+// recycle keeps a card that has been built for newCard, unless it was a large one.
+func (r *Reader) recycle(c *card) {
+	if cap(c.values) > 1<<20 || cap(c.props) > 1024 {
+		return
+	}
+	clear(c.props) // the built contact holds their parameters now
+	r.spare = c
 }
 
 func (r *Reader) end() (*beifen.Contact, error) {
@@ -132,6 +155,7 @@ func (r *Reader) end() (*beifen.Contact, error) {
 	if c == nil { // END without BEGIN: junk
 		return nil, nil
 	}
+	defer r.recycle(c)
 	if c.bad != "" {
 		return nil, r.parseError(c, c.bad)
 	}
@@ -187,7 +211,8 @@ func (r *Reader) add(c *card, ll logicalLine) {
 	if len(ll.hdr.params) > 0 {
 		hdr.params = slices.Clone(ll.hdr.params) // the unfolder reuses its own
 	}
-	c.props = append(c.props, rawProp{hdr: hdr, value: string(ll.value)})
+	c.values = append(c.values, ll.value...)
+	c.props = append(c.props, rawProp{hdr: hdr, end: len(c.values)})
 	c.size += n
 	r.size += n
 }
@@ -199,7 +224,7 @@ func (r *Reader) fail(c *card, reason string) {
 	}
 	c.bad = reason
 	r.size -= c.size
-	c.props, c.size = nil, 0
+	c.props, c.values, c.size = nil, nil, 0
 }
 
 func (r *Reader) parseError(c *card, reason string) *beifen.ParseError {
