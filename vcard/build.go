@@ -26,18 +26,15 @@ func buildContact(c *card) *beifen.Contact {
 	return &beifen.Contact{Props: props}
 }
 
-// buildProp decodes one property: quoted-printable, then charset, then escapes; base64 is
-// normalised. CHARSET and the transfer encodings are dropped once applied.
+// buildProp decodes one property: charset, then escapes (Reader.add decoded quoted-printable
+// already); base64 is normalised. CHARSET and the transfer encodings are dropped once applied.
 func buildProp(hdr *header, raw string, v21 bool) beifen.ContactProp {
 	p := beifen.ContactProp{Group: hdr.group, Name: hdr.name, Params: hdr.params}
 	charset, _ := paramValue(p.Params, "CHARSET")
 	enc := hdr.encoding()
 	cleanParams(p.Params, charset)
 	p.Params = dropParams(p.Params, isTransportParam)
-	switch enc {
-	case "QUOTED-PRINTABLE":
-		raw = qpDecode(raw)
-	case "B", "BASE64":
+	if enc == "B" || enc == "BASE64" {
 		fixBinary(&p, raw)
 		return p
 	}

@@ -35,15 +35,15 @@ type Reader struct {
 type card struct {
 	line    int
 	props   []rawProp
-	values  []byte // the raw values of props, one after another
+	values  []byte // the values of props, one after another, quoted-printable decoded
 	size    int
 	bad     string // why the card cannot be read, once known
 	version bool   // a VERSION was seen; the first one decides v21
 	v21     bool
 }
 
-// rawProp is one property as it stands in the file, before decoding. Its value ends at end in
-// the card's values.
+// rawProp is one property as it stands in the file, before decoding (but for quoted-printable).
+// Its value ends at end in the card's values.
 type rawProp struct {
 	hdr header
 	end int
@@ -211,7 +211,11 @@ func (r *Reader) add(c *card, ll logicalLine) {
 	if len(ll.hdr.params) > 0 {
 		hdr.params = slices.Clone(ll.hdr.params) // the unfolder reuses its own
 	}
-	c.values = append(c.values, ll.value...)
+	if hdr.encoding() == "QUOTED-PRINTABLE" {
+		c.values = appendQP(c.values, ll.value) // decoded now, into the card's buffer
+	} else {
+		c.values = append(c.values, ll.value...)
+	}
 	c.props = append(c.props, rawProp{hdr: hdr, end: len(c.values)})
 	c.size += n
 	r.size += n
