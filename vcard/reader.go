@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"slices"
 	"strings"
 
 	"github.com/beifen/beifen"
@@ -35,7 +34,8 @@ type Reader struct {
 type card struct {
 	line    int
 	props   []rawProp
-	values  []byte // the values of props, one after another, quoted-printable decoded
+	values  []byte         // the values of props, one after another, quoted-printable decoded
+	params  []beifen.Param // the parameters of props, see keepParams
 	size    int
 	bad     string // why the card cannot be read, once known
 	version bool   // a VERSION was seen; the first one decides v21
@@ -207,10 +207,7 @@ func (r *Reader) add(c *card, ll logicalLine) {
 		return
 	}
 	hdr := *ll.hdr
-	hdr.params = nil
-	if len(ll.hdr.params) > 0 {
-		hdr.params = slices.Clone(ll.hdr.params) // the unfolder reuses its own
-	}
+	hdr.params = c.keepParams(ll.hdr.params)
 	if hdr.encoding() == "QUOTED-PRINTABLE" {
 		c.values = appendQP(c.values, ll.value) // decoded now, into the card's buffer
 	} else {
@@ -221,6 +218,22 @@ func (r *Reader) add(c *card, ll logicalLine) {
 	r.size += n
 }
 
+// keepParams copies a property's parameters (the unfolder reuses its slice) to the end of the
+// card's, which the built contact's properties then share: most cards need one allocation for
+// all their parameters, not one per property. The copy's capacity ends with it, so that adding
+// a parameter to one property never overwrites the next property's.
+func (c *card) keepParams(ps []beifen.Param) []beifen.Param {
+	if len(ps) == 0 {
+		return nil
+	}
+	if c.params == nil {
+		c.params = make([]beifen.Param, 0, max(16, len(ps)))
+	}
+	start := len(c.params)
+	c.params = append(c.params, ps...)
+	return c.params[start:len(c.params):len(c.params)]
+}
+
 // fail marks c bad and frees what it holds; the first reason wins.
 func (r *Reader) fail(c *card, reason string) {
 	if c == nil || c.bad != "" {
@@ -228,7 +241,7 @@ func (r *Reader) fail(c *card, reason string) {
 	}
 	c.bad = reason
 	r.size -= c.size
-	c.props, c.values, c.size = nil, nil, 0
+	c.props, c.values, c.params, c.size = nil, nil, nil, 0
 }
 
 func (r *Reader) parseError(c *card, reason string) *beifen.ParseError {
