@@ -26,7 +26,7 @@ func testAccount(tb testing.TB) *account {
 // testSink returns a sink whose batches are handed to store instead of the database.
 func testSink(a *account, store func([]*pendingChunk)) (*sink, func()) {
 	k := &sink{ctx: context.Background(), a: a, hasher: a.keys.NewIdentHasher(),
-		out: make(chan []*pendingChunk, 1), done: make(chan struct{})}
+		sealer: a.keys.NewIdentHasher(), out: make(chan []*pendingChunk, 1), done: make(chan struct{})}
 	go func() {
 		defer close(k.done)
 		for batch := range k.out {
@@ -102,7 +102,7 @@ func TestIngestHashes(t *testing.T) {
 			if !bytes.Equal(it.version, want) {
 				t.Fatalf("version of item %d=%x, want %x", n, it.version, want)
 			}
-			r := a.seal(it)
+			r := a.seal(k.sealer, it)
 			if want := a.keys.Ident(append(append([]byte(it.kind), 0), it.identity...)); !bytes.Equal(r.Ident, want) {
 				t.Fatalf("ident of item %d=%x, want %x", n, r.Ident, want)
 			}
@@ -117,6 +117,18 @@ func TestIngestHashes(t *testing.T) {
 			t.Fatalf("chunk hash=%x, want %x", c.hash, want)
 		}
 		fmt.Fprintf(all, "chunk %x\n", c.hash)
+	}
+	f := &beifen.File{Path: "DCIM/b.jpg", Size: 9, Hash: "e4"}
+	r, err := a.newRecord(beifen.KindFile, f.Identity(), f)
+	if err != nil {
+		t.Fatal(err)
+	}
+	payload, _ := encodePayload(f)
+	if want := a.keys.Ident(append([]byte("file\x00"), payload...)); !bytes.Equal(r.Version, want) {
+		t.Fatalf("newRecord version=%x, want %x", r.Version, want)
+	}
+	if want := a.keys.Ident(append([]byte("file\x00"), f.Identity()...)); !bytes.Equal(r.Ident, want) {
+		t.Fatalf("newRecord ident=%x, want %x", r.Ident, want)
 	}
 	if n != len(items) {
 		t.Fatalf("items=%d, want %d", n, len(items))
@@ -163,7 +175,7 @@ func BenchmarkSeal(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		for _, it := range items {
-			a.seal(it)
+			a.seal(k.sealer, it)
 		}
 	}
 }
