@@ -85,6 +85,7 @@ type sink struct {
 
 	// reader side
 	hasher  *keyring.IdentHasher
+	enc     []byte // an item's payload as it is encoded, before it is copied out
 	cur     []pendingItem
 	batch   []*pendingChunk
 	inBatch int
@@ -149,10 +150,11 @@ func (k *sink) add(kind beifen.RecordKind, item any, identity []byte) error {
 		return *err
 	}
 	k.items++
-	payload, err := encodePayload(item)
-	if err != nil {
+	var err error
+	if k.enc, err = appendPayload(k.enc[:0], item); err != nil {
 		return err
 	}
+	payload := bytes.Clone(k.enc) // one allocation of the right size
 	it := pendingItem{kind: kind, identity: identity, payload: payload,
 		version: k.hasher.Sum([]byte(kind), []byte{0}, payload)}
 	k.cur = append(k.cur, it)
