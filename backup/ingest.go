@@ -85,6 +85,7 @@ type sink struct {
 
 	// reader side
 	hasher  *keyring.IdentHasher
+	enc     []byte // an item's payload as it is encoded, before it is copied out
 	cur     []pendingItem
 	batch   []*pendingChunk
 	inBatch int
@@ -93,6 +94,7 @@ type sink struct {
 	errors  []*beifen.ParseError
 
 	// writer side
+	sealer *keyring.IdentHasher
 	out    chan []*pendingChunk
 	done   chan struct{}
 	err    atomic.Pointer[error]
@@ -117,7 +119,7 @@ var _ beifen.ExportSink = (*sink)(nil)
 
 func newSink(ctx context.Context, s *Service, a *account) *sink {
 	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{}),
-		hasher: a.keys.NewIdentHasher()}
+		hasher: a.keys.NewIdentHasher(), sealer: a.keys.NewIdentHasher()}
 	s.writer.open(a.id)
 	go k.write()
 	return k
@@ -148,10 +150,11 @@ func (k *sink) add(kind beifen.RecordKind, item any, identity []byte) error {
 		return *err
 	}
 	k.items++
-	payload, err := encodePayload(item)
-	if err != nil {
+	var err error
+	if k.enc, err = appendPayload(k.enc[:0], item); err != nil {
 		return err
 	}
+	payload := bytes.Clone(k.enc) // one allocation of the right size
 	it := pendingItem{kind: kind, identity: identity, payload: payload,
 		version: k.hasher.Sum([]byte(kind), []byte{0}, payload)}
 	k.cur = append(k.cur, it)
@@ -258,7 +261,7 @@ func (k *sink) store(batch []*pendingChunk) error {
 		}
 		fresh = append(fresh, chunkSize{hash: c.hash, items: len(c.items)})
 		for _, it := range c.items {
-			recs = append(recs, k.a.seal(it))
+			recs = append(recs, k.a.seal(k.sealer, it))
 		}
 	}
 	if len(recs) == 0 {
@@ -291,16 +294,11 @@ func chunkSources(a *account, chunks []chunkSize, recs []*beifen.Record) []*beif
 	return srcs
 }
 
-// version is the keyed hash of a record's kind and content.
-func (a *account) version(kind beifen.RecordKind, payload []byte) []byte {
-	return a.keys.Ident(append(append([]byte(kind), 0), payload...))
-}
-
-// seal makes a record of an item.
-func (a *account) seal(it pendingItem) *beifen.Record {
+// seal makes a record of an item; h hashes its identity as Account.Ident would.
+func (a *account) seal(h *keyring.IdentHasher, it pendingItem) *beifen.Record {
 	return &beifen.Record{
 		Kind:    it.kind,
-		Ident:   a.keys.Ident(append(append([]byte(it.kind), 0), it.identity...)),
+		Ident:   h.Sum([]byte(it.kind), []byte{0}, it.identity),
 		Version: it.version,
 		Payload: a.keys.Seal(a.recordAAD(it.kind, it.version), it.payload),
 	}
@@ -312,8 +310,9 @@ func (a *account) newRecord(kind beifen.RecordKind, identity []byte, item any) (
 	if err != nil {
 		return nil, err
 	}
-	return a.seal(pendingItem{kind: kind, identity: identity, payload: payload,
-		version: a.version(kind, payload)}), nil
+	h := a.keys.NewIdentHasher()
+	return a.seal(h, pendingItem{kind: kind, identity: identity, payload: payload,
+		version: h.Sum([]byte(kind), []byte{0}, payload)}), nil
 }
 
 // PutBlob stores an attachment found inside an export. Small ones are hashed in memory; a large

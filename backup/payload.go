@@ -35,8 +35,12 @@ func (e *encoder) attrs(as beifen.Attrs) {
 
 // encodePayload encodes a contact, message, call or file.
 func encodePayload(item any) ([]byte, error) {
-	e := &encoder{b: make([]byte, 0, 256)}
-	e.b = append(e.b, payloadV1)
+	return appendPayload(make([]byte, 0, 256), item)
+}
+
+// appendPayload appends the encoding of a contact, message, call or file to b.
+func appendPayload(b []byte, item any) ([]byte, error) {
+	e := &encoder{b: append(b, payloadV1)}
 	switch x := item.(type) {
 	case *beifen.Message:
 		e.encodeMessage(x)

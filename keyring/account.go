@@ -42,18 +42,29 @@ func (a *Account) Ident(data []byte) []byte { return mac(a.ident, data) }
 
 // IdentHasher computes Ident many times over without setting HMAC up each time. It is not safe
 // for concurrent use: give each goroutine its own.
-type IdentHasher struct{ h hash.Hash }
+type IdentHasher struct {
+	h   hash.Hash
+	buf []byte // the parts of one Sum
+}
 
 // NewIdentHasher returns an IdentHasher for the account.
 func (a *Account) NewIdentHasher() *IdentHasher {
 	return &IdentHasher{h: hmac.New(sha256.New, a.ident)}
 }
 
-// Sum returns the same as Account.Ident of the concatenation of parts.
+// Sum returns the same as Account.Ident of the concatenation of parts. The parts are copied
+// into the hasher's own buffer and hashed from there: given to the hash, whose Write is an
+// interface method, they would have to be on the heap, and small parts made on the spot
+// ([]byte(kind)) would each cost an allocation.
 func (ih *IdentHasher) Sum(parts ...[]byte) []byte {
-	ih.h.Reset()
+	ih.buf = ih.buf[:0]
 	for _, p := range parts {
-		ih.h.Write(p)
+		ih.buf = append(ih.buf, p...)
+	}
+	ih.h.Reset()
+	ih.h.Write(ih.buf)
+	if cap(ih.buf) > 1<<20 {
+		ih.buf = nil // do not keep a large part's copy (a contact's photo) for the next
 	}
 	return ih.h.Sum(nil)
 }

@@ -88,3 +88,19 @@ func TestIdentHasher(t *testing.T) {
 		}
 	}
 }
+
+// TestIdentHasherReuse checks Sum after a large part and between small ones.
+func TestIdentHasherReuse(t *testing.T) {
+	a, err := keyring.NewAccount(bytes.Repeat([]byte{3}, keyring.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := a.NewIdentHasher()
+	big := bytes.Repeat([]byte("photo"), 1<<19)
+	for _, parts := range [][][]byte{{}, {[]byte("x")}, {[]byte("sms"), {0}, []byte("body")}, {big, []byte("x")}, {[]byte("a"), nil, []byte("b")}} {
+		got, want := h.Sum(parts...), a.Ident(bytes.Join(parts, nil))
+		if !bytes.Equal(got, want) {
+			t.Fatalf("Sum=%x, want Ident %x", got, want)
+		}
+	}
+}

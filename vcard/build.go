@@ -15,27 +15,26 @@ func buildContact(c *card) *beifen.Contact {
 	v21 := c.v21
 	props := make([]beifen.ContactProp, 1, len(c.props)+1)
 	props[0] = beifen.ContactProp{Name: "VERSION", Value: "3.0"}
+	values, start := string(c.values), 0 // one string for all the values
 	for i := range c.props {
-		if c.props[i].hdr.name != "VERSION" {
-			props = append(props, buildProp(&c.props[i], v21))
+		rp := &c.props[i]
+		if rp.hdr.name != "VERSION" {
+			props = append(props, buildProp(&rp.hdr, values[start:rp.end], v21))
 		}
+		start = rp.end
 	}
 	return &beifen.Contact{Props: props}
 }
 
-// buildProp decodes one property: quoted-printable, then charset, then escapes; base64 is
-// normalised. CHARSET and the transfer encodings are dropped once applied.
-func buildProp(rp *rawProp, v21 bool) beifen.ContactProp {
-	p := beifen.ContactProp{Group: rp.hdr.group, Name: rp.hdr.name, Params: rp.hdr.params}
+// buildProp decodes one property: charset, then escapes (Reader.add decoded quoted-printable
+// already); base64 is normalised. CHARSET and the transfer encodings are dropped once applied.
+func buildProp(hdr *header, raw string, v21 bool) beifen.ContactProp {
+	p := beifen.ContactProp{Group: hdr.group, Name: hdr.name, Params: hdr.params}
 	charset, _ := paramValue(p.Params, "CHARSET")
-	enc := rp.hdr.encoding()
+	enc := hdr.encoding()
 	cleanParams(p.Params, charset)
 	p.Params = dropParams(p.Params, isTransportParam)
-	raw := rp.value
-	switch enc {
-	case "QUOTED-PRINTABLE":
-		raw = qpDecode(raw)
-	case "B", "BASE64":
+	if enc == "B" || enc == "BASE64" {
 		fixBinary(&p, raw)
 		return p
 	}

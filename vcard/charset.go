@@ -15,9 +15,12 @@ import (
 // to be are guessed: valid UTF-8 is kept, anything else is tried as GB18030, then Big5.
 // The result is always valid UTF-8.
 func toUTF8(b string, charset string) string {
-	label := strings.ToLower(strings.TrimSpace(charset))
+	label := strings.TrimSpace(charset)
+	if label != "UTF-8" { // what nearly every card says, spared a lower-cased copy
+		label = strings.ToLower(label)
+	}
 	switch label {
-	case "", "utf-8", "utf8", "us-ascii", "ascii":
+	case "UTF-8", "", "utf-8", "utf8", "us-ascii", "ascii":
 		return guess(b)
 	case "utf-7":
 		if s, ok := decodeUTF7(b); ok {

@@ -14,20 +14,21 @@ type header struct {
 	params      []beifen.Param
 }
 
-// parseHeader parses "group.NAME;PARAM=v;BARE" and reports whether it is a property at all
-// (a comment or junk line is not).
-func parseHeader(b []byte) (header, bool) {
+// parseHeader parses "group.NAME;PARAM=v;BARE" into h and reports whether it is a property at
+// all (a comment or junk line is not). The parameters go into h's own slice, reused from line
+// to line: whoever keeps them copies them.
+func parseHeader(h *header, b []byte) bool {
+	*h = header{params: h.params[:0]}
 	seg, rest, more := cutParam(b)
 	nameSec := bytes.TrimSpace(bytes.TrimPrefix(seg, bom)) // concatenated files keep their BOMs
-	var h header
 	if i := bytes.LastIndexByte(nameSec, '.'); i >= 0 {
 		if !isToken(nameSec[:i]) {
-			return header{}, false
+			return false
 		}
 		h.group, nameSec = string(nameSec[:i]), nameSec[i+1:]
 	}
 	if !isToken(nameSec) {
-		return header{}, false
+		return false
 	}
 	h.name = intern(nameSec)
 	for more {
@@ -35,7 +36,7 @@ func parseHeader(b []byte) (header, bool) {
 		h.addParam(seg)
 	}
 	h.params = mergeParams(h.params)
-	return h, true
+	return true
 }
 
 var bom = []byte("\xef\xbb\xbf")
@@ -77,13 +78,15 @@ func (h *header) addParam(seg []byte) {
 }
 
 // mergeParams joins repeated parameters (type=CELL;type=pref) into the first one, values
-// comma-separated, in time linear in the number of parameters.
+// comma-separated, in time linear in the number of parameters. It may reuse ps.
 func mergeParams(ps []beifen.Param) []beifen.Param {
 	var idx map[string]int
 	if len(ps) > 8 {
 		idx = make(map[string]int, len(ps))
 	} else if !hasRepeats(ps) {
 		return ps
+	} else {
+		return mergeFew(ps)
 	}
 	out := make([]beifen.Param, 0, len(ps))
 	vals := make([][]string, 0, len(ps))
@@ -102,6 +105,25 @@ func mergeParams(ps []beifen.Param) []beifen.Param {
 	}
 	for i := range out {
 		out[i].Value = strings.Join(vals[i], ",")
+	}
+	return out
+}
+
+// mergeFew is mergeParams for a short list (the common TEL;CELL;PREF), merged in place: each
+// value is joined onto the first parameter of its name at once, which only a long list of
+// repeats would make slow.
+func mergeFew(ps []beifen.Param) []beifen.Param {
+	out := ps[:0]
+	for _, p := range ps {
+		i := paramIndex(out, nil, p.Name)
+		switch {
+		case i < 0:
+			out = append(out, p)
+		case out[i].Value == "":
+			out[i].Value = p.Value
+		case p.Value != "":
+			out[i].Value += "," + p.Value
+		}
 	}
 	return out
 }

@@ -1,32 +1,33 @@
 package vcard
 
 import (
-	"strings"
+	"bytes"
+	"slices"
 	"unicode"
 )
 
-// qpDecode decodes quoted-printable text whose soft line breaks are already joined.
-// It is lenient as phones are: lower-case hex is accepted, and an "=" not followed by two
-// hex digits stays as it is, except a trailing one (a soft break at the very end).
-func qpDecode(b string) string {
-	if strings.IndexByte(b, '=') < 0 {
-		return b
+// appendQP appends quoted-printable text whose soft line breaks are already joined, decoded,
+// to dst. It is lenient as phones are: lower-case hex is accepted, and an "=" not followed by
+// two hex digits stays as it is, except a trailing one (a soft break at the very end).
+func appendQP(dst, b []byte) []byte {
+	if bytes.IndexByte(b, '=') < 0 {
+		return append(dst, b...)
 	}
-	out := make([]byte, 0, len(b))
+	dst = slices.Grow(dst, len(b))
 	for i := 0; i < len(b); i++ {
 		c := b[i]
 		if c != '=' {
-			out = append(out, c)
+			dst = append(dst, c)
 			continue
 		}
 		if i+2 < len(b) && isHex(b[i+1]) && isHex(b[i+2]) {
-			out = append(out, unhex(b[i+1])<<4|unhex(b[i+2]))
+			dst = append(dst, unhex(b[i+1])<<4|unhex(b[i+2]))
 			i += 2
 		} else if i+1 < len(b) {
-			out = append(out, c)
+			dst = append(dst, c)
 		}
 	}
-	return string(out)
+	return dst
 }
 
 // hexVal maps a hex digit to its value plus one; 0 means not a hex digit.

@@ -24,8 +24,9 @@ type Reader struct {
 	name  string
 	u     *unfolder
 	stack []*card
-	extra int // BEGIN lines past maxDepth, whose END lines must not close a card
-	size  int // bytes held by the cards on the stack
+	extra int   // BEGIN lines past maxDepth, whose END lines must not close a card
+	size  int   // bytes held by the cards on the stack
+	spare *card // the last card built, whose buffers the next one reuses
 	err   error
 }
 
@@ -33,16 +34,19 @@ type Reader struct {
 type card struct {
 	line    int
 	props   []rawProp
+	values  []byte         // the values of props, one after another, quoted-printable decoded
+	params  []beifen.Param // the parameters of props, see keepParams
 	size    int
 	bad     string // why the card cannot be read, once known
 	version bool   // a VERSION was seen; the first one decides v21
 	v21     bool
 }
 
-// rawProp is one property as it stands in the file, before decoding.
+// rawProp is one property as it stands in the file, before decoding (but for quoted-printable).
+// Its value ends at end in the card's values.
 type rawProp struct {
-	hdr   header
-	value string
+	hdr header
+	end int
 }
 
 // NewReader returns a Reader of r; name is the file name that errors report.
@@ -118,8 +122,28 @@ func (r *Reader) begin(line int) {
 		r.fail(r.top(), "cards nested too deeply")
 		return
 	}
-	r.stack = append(r.stack, &card{line: line, props: make([]rawProp, 0, 16)})
+	r.stack = append(r.stack, r.newCard(line))
 	r.u.v21 = false
+}
+
+// newCard returns an empty card, with the buffers of the last card built when there is one.
+func (r *Reader) newCard(line int) *card {
+	c := r.spare
+	if c == nil {
+		return &card{line: line, props: make([]rawProp, 0, 16)}
+	}
+	r.spare = nil
+	*c = card{line: line, props: c.props[:0], values: c.values[:0]}
+	return c
+}
+
+// recycle keeps a card that has been built for newCard, unless it was a large one.
+func (r *Reader) recycle(c *card) {
+	if cap(c.values) > 1<<20 || cap(c.props) > 1024 {
+		return
+	}
+	clear(c.props) // the built contact holds their parameters now
+	r.spare = c
 }
 
 func (r *Reader) end() (*beifen.Contact, error) {
@@ -131,6 +155,7 @@ func (r *Reader) end() (*beifen.Contact, error) {
 	if c == nil { // END without BEGIN: junk
 		return nil, nil
 	}
+	defer r.recycle(c)
 	if c.bad != "" {
 		return nil, r.parseError(c, c.bad)
 	}
@@ -181,9 +206,32 @@ func (r *Reader) add(c *card, ll logicalLine) {
 		r.fail(c, fmt.Sprintf("card is larger than %d MiB", MaxCard>>20))
 		return
 	}
-	c.props = append(c.props, rawProp{hdr: *ll.hdr, value: string(ll.value)})
+	hdr := *ll.hdr
+	hdr.params = c.keepParams(ll.hdr.params)
+	if hdr.encoding() == "QUOTED-PRINTABLE" {
+		c.values = appendQP(c.values, ll.value) // decoded now, into the card's buffer
+	} else {
+		c.values = append(c.values, ll.value...)
+	}
+	c.props = append(c.props, rawProp{hdr: hdr, end: len(c.values)})
 	c.size += n
 	r.size += n
+}
+
+// keepParams copies a property's parameters (the unfolder reuses its slice) to the end of the
+// card's, which the built contact's properties then share: most cards need one allocation for
+// all their parameters, not one per property. The copy's capacity ends with it, so that adding
+// a parameter to one property never overwrites the next property's.
+func (c *card) keepParams(ps []beifen.Param) []beifen.Param {
+	if len(ps) == 0 {
+		return nil
+	}
+	if c.params == nil {
+		c.params = make([]beifen.Param, 0, max(16, len(ps)))
+	}
+	start := len(c.params)
+	c.params = append(c.params, ps...)
+	return c.params[start:len(c.params):len(c.params)]
 }
 
 // fail marks c bad and frees what it holds; the first reason wins.
@@ -193,7 +241,7 @@ func (r *Reader) fail(c *card, reason string) {
 	}
 	c.bad = reason
 	r.size -= c.size
-	c.props, c.size = nil, 0
+	c.props, c.values, c.params, c.size = nil, nil, nil, 0
 }
 
 func (r *Reader) parseError(c *card, reason string) *beifen.ParseError {

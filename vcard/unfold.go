@@ -123,7 +123,7 @@ func (u *unfolder) scanHeader() {
 
 func (u *unfolder) setColon(i int) {
 	u.colon = i
-	u.hdr, u.hdrOK = parseHeader(u.acc[:i])
+	u.hdrOK = parseHeader(&u.hdr, u.acc[:i])
 	u.mode = modePlain
 	if !u.hdrOK {
 		return
