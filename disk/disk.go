@@ -89,15 +89,25 @@ func (s *Store) mkdir(dir string) error {
 	if _, err := os.Stat(dir); err == nil {
 		return nil
 	}
+	// Only the parents of folders this call creates changed: find the highest missing one.
+	top := dir
+	for d := filepath.Dir(dir); d != s.dir && filepath.Dir(d) != d; d = filepath.Dir(d) {
+		if _, err := os.Stat(d); err == nil {
+			break
+		}
+		top = d
+	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	for d := dir; d != s.dir && filepath.Dir(d) != d; d = filepath.Dir(d) {
+	for d := dir; ; d = filepath.Dir(d) {
 		if err := syncDir(filepath.Dir(d)); err != nil {
 			return err
 		}
+		if d == top {
+			return nil
+		}
 	}
-	return nil
 }
 
 // syncDir flushes a directory, making renames and removals in it durable.
