@@ -13,7 +13,8 @@
 # Both tools see the same folder in the same order: the two first backups see the export as
 # generated, then genexport -mutate adds one day of use (about ten SMS, three photos, one
 # recording), then both second backups see the mutated folder, then both restore. Each step runs
-# once under /usr/bin/time (wall seconds and peak RSS), restic first. The page cache is not
+# once under /usr/bin/time (wall seconds, CPU seconds and peak RSS; for beifen also the server's
+# CPU seconds during the step), restic first. The page cache is not
 # dropped: the export was just written, so both tools read it from memory. Dirty pages are
 # flushed (sync) before every timed step, so no step pays for the previous step's writes.
 #
@@ -32,7 +33,7 @@ root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 work=$(mktemp -d "${TMPDIR:-/tmp}/beifen-bench.XXXXXX")
 export_dir=$work/export
 server_pid="" # the /usr/bin/time process that wraps beifen serve
-declare -A secs=() rss=()
+declare -A secs=() rss=() cpu=() srv=()
 
 log() { echo "bench: $*" >&2; }
 
@@ -60,21 +61,21 @@ install_tools() {
 	$sudo env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 }
 
-# timed NAME CMD...: runs CMD once under /usr/bin/time; sets secs[NAME] (wall seconds) and
-# rss[NAME] (peak KB), and keeps its output in $work/NAME.out and .err.
+# timed NAME CMD...: runs CMD once under /usr/bin/time; sets secs[NAME] (wall seconds), cpu[NAME]
+# (user + system CPU seconds) and rss[NAME] (peak KB), and keeps its output in $work/NAME.out and
+# .err.
 timed() {
 	local name=$1 t
 	shift
 	log "$name"
 	# Flush what earlier steps left to write, so that no step pays for another's writeback.
 	sync
-	if ! /usr/bin/time -f '%e %M' -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
+	if ! /usr/bin/time -f '%e %M %U %S' -o "$work/$name.time" "$@" >"$work/$name.out" 2>"$work/$name.err"; then
 		tail -n 20 "$work/$name.err" >&2
 		die "$name failed"
 	fi
-	t=$(tail -n 1 "$work/$name.time")
-	secs[$name]=${t% *}
-	rss[$name]=${t#* }
+	read -r secs[$name] rss[$name] t u < <(tail -n 1 "$work/$name.time")
+	cpu[$name]=$(awk -v a="$t" -v b="$u" 'BEGIN { printf "%.2f", a + b }')
 }
 
 # --- restic -----------------------------------------------------------------------------------
@@ -153,12 +154,30 @@ beifen_setup() {
 	start_server
 }
 
+# server_cpu prints the CPU seconds (user + system) beifen serve has used so far.
+server_cpu() {
+	local child
+	child=$(pgrep -P "$server_pid" || true)
+	[[ -n $child ]] || die "beifen serve is not running"
+	awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$child/stat"
+}
+
+# server_timed NAME CMD...: timed, and srv[NAME] is the server's CPU seconds while CMD ran (work
+# the server does in the background after answering, such as indexing conversations, is not in it).
+server_timed() {
+	local before after
+	before=$(server_cpu)
+	timed "$@"
+	after=$(server_cpu)
+	srv[$1]=$(awk -v a="$before" -v b="$after" 'BEGIN { printf "%.2f", b - a }')
+}
+
 beifen_backup() { # beifen_backup NAME
-	timed "$1" "$beifen" backup --server "$beifen_url" --token "$token" --json "$export_dir"
+	server_timed "$1" "$beifen" backup --server "$beifen_url" --token "$token" --json "$export_dir"
 }
 
 beifen_restore() {
-	timed beifen_restore "$beifen" restore --server "$beifen_url" --token "$token" \
+	server_timed beifen_restore "$beifen" restore --server "$beifen_url" --token "$token" \
 		--snapshot latest --out "$work/beifen-out"
 }
 
@@ -186,6 +205,12 @@ row() { # row LABEL RESTIC_STEP BEIFEN_STEP
 	echo "| $1 | $r | $b | $(ratio "$b" "$r") |"
 }
 
+cpu_row() { # cpu_row LABEL RESTIC_STEP BEIFEN_STEP
+	local r=${cpu[$2]:--} c=${cpu[$3]:--} s=${srv[$3]:--} b
+	b=$(awk -v c="$c" -v s="$s" 'BEGIN { if (c == "-" || s == "-") print "-"; else printf "%.2f", c + s }')
+	echo "| $1 | $r | $c | $s | $b | $(ratio "$b" "$r") |"
+}
+
 report() {
 	local files bytes
 	files=$(find "$export_dir" -type f | wc -l)
@@ -201,6 +226,15 @@ report() {
 	row "first backup" restic_backup1 beifen_backup1
 	row "second backup (one day later)" restic_backup2 beifen_backup2
 	row "restore latest" restic_restore beifen_restore
+	echo
+	echo "CPU seconds (user + system) of each step; beifen's are its client's and its server's while the"
+	echo "client ran. The machine has $(nproc) cores."
+	echo
+	echo "| step | restic | beifen client | beifen server | beifen total | ratio |"
+	echo "|---|---:|---:|---:|---:|---:|"
+	cpu_row "first backup" restic_backup1 beifen_backup1
+	cpu_row "second backup" restic_backup2 beifen_backup2
+	cpu_row "restore latest" restic_restore beifen_restore
 	echo
 	echo "| | restic | beifen |"
 	echo "|---|---:|---:|"
