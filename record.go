@@ -44,7 +44,8 @@ type RecordRef struct {
 // RecordService stores the records of the context's user.
 type RecordService interface {
 	// PutRecords stores each record not stored yet (by Kind and Version) and sets the ID of
-	// every record, new or already stored.
+	// every record, new or already stored. New records get increasing IDs in the order given:
+	// snapshots list their records by ID, so an export comes back in its own order.
 	PutRecords(ctx context.Context, recs []*Record) error
 
 	// FindRecordsByIDs returns the context user's records with these IDs, in ID order. IDs of

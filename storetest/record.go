@@ -55,6 +55,13 @@ func testRecord(t *testing.T, open func(tb testing.TB) Services) {
 		if n != len(recs) {
 			t.Fatalf("ScanRecords saw %d, want %d", n, len(recs))
 		}
+		// New records are numbered in the order given (their versions "v0", "v1", ... "v10" are
+		// not in that order).
+		for i := 1; i < len(recs); i++ {
+			if recs[i].ID <= recs[i-1].ID {
+				t.Fatalf("record %d got ID %d after %d", i, recs[i].ID, recs[i-1].ID)
+			}
+		}
 		// Every ID names its own record, in a batch of new records and in one mixing new and
 		// stored ones.
 		mixed := []*beifen.Record{newRecord(beifen.KindCall, "new1", "nv1"), newRecord(beifen.KindCall, "7", "v7"),
@@ -64,6 +71,9 @@ func testRecord(t *testing.T, open func(tb testing.TB) Services) {
 		}
 		if mixed[1].ID != recs[7].ID || mixed[3].ID != recs[1000].ID {
 			t.Fatalf("stored records got IDs %d and %d, want %d and %d", mixed[1].ID, mixed[3].ID, recs[7].ID, recs[1000].ID)
+		}
+		if last := recs[len(recs)-1].ID; mixed[0].ID <= last || mixed[2].ID <= mixed[0].ID {
+			t.Fatalf("new records beside stored ones got IDs %d and %d after %d", mixed[0].ID, mixed[2].ID, last)
 		}
 		for _, r := range append(recs, mixed...) {
 			got, err := s.Records.FindRecordsByIDs(uctx, []int64{r.ID})
