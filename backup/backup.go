@@ -42,6 +42,18 @@ type Service struct {
 	writer   groupWriter    // stores the records of concurrent export reads together
 	threads  indexCache     // conversation indexes of the snapshots browsed last
 	indexing sync.WaitGroup // indexes being built after a commit
+
+	// indexLocks order conversation indexes and deletions of one account (striped by account
+	// ID): an index is read, built and stored under the read lock, and a deletion of items or
+	// of the account holds the write lock from before it deletes records until it has dropped
+	// the indexes. An index built from records read before a deletion can then never be
+	// stored, or kept in memory, after it: it would show a deleted message's text again.
+	indexLocks [64]sync.RWMutex
+}
+
+// indexLock returns the lock that orders uid's conversation indexes and deletions.
+func (s *Service) indexLock(uid int64) *sync.RWMutex {
+	return &s.indexLocks[uint64(uid)%uint64(len(s.indexLocks))]
 }
 
 // WaitIndexing waits for the conversation indexes being built after commits (before the server

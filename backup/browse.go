@@ -106,6 +106,9 @@ func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex
 	if err != nil {
 		return nil, err
 	}
+	l := s.indexLock(a.id)
+	l.RLock()
+	defer l.RUnlock()
 	return s.threads.get(indexKey{a.id, id}, sn.CreatedAt, func() (*threadIndex, error) {
 		idx, err := s.loadIndex(ctx, a, id)
 		if err == nil {

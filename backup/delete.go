@@ -22,6 +22,10 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	if err != nil {
 		return nil, err
 	}
+	// No conversation index of the account is built or stored while its items go.
+	l := s.indexLock(a.id)
+	l.Lock()
+	defer l.Unlock()
 	// A legal hold keeps everything of the account (clause 1.9), items included.
 	if held, err := s.Store.Holds.IsHeld(ctx, a.id); err != nil {
 		return nil, err

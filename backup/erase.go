@@ -20,8 +20,11 @@ type Receipt struct {
 // backup, say) can no longer be read. The account row stays as a pseudonymous tombstone with the
 // anonymous number and profile given; team data keeps its history without the person.
 func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, sealed []byte) (*Receipt, error) {
-	s.WaitIndexing()       // no index of this account is written after it is gone
-	s.writer.sync(u.ID)    // nor any of its records; a failed write only means fewer to erase
+	s.WaitIndexing()    // no index of this account is written after it is gone
+	s.writer.sync(u.ID) // nor any of its records; a failed write only means fewer to erase
+	l := s.indexLock(u.ID)
+	l.Lock() // nor is one being built or stored meanwhile
+	defer l.Unlock()
 	s.threads.forget(u.ID) // names and snippets must not outlive the account in memory
 	r := &Receipt{UserID: u.ID}
 	uctx := beifen.NewContextWithUser(ctx, u)

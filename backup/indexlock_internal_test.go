@@ -1,0 +1,76 @@
+package backup
+
+import (
+	"bytes"
+	"context"
+	"io"
+	"log/slog"
+	"path/filepath"
+	"testing"
+	"time"
+
+	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/disk"
+	"github.com/beifen/beifen/keyring"
+	"github.com/beifen/beifen/sqlite"
+)
+
+// TestIndexWaitsForDeletion: a conversation index is not built (or stored) while the account's
+// items are being deleted, and a deletion waits for an index being built, so that an index made
+// from records read before a deletion never outlives it with a deleted message's text.
+func TestIndexWaitsForDeletion(t *testing.T) {
+	db := sqlite.NewDB(filepath.Join(t.TempDir(), "beifen.db"))
+	if err := db.Open(); err != nil {
+		t.Fatal(err)
+	}
+	defer db.Close()
+	master, err := keyring.NewMaster(bytes.Repeat([]byte{3}, keyring.KeySize))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := NewService(sqlite.NewStore(db), disk.NewStore(t.TempDir()), master, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	ctx := context.Background()
+	u := &beifen.User{PhoneHash: []byte("phone hash"), Sealed: []byte("sealed")}
+	if err := s.Store.Users.CreateUser(ctx, u); err != nil {
+		t.Fatal(err)
+	}
+	key := master.NewDataKey(u.ID)
+	if u, err = s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{WrappedKey: &key}); err != nil {
+		t.Fatal(err)
+	}
+	uctx := beifen.NewContextWithUser(ctx, u)
+	sn := &beifen.Snapshot{}
+	if err := s.Store.Snapshots.CreateSnapshot(uctx, sn, nil); err != nil {
+		t.Fatal(err)
+	}
+	l := s.indexLock(u.ID)
+
+	// A deletion under way: the first page of conversations waits for it.
+	l.Lock()
+	listed := make(chan error, 1)
+	go func() { _, _, err := s.FindConversations(uctx, sn.ID, beifen.Page{Limit: 10}); listed <- err }()
+	select {
+	case err := <-listed:
+		t.Fatalf("conversations listed during a deletion: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.Unlock()
+	if err := <-listed; err != nil {
+		t.Fatal(err)
+	}
+
+	// An index being built: a deletion waits for it.
+	s.threads.forget(u.ID)
+	l.RLock()
+	deleted := make(chan error, 1)
+	go func() { _, err := s.DeleteItems(uctx, []int64{12345}); deleted <- err }()
+	select {
+	case err := <-deleted:
+		t.Fatalf("items deleted while an index was being built: %v", err)
+	case <-time.After(100 * time.Millisecond):
+	}
+	l.RUnlock()
+	if err := <-deleted; beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("deleting an item that does not exist: %v, want ENOTFOUND", err)
+	}
+}
