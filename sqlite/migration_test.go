@@ -9,6 +9,7 @@ import (
 	"testing"
 
 	"github.com/beifen/beifen/sqlite"
+	"github.com/beifen/beifen/storetest"
 )
 
 // TestMigrateSpansToRuns: a database with one span per record (before migration 0026) keeps
@@ -51,24 +52,16 @@ func TestMigrateSpansToRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	// Records 1-8: user 1's SMS 1-3, call 4, SMS 5-6, user 2's SMS 7, user 1's SMS 8.
-	kinds := []string{"", "sms", "sms", "sms", "call", "sms", "sms", "sms", "sms"}
-	for id := 1; id <= 8; id++ {
-		uid := 1
-		if id == 7 {
-			uid = 2
-		}
+	fx := storetest.SpansBeforeRuns
+	for id := 1; id < len(fx.Kinds); id++ {
 		if _, err := raw.Exec(`INSERT INTO records (id, user_id, kind, ident, version, payload, created_at) VALUES (?, ?, ?, ?, ?, x'', ?)`,
-			id, uid, kinds[id], []byte{byte(id)}, []byte{byte(id)}, now); err != nil {
+			id, fx.Owner[id], fx.Kinds[id], []byte{byte(id)}, []byte{byte(id)}, now); err != nil {
 			t.Fatal(err)
 		}
 	}
-	// Snapshot 1 holds 1-6 and 8; snapshot 2 drops 2 (1, 3-6 and 8 stay open); user 2's holds 7.
-	for _, sp := range [][4]any{
-		{1, 1, 1, nil}, {1, 2, 1, 2}, {1, 3, 1, nil}, {1, 4, 1, nil}, {1, 5, 1, nil}, {1, 6, 1, nil}, {1, 8, 1, nil}, {2, 7, 3, nil},
-	} {
+	for _, sp := range fx.Spans {
 		if _, err := raw.Exec(`INSERT INTO spans (user_id, record_id, kind, from_snapshot, to_snapshot) VALUES (?, ?, ?, ?, ?)`,
-			sp[0], sp[1], kinds[sp[1].(int)], sp[2], sp[3]); err != nil {
+			sp[0], sp[1], fx.Kinds[sp[1].(int)], sp[2], sp[3]); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -99,16 +92,7 @@ func TestMigrateSpansToRuns(t *testing.T) {
 		r = [6]any{uid, kind, first, last, from, to}
 		got = append(got, r)
 	}
-	want := [][6]any{
-		{int64(1), "sms", int64(1), int64(1), int64(1), int64(0)},
-		{int64(1), "sms", int64(2), int64(2), int64(1), int64(2)},
-		{int64(1), "sms", int64(3), int64(3), int64(1), int64(0)},
-		{int64(1), "call", int64(4), int64(4), int64(1), int64(0)},
-		{int64(1), "sms", int64(5), int64(6), int64(1), int64(0)},
-		{int64(1), "sms", int64(8), int64(8), int64(1), int64(0)},
-		{int64(2), "sms", int64(7), int64(7), int64(3), int64(0)},
-	}
-	if !slices.Equal(got, want) {
+	if want := fx.Runs; !slices.Equal(got, want) {
 		t.Fatalf("runs after migration:\n got %v\nwant %v", got, want)
 	}
 }
