@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"fmt"
+	mathrand "math/rand/v2"
 	"net/url"
 	"os"
 	"slices"
@@ -246,6 +247,89 @@ func TestCreateSnapshotConcurrently(t *testing.T) {
 		}
 		if !slices.Equal(got, ids) {
 			t.Fatalf("snapshot %d holds %d records, want %d", id, len(got), len(ids))
+		}
+	}
+}
+
+// Replicas deleting items of one user while others commit snapshots of that user must leave
+// every snapshot holding only records that exist, each once: a commit plans from the runs it
+// read, and a deletion splits runs.
+func TestDeleteRecordsWhileCommitting(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	db := MustOpenDB(t, dsn)
+	ctx := mustUser(t, db)
+	recs := newRecords("d", 300)
+	if err := postgres.NewRecordService(db).PutRecords(ctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	all := recordIDs(recs)
+	if err := postgres.NewSnapshotService(db).CreateSnapshot(ctx, &beifen.Snapshot{}, all); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	var deleteErr error
+	deleter := postgres.NewRecordService(MustOpenDB(t, dsn))
+	wg.Go(func() {
+		for i := 1; i < len(all); i += 3 { // one record from the middle of every three
+			if _, deleteErr = deleter.DeleteRecords(ctx, []beifen.RecordDeletion{{ID: all[i], Kind: beifen.KindSMS}}); deleteErr != nil {
+				return
+			}
+		}
+	})
+	for c := range 2 {
+		cdb := MustOpenDB(t, dsn)
+		committer, reader := postgres.NewSnapshotService(cdb), postgres.NewRecordService(cdb)
+		wg.Go(func() {
+			rng := mathrand.New(mathrand.NewPCG(uint64(c), 1))
+			for range 60 {
+				// Commit most of the records that exist now; one deleted meanwhile makes the
+				// commit fail, and that is fine.
+				found, err := reader.FindRecordsByIDs(ctx, all)
+				if err != nil {
+					return
+				}
+				var ids []int64
+				for _, r := range found {
+					if rng.IntN(10) > 0 {
+						ids = append(ids, r.ID)
+					}
+				}
+				committer.CreateSnapshot(ctx, &beifen.Snapshot{}, ids)
+			}
+		})
+	}
+	wg.Wait()
+	if deleteErr != nil {
+		t.Fatal(deleteErr)
+	}
+	exists := map[int64]bool{}
+	found, err := postgres.NewRecordService(db).FindRecordsByIDs(ctx, all)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, r := range found {
+		exists[r.ID] = true
+	}
+	if len(exists) != len(all)-len(all)/3 {
+		t.Fatalf("%d records left, want %d", len(exists), len(all)-len(all)/3)
+	}
+	snaps := postgres.NewSnapshotService(db)
+	list, _, err := snaps.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range list {
+		refs, err := snaps.SnapshotRefs(ctx, sn.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i, ref := range refs {
+			if !exists[ref.ID] || (i > 0 && ref.ID <= refs[i-1].ID) {
+				t.Fatalf("snapshot %d lists record %d (exists: %v) after %d", sn.ID, ref.ID, exists[ref.ID], refs[max(i-1, 0)].ID)
+			}
+		}
+		if sn.Messages != len(refs) {
+			t.Fatalf("snapshot %d counts %d messages and lists %d", sn.ID, sn.Messages, len(refs))
 		}
 	}
 }

@@ -205,6 +205,11 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		return 0, err
 	}
 	defer tx.Rollback()
+	// Runs are split here and planned by CreateSnapshot from what it read: a commit of the
+	// same user on another replica must not plan from runs this deletion is splitting.
+	if err := lockUser(ctx, tx, uid); err != nil {
+		return 0, err
+	}
 	touched := map[int64]bool{} // the snapshots that held one of them
 	for _, d := range dels {
 		var kind string
@@ -259,6 +264,10 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 		return 0, err
 	}
 	defer tx.Rollback()
+	// A commit on another replica must not open a run over a record this finds orphaned.
+	if err := lockUser(ctx, tx, uid); err != nil {
+		return 0, err
+	}
 	orphans, err := orphanRecords(ctx, tx, uid, before.UTC())
 	if err != nil {
 		return 0, err
