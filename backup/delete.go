@@ -146,7 +146,8 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	}
 	rc := &beifen.DeleteReceipt{Items: len(dels)}
 
-	s.WaitIndexing() // an index being built now may name the items
+	// An index being built now may name the items: the account's index lock, taken above, waits
+	// for it (waiting for the indexes commits build in the background would wait for this).
 	if err := s.writer.sync(a.id); err != nil {
 		return nil, err
 	}

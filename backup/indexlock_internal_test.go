@@ -15,15 +15,15 @@ import (
 	"github.com/beifen/beifen/sqlite"
 )
 
-// TestIndexWaitsForDeletion: a conversation index is not built (or stored) while the account's
-// items are being deleted, and a deletion waits for an index being built, so that an index made
-// from records read before a deletion never outlives it with a deleted message's text.
-func TestIndexWaitsForDeletion(t *testing.T) {
+// testService returns a Service on a new SQLite database and blob folder, and a context signed
+// in as a new account of it.
+func testService(t *testing.T) (*Service, context.Context) {
+	t.Helper()
 	db := sqlite.NewDB(filepath.Join(t.TempDir(), "beifen.db"))
 	if err := db.Open(); err != nil {
 		t.Fatal(err)
 	}
-	defer db.Close()
+	t.Cleanup(func() { db.Close() })
 	master, err := keyring.NewMaster(bytes.Repeat([]byte{3}, keyring.KeySize))
 	if err != nil {
 		t.Fatal(err)
@@ -38,7 +38,15 @@ func TestIndexWaitsForDeletion(t *testing.T) {
 	if u, err = s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{WrappedKey: &key}); err != nil {
 		t.Fatal(err)
 	}
-	uctx := beifen.NewContextWithUser(ctx, u)
+	return s, beifen.NewContextWithUser(ctx, u)
+}
+
+// TestIndexWaitsForDeletion: a conversation index is not built (or stored) while the account's
+// items are being deleted, and a deletion waits for an index being built, so that an index made
+// from records read before a deletion never outlives it with a deleted message's text.
+func TestIndexWaitsForDeletion(t *testing.T) {
+	s, uctx := testService(t)
+	u := beifen.UserFromContext(uctx)
 	sn := &beifen.Snapshot{}
 	if err := s.Store.Snapshots.CreateSnapshot(uctx, sn, nil); err != nil {
 		t.Fatal(err)
@@ -72,5 +80,51 @@ func TestIndexWaitsForDeletion(t *testing.T) {
 	l.RUnlock()
 	if err := <-deleted; beifen.ErrorCode(err) != beifen.ENOTFOUND {
 		t.Fatalf("deleting an item that does not exist: %v, want ENOTFOUND", err)
+	}
+}
+
+// TestDeleteItemsBesideBackgroundIndex: a deletion waiting for a conversation page, and a
+// commit's background index started meanwhile (which waits behind the deletion), all finish.
+// DeleteItems used to wait for the background indexes while it held the account's index lock.
+func TestDeleteItemsBesideBackgroundIndex(t *testing.T) {
+	s, uctx := testService(t)
+	u := beifen.UserFromContext(uctx)
+	a, err := s.account(uctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := &beifen.Call{Attrs: beifen.Attrs{{Name: "number", Value: "10086"}, {Name: "date", Value: "1"}}}
+	r, err := a.newRecord(beifen.KindCall, c.Identity(), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Records.PutRecords(uctx, []*beifen.Record{r}); err != nil {
+		t.Fatal(err)
+	}
+	sn := &beifen.Snapshot{}
+	if err := s.Store.Snapshots.CreateSnapshot(uctx, sn, []int64{r.ID}); err != nil {
+		t.Fatal(err)
+	}
+	l := s.indexLock(u.ID)
+
+	l.RLock() // a conversation page being built
+	deleted := make(chan error, 1)
+	go func() { _, err := s.DeleteItems(uctx, []int64{r.ID}); deleted <- err }()
+	time.Sleep(100 * time.Millisecond) // the deletion waits for the write lock
+	// A commit finishing now starts its background index, as create does.
+	s.indexing.Add(1)
+	go func() {
+		defer s.indexing.Done()
+		s.index(context.WithoutCancel(uctx), a, sn.ID)
+	}()
+	time.Sleep(100 * time.Millisecond) // the index waits for the read lock behind the writer
+	l.RUnlock()
+	select {
+	case err := <-deleted:
+		if err != nil {
+			t.Fatal(err)
+		}
+	case <-time.After(3 * time.Second):
+		t.Fatal("DeleteItems did not finish: it holds the index write lock while waiting for the background index, which waits for the read lock")
 	}
 }

@@ -14,6 +14,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 	"syscall"
 
 	"github.com/beifen/beifen"
@@ -30,7 +31,8 @@ const (
 
 // Store is a beifen.BlobStore on a local directory.
 type Store struct {
-	dir string
+	dir     string
+	durable sync.Map // folders whose entries this process has synced
 }
 
 var (
@@ -83,31 +85,32 @@ func notFound() error {
 	return beifen.Errorf(beifen.ENOTFOUND, "Blob not found.")
 }
 
-// mkdir creates dir and any missing parents with mode 0700, and syncs the parents of what it
-// created so the new folders survive a crash.
+// mkdir creates dir and any missing parents with mode 0700, and makes them durable: it syncs the
+// parent of each folder from dir up to the first one this process has already made durable (or
+// the store's root). That a folder exists does not mean its entry is on disk: another Put may
+// have created it a moment ago and not synced its parent yet, or a crash may have come between.
+// A first backup then syncs the root once per top-level folder, not once per blob.
 func (s *Store) mkdir(dir string) error {
-	if _, err := os.Stat(dir); err == nil {
+	if _, ok := s.durable.Load(dir); ok {
 		return nil
-	}
-	// Only the parents of folders this call creates changed: find the highest missing one.
-	top := dir
-	for d := filepath.Dir(dir); d != s.dir && filepath.Dir(d) != d; d = filepath.Dir(d) {
-		if _, err := os.Stat(d); err == nil {
-			break
-		}
-		top = d
 	}
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return err
 	}
-	for d := dir; ; d = filepath.Dir(d) {
+	var made []string
+	for d := dir; d != s.dir && filepath.Dir(d) != d; d = filepath.Dir(d) {
+		if _, ok := s.durable.Load(d); ok {
+			break
+		}
 		if err := syncDir(filepath.Dir(d)); err != nil {
 			return err
 		}
-		if d == top {
-			return nil
-		}
+		made = append(made, d)
 	}
+	for _, d := range made {
+		s.durable.Store(d, true)
+	}
+	return nil
 }
 
 // syncDir flushes a directory, making renames and removals in it durable.

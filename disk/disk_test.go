@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"errors"
+	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -307,4 +308,30 @@ func TestListOddPrefix(t *testing.T) {
 func TestListMissingDir(t *testing.T) {
 	s := disk.NewStore(filepath.Join(t.TempDir(), "never-written"))
 	assertKeys(t, s, nil)
+}
+
+// A blob folder removed behind the store's back (by an operator, say) is made again by the next
+// Put, although the store remembers having made it.
+func TestPut_FolderRemovedMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	s := disk.NewStore(dir)
+	ctx := context.Background()
+	key := "abcdef0123"
+	if err := s.Put(ctx, key, strings.NewReader("one"), 3); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "ab")); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Put(ctx, key, strings.NewReader("two"), 3); err != nil {
+		t.Fatalf("Put after its folder was removed: %v", err)
+	}
+	rc, err := s.Open(ctx, key)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rc.Close()
+	if b, _ := io.ReadAll(rc); string(b) != "two" {
+		t.Fatalf("blob=%q, want two", b)
+	}
 }

@@ -2,8 +2,10 @@ package disk
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -29,6 +31,13 @@ func (s *Store) Put(ctx context.Context, key string, r io.Reader, size int64) er
 		return fmt.Errorf("put blob %s: %w", key, err)
 	}
 	tmp, err := os.CreateTemp(filepath.Dir(final), filepath.Base(final)+tmpMarker+"*")
+	if errors.Is(err, fs.ErrNotExist) { // its folder was removed behind this process's back
+		s.durable.Delete(filepath.Dir(final))
+		if err := s.mkdir(filepath.Dir(final)); err != nil {
+			return fmt.Errorf("put blob %s: %w", key, err)
+		}
+		tmp, err = os.CreateTemp(filepath.Dir(final), filepath.Base(final)+tmpMarker+"*")
+	}
 	if err != nil {
 		return fmt.Errorf("put blob %s: %w", key, err)
 	}
