@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -17,9 +18,14 @@ type fakeSnapshots struct {
 	recs []*beifen.Record
 }
 
+// SnapshotRecords reuses one record and its slices from call to call, as the stores may.
 func (f *fakeSnapshots) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
-	for _, r := range f.recs {
-		if err := fn(r); err != nil {
+	var r beifen.Record
+	var version, payload []byte
+	for _, src := range f.recs {
+		version, payload = append(version[:0], src.Version...), append(payload[:0], src.Payload...)
+		r = beifen.Record{ID: src.ID, UserID: src.UserID, Kind: src.Kind, Version: version, Payload: payload}
+		if err := fn(&r); err != nil {
 			return err
 		}
 	}
@@ -74,6 +80,12 @@ func TestEach(t *testing.T) {
 	err = each(ctx, s, a, 1, beifen.KindCall, func(c *beifen.Call) error { n++; return nil })
 	if err == nil || n > 700 {
 		t.Fatalf("each over a damaged record: %v after %d calls", err, n)
+	}
+
+	// A panic in fn is the walk's error, not the server's end.
+	err = each(ctx, s, a, 1, beifen.KindCall, func(c *beifen.Call) error { panic("boom") })
+	if err == nil || !strings.Contains(err.Error(), "boom") {
+		t.Fatalf("each after fn panicked: %v", err)
 	}
 
 	deadline := time.Now().Add(2 * time.Second)

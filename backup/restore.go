@@ -32,7 +32,8 @@ func each[T any](ctx context.Context, s *Service, a *account, id int64, kind bei
 	g, gctx := errgroup.WithContext(ctx)
 	sealed := make(chan []beifen.Record, eachAhead)
 	opened := make(chan []*T, eachAhead)
-	g.Go(func() error {
+	g.Go(func() (err error) {
+		defer recovered(&err)
 		defer close(sealed)
 		batch := make([]beifen.Record, 0, eachBatch)
 		send := func() error {
@@ -44,7 +45,7 @@ func each[T any](ctx context.Context, s *Service, a *account, id int64, kind bei
 				return gctx.Err()
 			}
 		}
-		err := s.Store.Snapshots.SnapshotRecords(gctx, id, kind, func(r *beifen.Record) error {
+		err = s.Store.Snapshots.SnapshotRecords(gctx, id, kind, func(r *beifen.Record) error {
 			// The store reuses r and its slices: keep copies.
 			batch = append(batch, beifen.Record{ID: r.ID, Kind: r.Kind,
 				Version: bytes.Clone(r.Version), Payload: bytes.Clone(r.Payload)})
@@ -58,7 +59,8 @@ func each[T any](ctx context.Context, s *Service, a *account, id int64, kind bei
 		}
 		return err
 	})
-	g.Go(func() error {
+	g.Go(func() (err error) {
+		defer recovered(&err)
 		defer close(opened)
 		names := map[string]string{}
 		for recs := range sealed {
@@ -77,8 +79,12 @@ func each[T any](ctx context.Context, s *Service, a *account, id int64, kind bei
 		}
 		return nil
 	})
-	g.Go(func() error {
+	g.Go(func() (err error) {
+		defer recovered(&err)
 		for vs := range opened {
+			if err := gctx.Err(); err != nil {
+				return err
+			}
 			for _, v := range vs {
 				if err := fn(v); err != nil {
 					return err
@@ -88,6 +94,14 @@ func each[T any](ctx context.Context, s *Service, a *account, id int64, kind bei
 		return nil
 	})
 	return g.Wait()
+}
+
+// recovered turns a panic in one of each's goroutines into its error: the server's recovery
+// of panics covers only the goroutine serving the request.
+func recovered(err *error) {
+	if r := recover(); r != nil {
+		*err = fmt.Errorf("panic: %v", r)
+	}
 }
 
 // Records go from one stage of each to the next eachBatch at a time, at most eachAhead batches
