@@ -81,7 +81,9 @@ func TestPlanRuns(t *testing.T) {
 
 func TestRunHelpers(t *testing.T) {
 	sms, call := beifen.KindSMS, beifen.KindCall
-	run := func(k beifen.RecordKind, f, l int64) beifen.RecordRun { return beifen.RecordRun{Kind: k, First: f, Last: l} }
+	run := func(k beifen.RecordKind, f, l int64) beifen.RecordRun {
+		return beifen.RecordRun{Kind: k, First: f, Last: l}
+	}
 	if got := beifen.MergeRuns([]beifen.RecordRun{run(sms, 5, 6), run(sms, 1, 4), run(call, 7, 8), run(call, 10, 10)}); !slices.Equal(got,
 		[]beifen.RecordRun{run(sms, 1, 6), run(call, 7, 8), run(call, 10, 10)}) {
 		t.Errorf("MergeRuns = %v", got)

@@ -3,6 +3,7 @@ package postgres
 import (
 	"context"
 	"database/sql"
+	"errors"
 	"fmt"
 
 	"github.com/beifen/beifen"
@@ -278,19 +279,44 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 	return FormatError(err)
 }
 
+// A snapshot is read run by run, each run's records by a range of the primary key, in one read
+// transaction: the records come in ID order without a sort (a join of runs with records on the
+// range made PostgreSQL's planner scan every record and sort them all, or sort each run) and
+// without depending on the planner. The readers still check that order, which also catches a
+// record listed twice.
+var errOutOfOrder = errors.New("snapshot records read out of ID order")
+
 // SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
 func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
 	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
 		return err
 	}
 	uid, _ := userID(ctx)
-	return scanPayloads(ctx, s.db.pool, uid, `
-		SELECT r.id, r.kind, r.version, r.payload
-		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
-		WHERE s.user_id = $1 AND s.kind = $2 AND s.from_snapshot <= $3
-			AND (s.to_snapshot IS NULL OR s.to_snapshot > $3)
-			AND r.user_id = s.user_id AND r.kind = s.kind
-		ORDER BY r.id`, []any{uid, string(kind), id}, fn)
+	// One read transaction: every run and its records as of the same moment.
+	tx, err := s.db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	runs, err := snapshotRuns(ctx, tx, uid, id, kind)
+	if err != nil {
+		return err
+	}
+	var prev int64
+	for _, run := range runs {
+		err := scanPayloads(ctx, tx, uid, `SELECT id, kind, version, payload FROM records
+			WHERE id BETWEEN $1 AND $2 AND user_id = $3 AND kind = $4 ORDER BY id`, []any{run.First, run.Last, uid, string(run.Kind)}, func(r *beifen.Record) error {
+			if r.ID <= prev {
+				return errOutOfOrder
+			}
+			prev = r.ID
+			return fn(r)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SnapshotRefs returns the refs of every record in snapshot id, in ID order.
@@ -299,27 +325,61 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 		return nil, err
 	}
 	uid, _ := userID(ctx)
-	rows, err := s.db.pool.QueryContext(ctx, `
-		SELECT r.id, r.kind, r.ident, r.version
-		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
-		WHERE s.user_id = $1 AND s.from_snapshot <= $2 AND (s.to_snapshot IS NULL OR s.to_snapshot > $2)
-			AND r.user_id = s.user_id AND r.kind = s.kind
-		ORDER BY r.id`, uid, id)
+	// One read transaction: every run and its records as of the same moment.
+	tx, err := s.db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	runs, err := snapshotRuns(ctx, tx, uid, id, "")
+	if err != nil {
+		return nil, err
+	}
+	var refs []beifen.RecordRef
+	for _, run := range runs {
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind, ident, version FROM records
+			WHERE id BETWEEN $1 AND $2 AND user_id = $3 AND kind = $4 ORDER BY id`, run.First, run.Last, uid, string(run.Kind))
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		for rows.Next() {
+			var ref beifen.RecordRef
+			if err := rows.Scan(&ref.ID, &ref.Kind, &ref.Ident, &ref.Version); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if n := len(refs); n > 0 && ref.ID <= refs[n-1].ID {
+				rows.Close()
+				return nil, errOutOfOrder
+			}
+			refs = append(refs, ref)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, FormatError(err)
+		}
+	}
+	return refs, nil
+}
+
+// snapshotRuns returns the runs of records of kind ("" for all kinds) in snapshot id, by first ID.
+func snapshotRuns(ctx context.Context, q queryer, uid, id int64, kind beifen.RecordKind) ([]beifen.RecordRun, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
+		WHERE user_id = $1 AND ($2 = '' OR kind = $2) AND from_snapshot <= $3 AND (to_snapshot IS NULL OR to_snapshot > $3)
+		ORDER BY first_id`, uid, string(kind), id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
 	defer rows.Close()
-	var refs []beifen.RecordRef
+	var runs []beifen.RecordRun
 	for rows.Next() {
-		var ref beifen.RecordRef
-		var kind string
-		if err := rows.Scan(&ref.ID, &kind, &ref.Ident, &ref.Version); err != nil {
+		var r beifen.RecordRun
+		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
 			return nil, err
 		}
-		ref.Kind = beifen.RecordKind(kind)
-		refs = append(refs, ref)
+		runs = append(runs, r)
 	}
-	return refs, rows.Err()
+	return runs, rows.Err()
 }
 
 // scanPayloads streams records with only what a restore needs (ID, kind, version, payload). The
@@ -333,9 +393,12 @@ func scanPayloads(ctx context.Context, q queryer, uid int64, query string, args 
 	r := beifen.Record{UserID: uid}
 	var kind string
 	var version, payload sql.RawBytes
-	for rows.Next() {
+	for prev := int64(0); rows.Next(); prev = r.ID {
 		if err := rows.Scan(&r.ID, &kind, &version, &payload); err != nil {
 			return err
+		}
+		if r.ID <= prev {
+			return errOutOfOrder
 		}
 		r.Kind, r.Version, r.Payload = beifen.RecordKind(kind), version, payload
 		if err := fn(&r); err != nil {

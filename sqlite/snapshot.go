@@ -293,10 +293,10 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 	return FormatError(err)
 }
 
-// The runs of one snapshot never overlap, so reading them by first ID, and each run's records by
-// primary key (ascending, as SQLite's nested loop reads a rowid range), gives the records in ID
-// order without sorting them. The readers check that order: a change in the planner fails loudly
-// instead of handing a restore its records out of order.
+// A snapshot is read run by run, each run's records by a range of the primary key, in one read
+// transaction: the records come in ID order without a sort and without depending on how the
+// planner would join runs with records. The readers still check that order, which also catches
+// a record listed twice.
 var errOutOfOrder = errors.New("snapshot records read out of ID order")
 
 // SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
@@ -305,13 +305,31 @@ func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind be
 		return err
 	}
 	uid, _ := userID(ctx)
-	return scanPayloads(ctx, s.db.read, uid, `
-		SELECT r.id, r.kind, r.version, r.payload
-		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
-		WHERE s.user_id = ? AND s.kind = ? AND s.from_snapshot <= ?
-			AND (s.to_snapshot IS NULL OR s.to_snapshot > ?)
-			AND +r.user_id = s.user_id AND +r.kind = s.kind
-		ORDER BY s.first_id`, []any{uid, string(kind), id, id}, fn)
+	// One read transaction: every run and its records as of the same moment.
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	runs, err := snapshotRuns(ctx, tx, uid, id, kind)
+	if err != nil {
+		return err
+	}
+	var prev int64
+	for _, run := range runs {
+		err := scanPayloads(ctx, tx, uid, `SELECT id, kind, version, payload FROM records
+			WHERE id BETWEEN ? AND ? AND +user_id = ? AND +kind = ? ORDER BY id`, []any{run.First, run.Last, uid, string(run.Kind)}, func(r *beifen.Record) error {
+			if r.ID <= prev {
+				return errOutOfOrder
+			}
+			prev = r.ID
+			return fn(r)
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // SnapshotRefs returns the refs of every record in snapshot id, in ID order.
@@ -320,30 +338,61 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 		return nil, err
 	}
 	uid, _ := userID(ctx)
-	rows, err := s.db.read.QueryContext(ctx, `
-		SELECT r.id, r.kind, r.ident, r.version
-		FROM spans AS s JOIN records AS r ON r.id BETWEEN s.first_id AND s.last_id
-		WHERE s.user_id = ? AND s.from_snapshot <= ? AND (s.to_snapshot IS NULL OR s.to_snapshot > ?)
-			AND +r.user_id = s.user_id AND +r.kind = s.kind
-		ORDER BY s.first_id`, uid, id, id)
+	// One read transaction: every run and its records as of the same moment.
+	tx, err := s.db.read.BeginTx(ctx, &sql.TxOptions{ReadOnly: true})
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
+	runs, err := snapshotRuns(ctx, tx, uid, id, "")
+	if err != nil {
+		return nil, err
+	}
+	var refs []beifen.RecordRef
+	for _, run := range runs {
+		rows, err := tx.QueryContext(ctx, `SELECT id, kind, ident, version FROM records
+			WHERE id BETWEEN ? AND ? AND +user_id = ? AND +kind = ? ORDER BY id`, run.First, run.Last, uid, string(run.Kind))
+		if err != nil {
+			return nil, FormatError(err)
+		}
+		for rows.Next() {
+			var ref beifen.RecordRef
+			if err := rows.Scan(&ref.ID, &ref.Kind, &ref.Ident, &ref.Version); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if n := len(refs); n > 0 && ref.ID <= refs[n-1].ID {
+				rows.Close()
+				return nil, errOutOfOrder
+			}
+			refs = append(refs, ref)
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, FormatError(err)
+		}
+	}
+	return refs, nil
+}
+
+// snapshotRuns returns the runs of records of kind ("" for all kinds) in snapshot id, by first ID.
+func snapshotRuns(ctx context.Context, q queryer, uid, id int64, kind beifen.RecordKind) ([]beifen.RecordRun, error) {
+	rows, err := q.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
+		WHERE user_id = ?1 AND (?2 = '' OR kind = ?2) AND from_snapshot <= ?3 AND (to_snapshot IS NULL OR to_snapshot > ?3)
+		ORDER BY first_id`, uid, string(kind), id)
 	if err != nil {
 		return nil, FormatError(err)
 	}
 	defer rows.Close()
-	var refs []beifen.RecordRef
+	var runs []beifen.RecordRun
 	for rows.Next() {
-		var ref beifen.RecordRef
-		var kind string
-		if err := rows.Scan(&ref.ID, &kind, &ref.Ident, &ref.Version); err != nil {
+		var r beifen.RecordRun
+		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
 			return nil, err
 		}
-		if n := len(refs); n > 0 && ref.ID <= refs[n-1].ID {
-			return nil, errOutOfOrder
-		}
-		ref.Kind = beifen.RecordKind(kind)
-		refs = append(refs, ref)
+		runs = append(runs, r)
 	}
-	return refs, rows.Err()
+	return runs, rows.Err()
 }
 
 // scanPayloads streams records with only what a restore needs (ID, kind, version, payload). The
