@@ -12,6 +12,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/postgres"
@@ -331,6 +332,63 @@ func TestDeleteRecordsWhileCommitting(t *testing.T) {
 		if sn.Messages != len(refs) {
 			t.Fatalf("snapshot %d counts %d messages and lists %d", sn.ID, sn.Messages, len(refs))
 		}
+	}
+}
+
+// Collecting orphans on one replica while another commits snapshots of the same user must
+// never delete a record a committed snapshot holds.
+func TestDeleteOrphansWhileCommitting(t *testing.T) {
+	dsn := MustCreateSchema(t)
+	db := MustOpenDB(t, dsn)
+	ctx := mustUser(t, db)
+	done := make(chan struct{})
+	var wg sync.WaitGroup
+	collector := postgres.NewRecordService(MustOpenDB(t, dsn))
+	var gcErr error
+	wg.Go(func() {
+		for {
+			select {
+			case <-done:
+				return
+			default:
+			}
+			if _, gcErr = collector.DeleteOrphanRecords(ctx, time.Now().Add(time.Hour)); gcErr != nil {
+				return
+			}
+		}
+	})
+	// Each round stores new records, orphans until the snapshot that follows holds them: a
+	// collection between the two may delete them (the commit then fails), never after.
+	cdb := MustOpenDB(t, dsn)
+	records, committer := postgres.NewRecordService(cdb), postgres.NewSnapshotService(cdb)
+	for round := range 60 {
+		recs := newRecords(fmt.Sprint("o", round, "-"), 20)
+		if err := records.PutRecords(ctx, recs); err != nil {
+			t.Fatal(err)
+		}
+		committer.CreateSnapshot(ctx, &beifen.Snapshot{}, recordIDs(recs))
+	}
+	close(done)
+	wg.Wait()
+	if gcErr != nil {
+		t.Fatal(gcErr)
+	}
+	snaps := postgres.NewSnapshotService(db)
+	list, _, err := snaps.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1000})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range list {
+		refs, err := snaps.SnapshotRefs(ctx, sn.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if sn.Messages != len(refs) {
+			t.Fatalf("snapshot %d counts %d messages and holds %d", sn.ID, sn.Messages, len(refs))
+		}
+	}
+	if len(list) == 0 {
+		t.Fatal("no commit got past the collector")
 	}
 }
 
