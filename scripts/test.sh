@@ -49,9 +49,30 @@ if [ "${REQUIRE_POSTGRES:-0}" = 1 ]; then
   echo "test.sh: PostgreSQL suite ran"
 fi
 
+# fuzz PKG TARGET runs one fuzz target for FUZZTIME. Go 1.26's fuzzing coordinator can end a
+# run that found nothing with "context deadline exceeded" when -fuzztime expires (a race in the
+# toolchain, golang/go#75804, fixed in Go 1.27): such a run passes if it wrote no failing input.
+# Any other failure, or a new input under testdata/fuzz, fails.
+fuzz() {
+  local pkg=$1 target=$2 out="$work/fuzz-$2.log" before after
+  before="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort)"
+  if go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" "$pkg" >"$out" 2>&1; then
+    tail -n 2 "$out"
+    return 0
+  fi
+  after="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort)"
+  if [ "$before" = "$after" ] && grep -q -- '--- FAIL' "$out" && \
+     [ "$(grep -A1 -- '--- FAIL' "$out" | tail -n 1 | sed 's/^ *//')" = "context deadline exceeded" ]; then
+    echo "test.sh: $target stopped with the Go fuzzing coordinator's deadline race and wrote no failing input: not a failure"
+    return 0
+  fi
+  cat "$out"
+  return 1
+}
+
 if [ "$FUZZTIME" != 0 ]; then
   for target in $(grep -rl --include='*_test.go' '^func Fuzz' . | xargs grep -ho '^func Fuzz[A-Za-z0-9_]*' | sort -u | sed 's/^func //'); do
     pkg="$(grep -rl --include='*_test.go' "^func $target(" . | head -1 | xargs dirname)"
-    go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" "$pkg"
+    fuzz "$pkg" "$target"
   done
 fi
