@@ -124,7 +124,7 @@ func TestDeleteItemsBesideBackgroundIndex(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-	case <-time.After(3 * time.Second):
+	case <-time.After(30 * time.Second):
 		t.Fatal("DeleteItems did not finish: it holds the index write lock while waiting for the background index, which waits for the read lock")
 	}
 }
