@@ -55,12 +55,12 @@ fi
 # Any other failure, or a new input under testdata/fuzz, fails.
 fuzz() {
   local pkg=$1 target=$2 out="$work/fuzz-$2.log" before after
-  before="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort)"
+  before="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort || true)"
   if go test -run '^$' -fuzz "^$target\$" -fuzztime "$FUZZTIME" "$pkg" >"$out" 2>&1; then
     tail -n 2 "$out"
     return 0
   fi
-  after="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort)"
+  after="$(ls "$pkg/testdata/fuzz/$target" 2>/dev/null | sort || true)"
   if [ "$before" = "$after" ] && grep -q -- '--- FAIL' "$out" && \
      [ "$(grep -A1 -- '--- FAIL' "$out" | tail -n 1 | sed 's/^ *//')" = "context deadline exceeded" ]; then
     echo "test.sh: $target stopped with the Go fuzzing coordinator's deadline race and wrote no failing input: not a failure"
