@@ -40,53 +40,40 @@ func (s *Server) emails() (EmailDesk, error) {
 }
 
 func (s *Server) handleEmailStatus(w http.ResponseWriter, r *http.Request) {
-	desk, err := s.emails()
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	st, err := desk.EmailStatus(r.Context())
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	s.emailCall(w, r, http.StatusOK, false, func(desk EmailDesk, _ *EmailRequest) (*beifen.EmailStatus, error) {
+		return desk.EmailStatus(r.Context())
+	})
 }
 
 func (s *Server) handleEmailSet(w http.ResponseWriter, r *http.Request) {
-	var req EmailRequest
-	desk, err := s.emails()
-	if err == nil {
-		err = readJSON(w, r, &req)
-	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	st, err := desk.SetEmail(r.Context(), req.Email)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusAccepted, st)
+	s.emailCall(w, r, http.StatusAccepted, true, func(desk EmailDesk, req *EmailRequest) (*beifen.EmailStatus, error) {
+		return desk.SetEmail(r.Context(), req.Email)
+	})
 }
 
 func (s *Server) handleEmailConfirm(w http.ResponseWriter, r *http.Request) {
+	s.emailCall(w, r, http.StatusOK, true, func(desk EmailDesk, req *EmailRequest) (*beifen.EmailStatus, error) {
+		return desk.ConfirmEmail(r.Context(), req.Code)
+	})
+}
+
+// emailCall runs one call of the e-mail desk (reading the request body first when withBody) and
+// answers with the status it returns.
+func (s *Server) emailCall(w http.ResponseWriter, r *http.Request, code int, withBody bool, call func(EmailDesk, *EmailRequest) (*beifen.EmailStatus, error)) {
 	var req EmailRequest
 	desk, err := s.emails()
-	if err == nil {
+	if err == nil && withBody {
 		err = readJSON(w, r, &req)
 	}
+	var st *beifen.EmailStatus
+	if err == nil {
+		st, err = call(desk, &req)
+	}
 	if err != nil {
 		s.Error(w, r, err)
 		return
 	}
-	st, err := desk.ConfirmEmail(r.Context(), req.Code)
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, http.StatusOK, st)
+	writeJSON(w, code, st)
 }
 
 func (s *Server) handleEmailRemove(w http.ResponseWriter, r *http.Request) {
