@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/audit"
@@ -22,9 +21,9 @@ type AuditReader interface {
 }
 
 func (s *Server) handleAuditProof(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id", "Audit entry not found.")
 	if err != nil {
-		s.Error(w, r, beifen.Errorf(beifen.ENOTFOUND, "Audit entry not found."))
+		s.Error(w, r, err)
 		return
 	}
 	p, err := s.AuditReader.Prove(r.Context(), id)

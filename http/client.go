@@ -58,7 +58,7 @@ func (c *Client) do(req *http.Request) (*http.Response, error) {
 		return nil, fmt.Errorf("%s %s: HTTP %d", req.Method, req.URL.Path, resp.StatusCode)
 	}
 	code := FromErrorStatusCode(resp.StatusCode)
-	if _, known := codes[e.Code]; known && codes[e.Code] == resp.StatusCode {
+	if codes[e.Code] == resp.StatusCode {
 		code = e.Code
 	}
 	return nil, beifen.Errorf(code, "%s", e.Error)

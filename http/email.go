@@ -69,11 +69,7 @@ func (s *Server) emailCall(w http.ResponseWriter, r *http.Request, code int, wit
 	if err == nil {
 		st, err = call(desk, &req)
 	}
-	if err != nil {
-		s.Error(w, r, err)
-		return
-	}
-	writeJSON(w, code, st)
+	s.writeResult(w, r, code, st, err)
 }
 
 func (s *Server) handleEmailRemove(w http.ResponseWriter, r *http.Request) {

@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"strconv"
 
 	"github.com/beifen/beifen"
 	"github.com/beifen/beifen/ui"
@@ -31,20 +30,7 @@ func feedLang(r *http.Request) string {
 	if l := r.URL.Query().Get("lang"); l == ui.Chinese || l == ui.English {
 		return l
 	}
-	c, _ := r.Cookie(LangCookie)
-	if c != nil {
-		return ui.PickLang(c.Value, r.Header.Get("Accept-Language"))
-	}
-	return ui.PickLang("", r.Header.Get("Accept-Language"))
-}
-
-// feedID reads a numeric path value; a malformed one is as missing as an unknown one.
-func feedID(r *http.Request, name, missing string) (int64, error) {
-	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
-	if err != nil || id <= 0 {
-		return 0, beifen.Errorf(beifen.ENOTFOUND, "%s", missing)
-	}
-	return id, nil
+	return requestLang(r)
 }
 
 // writeResult answers a service call: its error, or v with status.
@@ -81,7 +67,7 @@ func (s *Server) handleFeedMarks(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedUndo(w http.ResponseWriter, r *http.Request) {
-	id, err := feedID(r, "id", "Mark not found.")
+	id, err := pathID(r, "id", "Mark not found.")
 	if err == nil {
 		err = s.Feed.Undo(r.Context(), id)
 	}
@@ -118,7 +104,7 @@ func (s *Server) handleFeedFollow(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedUnfollow(w http.ResponseWriter, r *http.Request) {
-	id, err := feedID(r, "id", "Follow not found.")
+	id, err := pathID(r, "id", "Follow not found.")
 	if err == nil {
 		err = s.Feed.Unfollow(r.Context(), id)
 	}
@@ -149,7 +135,7 @@ func (s *Server) handleFeedPost(w http.ResponseWriter, r *http.Request) {
 	var channel int64
 	var err error
 	if r.PathValue("id") != "" {
-		if channel, err = feedID(r, "id", "Channel not found."); err != nil {
+		if channel, err = pathID(r, "id", "Channel not found."); err != nil {
 			s.Error(w, r, err)
 			return
 		}
@@ -164,7 +150,7 @@ func (s *Server) handleFeedPost(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleFeedPostDelete(w http.ResponseWriter, r *http.Request) {
-	id, err := feedID(r, "id", "Post not found.")
+	id, err := pathID(r, "id", "Post not found.")
 	if err == nil {
 		err = s.Feed.DeletePost(r.Context(), id)
 	}

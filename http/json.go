@@ -28,11 +28,12 @@ func readJSON(w http.ResponseWriter, r *http.Request, v any) error {
 	return nil
 }
 
-// pathID reads a numeric path value.
-func pathID(r *http.Request, name string) (int64, error) {
+// pathID reads a numeric path value; a malformed one is as missing as an unknown one, and gets
+// the missing message.
+func pathID(r *http.Request, name, missing string) (int64, error) {
 	id, err := strconv.ParseInt(r.PathValue(name), 10, 64)
 	if err != nil || id <= 0 {
-		return 0, beifen.Errorf(beifen.ENOTFOUND, "Snapshot not found.")
+		return 0, beifen.Errorf(beifen.ENOTFOUND, "%s", missing)
 	}
 	return id, nil
 }

@@ -3,7 +3,6 @@ package http
 import (
 	"context"
 	"net/http"
-	"strconv"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -71,9 +70,9 @@ func (s *Server) handleTeamOrders(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) handleTeamOrder(w http.ResponseWriter, r *http.Request) {
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id", "Order not found.")
 	if err != nil {
-		s.Error(w, r, beifen.Errorf(beifen.ENOTFOUND, "Order not found."))
+		s.Error(w, r, err)
 		return
 	}
 	o, err := s.Plans.Order(r.Context(), id)

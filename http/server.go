@@ -149,12 +149,11 @@ func ErrorStatusCode(code string) int {
 }
 
 // FromErrorStatusCode returns the application error code of an HTTP status.
-// A status several codes share (403) maps back to the general one; the client reads the exact
-// code from the error body.
+// A status several codes share (403: forbidden, real name required) maps back to the general
+// one; the client reads the exact code from the error body.
 func FromErrorStatusCode(status int) string {
-	for _, k := range []string{beifen.ECONFLICT, beifen.EINVALID, beifen.ENOTFOUND, beifen.EUNAUTHORIZED,
-		beifen.EFORBIDDEN, beifen.ETOOLARGE, beifen.ETOOMANY} {
-		if codes[k] == status {
+	for k, v := range codes {
+		if v == status && k != beifen.EREALNAME {
 			return k
 		}
 	}

@@ -81,7 +81,7 @@ func snapshotFilter(r *http.Request) (beifen.SnapshotFilter, error) {
 // snapshotID reads a snapshot ID from the path; "latest" is the newest snapshot.
 func (s *Server) snapshotID(r *http.Request, name string) (int64, error) {
 	if r.PathValue(name) != "latest" {
-		return pathID(r, name)
+		return pathID(r, name, "Snapshot not found.")
 	}
 	snaps, _, err := s.BackupService.FindSnapshots(r.Context(), beifen.SnapshotFilter{Limit: 1})
 	if err != nil {

@@ -81,14 +81,18 @@ func (s *Server) page(title string, public bool, h uiHandler) http.HandlerFunc {
 	}
 }
 
-func (s *Server) view(r *http.Request, title string) *ui.View {
-	c, _ := r.Cookie(LangCookie)
+// requestLang is the language the browser asked for: its cookie's, else its Accept-Language.
+func requestLang(r *http.Request) string {
 	lang := ""
-	if c != nil {
+	if c, err := r.Cookie(LangCookie); err == nil {
 		lang = c.Value
 	}
+	return ui.PickLang(lang, r.Header.Get("Accept-Language"))
+}
+
+func (s *Server) view(r *http.Request, title string) *ui.View {
 	v := &ui.View{
-		Lang:  ui.PickLang(lang, r.Header.Get("Accept-Language")),
+		Lang:  requestLang(r),
 		Title: title,
 		Path:  r.URL.RequestURI(),
 		User:  beifen.UserFromContext(r.Context()),

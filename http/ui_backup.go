@@ -171,7 +171,7 @@ func webPath(name string) string {
 
 // snapshotView loads the snapshot a page is about.
 func (s *Server) snapshotView(r *http.Request, v *ui.View, tab string) (*beifen.Snapshot, error) {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "Snapshot not found.")
 	if err != nil {
 		return nil, err
 	}

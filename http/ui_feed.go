@@ -61,7 +61,7 @@ func (s *Server) handleUIFeedNotInterested(w http.ResponseWriter, r *http.Reques
 }
 
 func (s *Server) handleUIFeedUndo(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	id, err := feedID(r, "id", "Mark not found.")
+	id, err := pathID(r, "id", "Mark not found.")
 	if err == nil {
 		err = s.Feed.Undo(r.Context(), id)
 	}
@@ -94,7 +94,7 @@ func (s *Server) handleUIFeedFollow(w http.ResponseWriter, r *http.Request, v *u
 }
 
 func (s *Server) handleUIFeedUnfollow(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	id, err := feedID(r, "id", "Follow not found.")
+	id, err := pathID(r, "id", "Follow not found.")
 	if err == nil {
 		err = s.Feed.Unfollow(r.Context(), id)
 	}
@@ -123,7 +123,7 @@ func (s *Server) handleUIFeedPost(w http.ResponseWriter, r *http.Request, v *ui.
 }
 
 func (s *Server) handleUIFeedPostDelete(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	id, err := feedID(r, "id", "Post not found.")
+	id, err := pathID(r, "id", "Post not found.")
 	if err == nil {
 		err = s.Feed.DeletePost(r.Context(), id)
 	}

@@ -164,9 +164,9 @@ func (s *Server) handleUIOpsRequestAnswer(w http.ResponseWriter, r *http.Request
 	if err := s.operator(v); err != nil {
 		return err
 	}
-	id, err := strconv.ParseInt(r.PathValue("id"), 10, 64)
+	id, err := pathID(r, "id", "Request not found.")
 	if err != nil {
-		return beifen.Errorf(beifen.ENOTFOUND, "Request not found.")
+		return err
 	}
 	status := beifen.RequestDone
 	if r.FormValue("refuse") != "" {

@@ -36,7 +36,7 @@ func shareURL(r *http.Request, token string) string {
 }
 
 func (s *Server) handleUIShareContact(w http.ResponseWriter, r *http.Request, v *ui.View) error {
-	id, err := pathID(r, "id")
+	id, err := pathID(r, "id", "Snapshot not found.")
 	if err != nil {
 		return err
 	}

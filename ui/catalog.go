@@ -259,6 +259,7 @@ var catalog = map[string][2]string{
 	"signins.hint":           {"从未用过的网络不能只凭密码登录，需要短信验证码。发现陌生登录请在上面退出该设备并修改密码。", "A network never used before cannot sign in with the password alone: it takes a texted code. If a sign-in is not yours, sign that device out above and change your password."},
 	"signin_method.code":     {"短信验证码", "texted code"},
 	"signin_method.password": {"密码", "password"},
+	"signin_method.carrier":  {"本机号码一键登录", "one-click (carrier)"},
 	"remembered.title":       {"最近搜索与草稿", "Recent searches and drafts"},
 	"remembered.hint":        {"为方便您使用，我们加密保存您最近的 10 次搜索和未发送的草稿。", "For your convenience your last 10 searches and unsent drafts are kept, encrypted."},
 	"remembered.clear":       {"清除最近搜索与草稿", "Clear my recent searches and drafts"},

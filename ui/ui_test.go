@@ -27,7 +27,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"outcome.":          {"connected", "no_answer", "busy", "invalid", "refused", "callback"},
 		"token.":            {"api", "session"},
 		"gender.":           {"", "female", "male", "other"},
-		"signin_method.":    {"code", "password"},
+		"signin_method.":    {"code", "password", "carrier"},
 		"notice.":           {"service", "marketing"},
 		"severity.":         {"general", "larger", "major", "especially-major"},
 		"right.":            {"export", "correct", "delete", "withdraw", "close", "access", "explain", "transfer", "other"},
