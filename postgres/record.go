@@ -326,24 +326,11 @@ func splitRuns(ctx context.Context, tx *Tx, uid int64, kind beifen.RecordKind, i
 
 // orphanRecords returns the IDs of the user's records stored before then that no run holds.
 func orphanRecords(ctx context.Context, tx *Tx, uid int64, before time.Time) ([]int64, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans WHERE user_id = $1`, uid)
+	runs, err := queryRuns(ctx, tx, `SELECT kind, first_id, last_id FROM spans WHERE user_id = $1`, uid)
 	if err != nil {
-		return nil, FormatError(err)
+		return nil, err
 	}
-	var runs []beifen.RecordRun
-	for rows.Next() {
-		var r beifen.RecordRun
-		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		runs = append(runs, r)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, FormatError(err)
-	}
-	rows, err = tx.QueryContext(ctx, `SELECT id FROM records WHERE user_id = $1 AND created_at < $2 ORDER BY id`, uid, before)
+	rows, err := tx.QueryContext(ctx, `SELECT id FROM records WHERE user_id = $1 AND created_at < $2 ORDER BY id`, uid, before)
 	if err != nil {
 		return nil, FormatError(err)
 	}

@@ -182,8 +182,13 @@ func insertSnapshot(ctx context.Context, tx *Tx, sn *beifen.Snapshot) error {
 
 // openRuns returns the user's runs present in the newest snapshot, by first ID.
 func openRuns(ctx context.Context, tx *Tx, uid int64) ([]beifen.RecordRun, error) {
-	rows, err := tx.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
+	return queryRuns(ctx, tx, `SELECT kind, first_id, last_id FROM spans
 		WHERE user_id = $1 AND to_snapshot IS NULL ORDER BY first_id`, uid)
+}
+
+// queryRuns runs a query of kind, first_id and last_id, and returns them as runs.
+func queryRuns(ctx context.Context, q queryer, query string, args ...any) ([]beifen.RecordRun, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return nil, FormatError(err)
 	}
@@ -364,22 +369,14 @@ func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.
 
 // snapshotRuns returns the runs of records of kind ("" for all kinds) in snapshot id, by first ID.
 func snapshotRuns(ctx context.Context, q queryer, uid, id int64, kind beifen.RecordKind) ([]beifen.RecordRun, error) {
-	rows, err := q.QueryContext(ctx, `SELECT kind, first_id, last_id FROM spans
-		WHERE user_id = $1 AND ($2 = '' OR kind = $2) AND from_snapshot <= $3 AND (to_snapshot IS NULL OR to_snapshot > $3)
-		ORDER BY first_id`, uid, string(kind), id)
-	if err != nil {
-		return nil, FormatError(err)
+	if kind == "" {
+		return queryRuns(ctx, q, `SELECT kind, first_id, last_id FROM spans
+			WHERE user_id = $1 AND from_snapshot <= $2 AND (to_snapshot IS NULL OR to_snapshot > $2)
+			ORDER BY first_id`, uid, id)
 	}
-	defer rows.Close()
-	var runs []beifen.RecordRun
-	for rows.Next() {
-		var r beifen.RecordRun
-		if err := rows.Scan(&r.Kind, &r.First, &r.Last); err != nil {
-			return nil, err
-		}
-		runs = append(runs, r)
-	}
-	return runs, rows.Err()
+	return queryRuns(ctx, q, `SELECT kind, first_id, last_id FROM spans
+		WHERE user_id = $1 AND kind = $3 AND from_snapshot <= $2 AND (to_snapshot IS NULL OR to_snapshot > $2)
+		ORDER BY first_id`, uid, id, string(kind))
 }
 
 // scanPayloads streams records with only what a restore needs (ID, kind, version, payload). The
@@ -393,12 +390,9 @@ func scanPayloads(ctx context.Context, q queryer, uid int64, query string, args 
 	r := beifen.Record{UserID: uid}
 	var kind string
 	var version, payload sql.RawBytes
-	for prev := int64(0); rows.Next(); prev = r.ID {
+	for rows.Next() {
 		if err := rows.Scan(&r.ID, &kind, &version, &payload); err != nil {
 			return err
-		}
-		if r.ID <= prev {
-			return errOutOfOrder
 		}
 		r.Kind, r.Version, r.Payload = beifen.RecordKind(kind), version, payload
 		if err := fn(&r); err != nil {

@@ -68,11 +68,7 @@ func (s *FeedService) FindFeedChannelByID(ctx context.Context, id int64) (*beife
 	return findFeedChannel(ctx, s.db.read, id)
 }
 
-type queryRower interface {
-	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
-}
-
-func findFeedChannel(ctx context.Context, q queryRower, id int64) (*beifen.FeedChannel, error) {
+func findFeedChannel(ctx context.Context, q queryer, id int64) (*beifen.FeedChannel, error) {
 	if _, err := userID(ctx); err != nil {
 		return nil, err
 	}

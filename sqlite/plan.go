@@ -145,11 +145,7 @@ func payOrder(ctx context.Context, tx *Tx, o *beifen.Order) error {
 // errPaid: another notification paid the order first.
 var errPaid = errors.New("order already paid")
 
-type querier interface {
-	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
-}
-
-func findOrders(ctx context.Context, q querier, where string, args ...any) ([]*beifen.Order, error) {
+func findOrders(ctx context.Context, q queryer, where string, args ...any) ([]*beifen.Order, error) {
 	rows, err := q.QueryContext(ctx, `
 		SELECT
 			id,

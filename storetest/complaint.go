@@ -21,7 +21,7 @@ func testComplaint(t *testing.T, open func(tb testing.TB) Services) {
 		}
 	}
 	late := now.Add(48 * time.Hour)
-	got, err := s.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &late})
+	got, err := s.Complaints.FindComplaints(ctx, beifen.ComplaintFilter{OpenDue: &late, NotReminded: true})
 	if err != nil || len(got) != 1 || got[0].ID != b.ID || !got[0].DueAt.Equal(b.DueAt) {
 		t.Fatalf("overdue=%v, %v; want complaint %d", got, err, b.ID)
 	}

@@ -49,7 +49,9 @@ func testRealName(t *testing.T, open func(tb testing.TB) Services) {
 		wantError(t, err, beifen.ENOTFOUND, "Real name not verified.")
 	})
 	t.Run("GoesWithTheAccount", func(t *testing.T) {
-		s.RealNames.PutRealName(actx, &beifen.RealName{Sealed: []byte("x"), Provider: "p"})
+		if err := s.RealNames.PutRealName(actx, &beifen.RealName{Sealed: []byte("x"), Provider: "p"}); err != nil {
+			t.Fatal(err)
+		}
 		if err := s.Users.EraseUser(ctx, a.ID, randBytes(32), []byte("anon")); err != nil {
 			t.Fatal(err)
 		}

@@ -221,6 +221,12 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		for i := 0; i < len(more); i += 2 {
 			scattered = append(scattered, more[i])
 		}
+		// First all of them at once, the foreign ID inside the one long run of new IDs (the run's
+		// range is checked, not a list): refused, and nothing of it committed.
+		all := slices.Concat(run, foreign, more)
+		slices.Sort(all)
+		err := s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
+		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
 		sn := mustSnapshot(t, uctx, s, run, scattered)
 		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindSMS); !slices.Equal(got, run) {
 			t.Fatalf("sms=%v, want %v", got, run)
@@ -231,9 +237,8 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		if sn.Messages != 40 || sn.Calls != 20 {
 			t.Fatalf("Messages=%d Calls=%d, want 40 20", sn.Messages, sn.Calls)
 		}
-		all := slices.Concat(run, foreign, more)
-		slices.Sort(all)
-		err := s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
+		// Then again with scattered new IDs (a list is checked).
+		err = s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
 		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
 	})
 	t.Run("ErrOtherUsersRecords", func(t *testing.T) {
