@@ -106,10 +106,12 @@ func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex
 	if err != nil {
 		return nil, err
 	}
-	l := s.indexLock(a.id)
-	l.RLock()
-	defer l.RUnlock()
 	return s.threads.get(indexKey{a.id, id}, sn.CreatedAt, func() (*threadIndex, error) {
+		// Built and stored only while no deletion of the account's items runs; an index already
+		// in memory needs no lock (a deletion drops it under the write lock).
+		l := s.indexLock(a.id)
+		l.RLock()
+		defer l.RUnlock()
 		idx, err := s.loadIndex(ctx, a, id)
 		if err == nil {
 			return idx, nil

@@ -172,18 +172,11 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 			return nil, err
 		}
 	}
-	var entries []string
+	var contents []string
 	for k := range gone {
-		name := a.blobName(k)
-		for _, n := range []string{name, thumbName(name)} {
-			if err := s.Blobs.Delete(ctx, n); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
-				return nil, err
-			}
-		}
-		entries = append(entries, name)
-		rc.Blobs++
+		contents = append(contents, a.blobName(k))
 	}
-	if err := s.Store.Blobs.DeleteBlobEntries(ctx, entries); err != nil {
+	if rc.Blobs, err = s.deleteContents(ctx, contents); err != nil {
 		return nil, err
 	}
 	// A link to a deleted contact, or to a file whose content went, stops working.

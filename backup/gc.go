@@ -2,6 +2,8 @@ package backup
 
 import (
 	"context"
+	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -47,11 +49,18 @@ func (s *Service) Collect(ctx context.Context, grace time.Duration) (GCStats, er
 			st.Parts++
 		}
 	}
+	// An account that cannot be collected (a record that does not open) keeps everything and
+	// is reported, but does not stop the others.
+	var failed []error
 	err := beifen.EachAccount(ctx, s.Store.Users, func(u *beifen.User) error {
 		records, blobs, err := s.collectAccount(ctx, u, cutoff)
 		st.Records += records
 		st.Blobs += blobs
-		return err
+		if err != nil {
+			s.Logger.ErrorContext(ctx, "collect account", "user_id", u.ID, "err", err)
+			failed = append(failed, fmt.Errorf("account %d: %w", u.ID, err))
+		}
+		return ctx.Err()
 	})
 	if err != nil {
 		return st, err
@@ -64,7 +73,7 @@ func (s *Service) Collect(ctx context.Context, grace time.Duration) (GCStats, er
 		}
 	}
 	s.Logger.InfoContext(ctx, "collected", "parts", st.Parts, "temps", st.Temps, "records", st.Records, "blobs", st.Blobs)
-	return st, nil
+	return st, errors.Join(failed...)
 }
 
 // collectAccount deletes one account's records no snapshot holds and its stored contents no
@@ -105,18 +114,28 @@ func (s *Service) collectAccount(ctx context.Context, u *beifen.User, cutoff tim
 	if err != nil || len(stale) == 0 {
 		return records, 0, err
 	}
-	// The registry first: a content it no longer lists is uploaded again if needed, while a
-	// listed content that is gone would be taken as stored.
-	if err := s.Store.Blobs.DeleteBlobEntries(uctx, stale); err != nil {
-		return records, 0, err
+	blobs, err = s.deleteContents(uctx, stale)
+	return records, blobs, err
+}
+
+// deleteContents deletes stored contents of the context's user (their blobs, given by name, and
+// their previews) and returns how many went. The registry goes first: a content it no longer
+// lists is uploaded again if needed, while a listed content that is gone would be taken as stored.
+func (s *Service) deleteContents(ctx context.Context, names []string) (int, error) {
+	if len(names) == 0 {
+		return 0, nil
 	}
-	for _, name := range stale {
-		for _, n := range []string{name, thumbName(name)} {
-			if err := s.Blobs.Delete(ctx, n); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
-				return records, blobs, err
+	if err := s.Store.Blobs.DeleteBlobEntries(ctx, names); err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, name := range names {
+		for _, b := range []string{name, thumbName(name)} {
+			if err := s.Blobs.Delete(ctx, b); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+				return n, err
 			}
 		}
-		blobs++
+		n++
 	}
-	return records, blobs, nil
+	return n, nil
 }

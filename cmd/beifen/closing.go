@@ -4,7 +4,6 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
-	"strings"
 	"sync"
 	"time"
 
@@ -154,9 +153,12 @@ func (m *Main) EraseAtClosing(ctx context.Context, now time.Time) (int, error) {
 	if err != nil {
 		return n, err
 	}
-	size := strings.SplitN(string(cp), "\n", 3)[1]
-	note, err := m.Audit.SignStatement(fmt.Sprintf("beifen-shutdown erased_at=%s accounts_erased=%d accounts_held=%d account_keys_left=%d team_keys_left=%d audit_entries=%s",
-		c.ErasedAt.Format(time.RFC3339), n, held, keys.accounts, keys.teams, size))
+	checkpoint, err := m.Audit.OpenCheckpoint(cp)
+	if err != nil {
+		return n, err
+	}
+	note, err := m.Audit.SignStatement(fmt.Sprintf("beifen-shutdown erased_at=%s accounts_erased=%d accounts_held=%d account_keys_left=%d team_keys_left=%d audit_entries=%d",
+		c.ErasedAt.Format(time.RFC3339), n, held, keys.accounts, keys.teams, checkpoint.Size))
 	if err != nil {
 		return n, err
 	}
