@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"path"
+	"slices"
 	"sync"
 	"sync/atomic"
 
@@ -99,8 +100,10 @@ type sink struct {
 	done   chan struct{}
 	err    atomic.Pointer[error]
 	ids    []int64
-	queued [][]*beifen.Record // batches handed to the group writer: their IDs are set once written
-	stored int
+	// written holds the IDs of the records this read stored, appended by the group writer as
+	// each batch is written (in its goroutine, in order): only IDs are kept, not the records.
+	written []int64
+	stored  int
 }
 
 type pendingItem struct {
@@ -206,17 +209,12 @@ func (k *sink) finish() error {
 // remember queues the export's source, the list of every record read from it, behind its
 // records.
 func (k *sink) remember(hash []byte) {
-	known, queued, skipped := k.ids, k.queued, k.skipped
+	known, stored, skipped := k.ids, k.stored, k.skipped
 	k.s.writer.add(k.ctx, k.s, k.a.id, nil, func() []*beifen.Source {
-		ids := known
-		for _, recs := range queued {
-			for _, r := range recs {
-				if r.ID == 0 { // its group failed: the commit reports it, and the export is read again
-					return nil
-				}
-				ids = append(ids, r.ID)
-			}
+		if len(k.written) != stored { // a group failed: the commit reports it, and the export is read again
+			return nil
 		}
+		ids := append(slices.Clone(known), k.written...)
 		return []*beifen.Source{{Hash: hash, Skipped: skipped, Records: k.a.keys.Seal(hash, encodeIDs(sortedUnique(ids)))}}
 	})
 }
@@ -268,8 +266,12 @@ func (k *sink) store(batch []*pendingChunk) error {
 		return nil
 	}
 	k.stored += len(recs)
-	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source { return chunkSources(k.a, fresh, recs) })
-	k.queued = append(k.queued, recs)
+	k.s.writer.add(k.ctx, k.s, k.a.id, recs, func() []*beifen.Source {
+		for _, r := range recs {
+			k.written = append(k.written, r.ID)
+		}
+		return chunkSources(k.a, fresh, recs)
+	})
 	return nil
 }
 
