@@ -170,9 +170,9 @@ func findOrders(ctx context.Context, q queryer, where string, args ...any) ([]*b
 		if err := rows.Scan(&o.ID, &o.TeamID, &o.UserID, &o.Plan, &o.AmountFen, &o.Status, &o.ProviderRef, &created, &paid); err != nil {
 			return nil, FormatError(err)
 		}
-		o.CreatedAt = created.Time.UTC()
+		o.CreatedAt = parseTime(created)
 		if paid.Valid {
-			t := paid.Time.UTC()
+			t := parseTime(paid)
 			o.PaidAt = &t
 		}
 		list = append(list, &o)

@@ -272,18 +272,16 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 	if err != nil {
 		return 0, err
 	}
-	n := len(orphans)
-	if n > 0 {
+	if len(orphans) > 0 {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = $1 AND id = ANY($2::bigint[])`, uid, orphans); err != nil {
 			return 0, FormatError(err)
 		}
-	}
-	if n > 0 { // sources name records by ID: one naming a deleted record must not be reused
+		// Sources name records by ID: one naming a deleted record must not be reused.
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = $1`, uid); err != nil {
 			return 0, FormatError(err)
 		}
 	}
-	return int(n), tx.Commit()
+	return len(orphans), tx.Commit()
 }
 
 // splitRuns takes record id of kind out of every run that holds it: each such run is replaced by

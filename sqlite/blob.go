@@ -87,10 +87,5 @@ func (s *BlobEntryService) DeleteBlobEntries(ctx context.Context, names []string
 	if err != nil {
 		return err
 	}
-	for _, name := range names {
-		if _, err := s.db.write.ExecContext(ctx, `DELETE FROM blobs WHERE user_id = ? AND name = ?`, uid, name); err != nil {
-			return FormatError(err)
-		}
-	}
-	return nil
+	return execIn(ctx, s.db, `DELETE FROM blobs WHERE user_id = ? AND name IN (%s)`, []any{uid}, names)
 }

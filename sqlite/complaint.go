@@ -76,10 +76,5 @@ func (s *ComplaintService) AnswerComplaint(ctx context.Context, id int64, reply 
 
 // MarkComplaintsReminded records that the operators were reminded of these complaints.
 func (s *ComplaintService) MarkComplaintsReminded(ctx context.Context, ids []int64, at time.Time) error {
-	for _, id := range ids {
-		if _, err := s.db.write.ExecContext(ctx, `UPDATE complaints SET reminded_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
-			return FormatError(err)
-		}
-	}
-	return nil
+	return execIn(ctx, s.db, `UPDATE complaints SET reminded_at = ? WHERE id IN (%s)`, []any{formatTime(at)}, ids)
 }

@@ -4,6 +4,8 @@ import (
 	"bytes"
 	"context"
 	"database/sql"
+	"fmt"
+	"slices"
 	"sort"
 	"time"
 
@@ -223,6 +225,27 @@ func scanRecords(ctx context.Context, q queryer, query string, args []any, fn fu
 	return rows.Err()
 }
 
+// execIn runs query, whose "%s" takes a list of placeholders, over items in lists of batchSize,
+// with args before each list, in one transaction: all of them or none.
+func execIn[T any](ctx context.Context, db *DB, query string, args []any, items []T) error {
+	tx, err := db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for i := 0; i < len(items); i += batchSize {
+		batch := items[i:min(i+batchSize, len(items))]
+		a := slices.Clone(args)
+		for _, it := range batch {
+			a = append(a, it)
+		}
+		if _, err := tx.ExecContext(ctx, fmt.Sprintf(query, placeholders(len(batch))), a...); err != nil {
+			return FormatError(err)
+		}
+	}
+	return tx.Commit()
+}
+
 // repeatTuple returns n copies of tuple joined by commas.
 func repeatTuple(tuple string, n int) string {
 	b := make([]byte, 0, n*(len(tuple)+2))
@@ -320,7 +343,7 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 			return 0, FormatError(err)
 		}
 	}
-	return int(n), tx.Commit()
+	return n, tx.Commit()
 }
 
 // splitRuns takes record id of kind out of every run that holds it: each such run is replaced by

@@ -85,10 +85,5 @@ func (s *RightsRequestService) CloseRightsRequest(ctx context.Context, id int64,
 
 // MarkRightsReminded records that a reminder went out for these requests.
 func (s *RightsRequestService) MarkRightsReminded(ctx context.Context, ids []int64, at time.Time) error {
-	for _, id := range ids {
-		if _, err := s.db.write.ExecContext(ctx, `UPDATE rights_requests SET reminded_at = ? WHERE id = ?`, formatTime(at), id); err != nil {
-			return FormatError(err)
-		}
-	}
-	return nil
+	return execIn(ctx, s.db, `UPDATE rights_requests SET reminded_at = ? WHERE id IN (%s)`, []any{formatTime(at)}, ids)
 }
