@@ -71,18 +71,20 @@ func (j job) size() int64 {
 }
 
 // jobs lists what a backup may send for one entry, each content once (seen holds what earlier
-// entries sent).
-func jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
-	var out []job
+// entries sent), and how many of its bytes are a content already listed (done as far as the
+// progress bar is concerned).
+func jobs(e *entry, seen map[beifen.BlobKey]bool) (out []job, repeated int64) {
 	add := func(j job) {
-		if !seen[j.hash] {
-			seen[j.hash] = true
-			out = append(out, j)
+		if seen[j.hash] {
+			repeated += j.size()
+			return
 		}
+		seen[j.hash] = true
+		out = append(out, j)
 	}
 	if len(e.chunks) == 0 {
 		add(job{e: e, hash: e.file.Hash})
-		return out
+		return out, repeated
 	}
 	e.file.Chunks = e.file.Chunks[:0]
 	for i := range e.chunks {
@@ -90,7 +92,7 @@ func jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
 		e.file.Chunks = append(e.file.Chunks, beifen.BlobRef{Key: c.Hash, Size: c.Size})
 		add(job{e: e, hash: c.Hash, chunk: c})
 	}
-	return out
+	return out, repeated
 }
 
 // upload hashes the entries and sends what the server lacks, each content once, resuming files
@@ -163,7 +165,7 @@ const (
 func (u *uploader) dispatch(ctx context.Context, hashed <-chan *entry) error {
 	seen := map[beifen.BlobKey]bool{}
 	for e := range hashed {
-		group := jobs(e, seen)
+		group := u.jobs(e, seen)
 		for more := true; more && len(group) < maxCheck; {
 			select {
 			case e, ok := <-hashed:
@@ -171,7 +173,7 @@ func (u *uploader) dispatch(ctx context.Context, hashed <-chan *entry) error {
 					more = false
 					break
 				}
-				group = append(group, jobs(e, seen)...)
+				group = append(group, u.jobs(e, seen)...)
 			default:
 				more = false
 			}
@@ -181,6 +183,13 @@ func (u *uploader) dispatch(ctx context.Context, hashed <-chan *entry) error {
 		}
 	}
 	return nil
+}
+
+// jobs returns jobs(e, seen), counting the bytes of contents already listed as done.
+func (u *uploader) jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
+	out, repeated := jobs(e, seen)
+	u.prog.Add(repeated)
+	return out
 }
 
 // maxCheck bounds the hashes of one check request.
