@@ -37,6 +37,7 @@ func TestCatalog_EveryStringTranslated(t *testing.T) {
 		"realname_feature.": realNameFeatures(),
 		"consent.channel.":  {beifen.ConsentBySMS, beifen.ConsentByEmail},
 		"plan.":             planIDs(),
+		"feed.kind_":        {beifen.FeedAnnouncement, beifen.FeedTip, beifen.FeedChannelPost, beifen.FeedMemberPost},
 	}
 	for _, f := range files {
 		b, err := os.ReadFile(f)
