@@ -241,7 +241,12 @@ type Checkpoint struct {
 
 // OpenCheckpoint checks a signed checkpoint against this server's key and returns it.
 func (s *Service) OpenCheckpoint(msg []byte) (*Checkpoint, error) {
-	n, err := note.Open(msg, note.VerifierList(s.verifier))
+	return openCheckpoint(msg, s.verifier)
+}
+
+// openCheckpoint checks a checkpoint's signature with v and reads it.
+func openCheckpoint(msg []byte, v note.Verifier) (*Checkpoint, error) {
+	n, err := note.Open(msg, note.VerifierList(v))
 	if err != nil {
 		return nil, fmt.Errorf("checkpoint signature: %w", err)
 	}
@@ -357,11 +362,11 @@ func openNote(msg []byte, vkey string) (string, error) {
 
 // openCheckpointWith checks a checkpoint against vkey and reads it.
 func openCheckpointWith(msg []byte, vkey string) (*Checkpoint, error) {
-	text, err := openNote(msg, vkey)
+	v, err := note.NewVerifier(vkey)
 	if err != nil {
-		return nil, fmt.Errorf("checkpoint signature: %w", err)
+		return nil, fmt.Errorf("checkpoint signature: verifier key: %w", err)
 	}
-	return parseCheckpoint(text)
+	return openCheckpoint(msg, v)
 }
 
 // trusted returns a checkpoint signed with this server's key that the log must still reach:

@@ -63,7 +63,6 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 	prev := map[string][]byte{}
 	brokenChain := map[string]bool{}
 	mem := &memTree{} // every tree hash, rebuilt from the entries
-	memReader := mem
 	type pending struct {
 		idx  int64
 		hash tlog.Hash
@@ -139,7 +138,7 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 			rep.Problems = append(rep.Problems, Problem{EntryID: e.ID, Scope: e.Scope, What: what})
 		}
 		data := leafData(e)
-		stored, err := tlog.StoredHashes(rep.Leaves, data, memReader)
+		stored, err := tlog.StoredHashes(rep.Leaves, data, mem)
 		if err != nil {
 			return err
 		}
@@ -196,7 +195,7 @@ func (s *Service) VerifyLog(ctx context.Context, extra ...Source) (*Report, erro
 			rep.Problems = append(rep.Problems, Problem{EntryID: lastID, What: what})
 			continue
 		}
-		root, err := tlog.TreeHash(c.Size, memReader)
+		root, err := tlog.TreeHash(c.Size, mem)
 		if err != nil {
 			return nil, fmt.Errorf("verify audit log: %w", err)
 		}
@@ -221,7 +220,6 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 		return 0, err
 	}
 	mem := &memTree{}
-	r := mem
 	var leaves int64
 	for _, e := range entries {
 		if e.Leaf < 0 {
@@ -230,7 +228,7 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 		if e.Leaf != leaves {
 			return 0, fmt.Errorf("entry %d is at position %d, want %d: entries are missing", e.ID, e.Leaf, leaves)
 		}
-		hs, err := tlog.StoredHashes(leaves, leafData(e), r)
+		hs, err := tlog.StoredHashes(leaves, leafData(e), mem)
 		if err != nil {
 			return 0, err
 		}
@@ -240,7 +238,7 @@ func CheckCopy(entries []*beifen.AuditEvent, checkpoint []byte, vkey string) (in
 	if leaves < c.Size {
 		return 0, fmt.Errorf("the checkpoint was signed for %d entries but the copy holds %d", c.Size, leaves)
 	}
-	root, err := tlog.TreeHash(c.Size, r)
+	root, err := tlog.TreeHash(c.Size, mem)
 	if err != nil {
 		return 0, err
 	}
