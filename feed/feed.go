@@ -153,12 +153,18 @@ func (s *Service) postItems(ctx context.Context, lang string) ([]*beifen.FeedIte
 		names[c.ID] = c.Name
 	}
 	me := beifen.UserIDFromContext(ctx)
+	authors := map[int64]string{} // one look-up and decryption per author, not per post
 	out := make([]*beifen.FeedItem, 0, len(posts))
 	for _, p := range posts {
 		it := &beifen.FeedItem{Key: "post:" + strconv.FormatInt(p.ID, 10), Kind: beifen.FeedChannelPost, PostID: p.ID, Mine: p.AuthorID == me,
 			Topic: beifen.TopicOfChannel(p.ChannelID), Source: names[p.ChannelID], Text: p.Text, CreatedAt: p.CreatedAt, Followed: true}
 		if p.ChannelID == 0 {
-			it.Kind, it.Topic, it.Source = beifen.FeedMemberPost, beifen.TopicOfMember(p.AuthorID), s.memberName(ctx, p.AuthorID, lang)
+			name, ok := authors[p.AuthorID]
+			if !ok {
+				name = s.memberName(ctx, p.AuthorID, lang)
+				authors[p.AuthorID] = name
+			}
+			it.Kind, it.Topic, it.Source = beifen.FeedMemberPost, beifen.TopicOfMember(p.AuthorID), name
 			it.Followed = p.AuthorID != me // or the user's own
 		}
 		out = append(out, it)
