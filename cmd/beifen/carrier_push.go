@@ -1,11 +1,8 @@
 package main
 
 import (
-	"context"
-
-	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/auth"
 	"github.com/beifen/beifen/carrier"
-	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/push"
 )
 
@@ -17,17 +14,10 @@ func (m *Main) wireCarrier() {
 		m.Auth.Carrier = carrier.None{}
 		return
 	}
-	name := m.Config.CarrierProvider
-	if name == "" {
-		name = "Carrier one-click sign-in"
-	}
-	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: "carrier", Name: name,
-		PurposeKey: "tp.carrier.purpose", DataKey: "tp.carrier.data"})
+	m.addThirdParty("carrier", m.Config.CarrierProvider, "Carrier one-click sign-in")
 	m.Auth.Carrier = &carrier.Logged{
 		CarrierVerifier: &carrier.HTTP{URL: m.Config.CarrierURL, Token: m.Config.CarrierToken},
-		Log: func(ctx context.Context, phone string) error {
-			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "carrier", PhoneHash: m.Auth.PhoneHash(phone)})
-		},
+		Log:             m.logTransferTo("carrier", (*auth.Service).PhoneHash),
 	}
 }
 
@@ -38,12 +28,7 @@ func (m *Main) wirePush() {
 		m.Auth.Push, m.Auth.PushParty = push.None{}, ""
 		return
 	}
-	name := m.Config.PushProvider
-	if name == "" {
-		name = "Push service"
-	}
-	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: "push", Name: name,
-		PurposeKey: "tp.push.purpose", DataKey: "tp.push.data"})
+	m.addThirdParty("push", m.Config.PushProvider, "Push service")
 	m.Auth.Push = &push.HTTP{URL: m.Config.PushURL, Token: m.Config.PushToken}
 	m.Auth.PushParty = "push"
 }

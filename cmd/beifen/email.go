@@ -9,7 +9,7 @@ import (
 	"sort"
 
 	"github.com/beifen/beifen"
-	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/auth"
 	"github.com/beifen/beifen/smtp"
 )
 
@@ -46,14 +46,8 @@ func (m *Main) wireEmail() error {
 		}
 		sender.TLSConfig = &tls.Config{RootCAs: pool, MinVersion: tls.VersionTLS12}
 	}
-	name := m.Config.SMTPProvider
-	if name == "" {
-		name = "E-mail server"
-	}
-	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: "email", Name: name, PurposeKey: "tp.email.purpose", DataKey: "tp.email.data"})
-	mail := &smtp.Logged{EmailSender: sender, Log: func(ctx context.Context, to string) error {
-		return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "email", PhoneHash: m.Auth.EmailHash(to)})
-	}}
+	m.addThirdParty("email", m.Config.SMTPProvider, "E-mail server")
+	mail := &smtp.Logged{EmailSender: sender, Log: m.logTransferTo("email", (*auth.Service).EmailHash)}
 	m.Auth.Mail, m.Support.Mail = mail, mail
 	return nil
 }

@@ -257,16 +257,33 @@ func (m *Main) smsSender() beifen.SMSSender {
 		m.thirdParties = nil
 		return &sms.Console{Logger: m.Logger}
 	}
-	name := m.Config.SMSProvider
-	if name == "" {
-		name = "SMS gateway"
-	}
-	m.thirdParties = []beifenhttp.ThirdParty{{ID: "sms", Name: name, PurposeKey: "tp.sms.purpose", DataKey: "tp.sms.data"}}
+	m.thirdParties = nil
+	m.addThirdParty("sms", m.Config.SMSProvider, "SMS gateway")
 	return &sms.Logged{
 		SMSSender: &sms.HTTP{URL: m.Config.SMSURL, Token: m.Config.SMSToken},
-		Log: func(ctx context.Context, to string) error {
-			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "sms", PhoneHash: m.Auth.PhoneHash(to)})
-		},
+		Log:       m.logTransferTo("sms", (*auth.Service).PhoneHash),
+	}
+}
+
+// addThirdParty registers a configured provider as a third party the privacy policy lists
+// (tp.<id>.purpose and tp.<id>.data), named as configured or else by fallback, and returns
+// the name.
+func (m *Main) addThirdParty(id, configured, fallback string) string {
+	name := configured
+	if name == "" {
+		name = fallback
+	}
+	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: id, Name: name,
+		PurposeKey: "tp." + id + ".purpose", DataKey: "tp." + id + ".data"})
+	return name
+}
+
+// logTransferTo returns a function that logs handing a recipient (a number or an address, kept
+// as its keyed hash by the auth service of the time of the call) to third party id, as the
+// providers' Logged wrappers call it.
+func (m *Main) logTransferTo(id string, hash func(*auth.Service, string) []byte) func(context.Context, string) error {
+	return func(ctx context.Context, to string) error {
+		return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: id, PhoneHash: hash(m.Auth, to)})
 	}
 }
 

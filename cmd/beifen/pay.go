@@ -5,7 +5,6 @@ import (
 	"strings"
 
 	"github.com/beifen/beifen"
-	beifenhttp "github.com/beifen/beifen/http"
 	"github.com/beifen/beifen/pay"
 )
 
@@ -17,12 +16,7 @@ func (m *Main) wirePay() {
 		m.CRM.Payments, m.CRM.PayParty = pay.None{}, ""
 		return
 	}
-	name := m.Config.PayProvider
-	if name == "" {
-		name = "Payment provider"
-	}
-	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: "pay", Name: name,
-		PurposeKey: "tp.pay.purpose", DataKey: "tp.pay.data"})
+	m.addThirdParty("pay", m.Config.PayProvider, "Payment provider")
 	h := &pay.HTTP{URL: m.Config.PayURL, Token: m.Config.PayToken, Secret: m.Config.PaySecret}
 	if m.Config.PublicURL != "" {
 		h.NotifyURL = strings.TrimSuffix(m.Config.PublicURL, "/") + "/api/v1/payments/notify"

@@ -1,10 +1,8 @@
 package main
 
 import (
-	"context"
-
 	"github.com/beifen/beifen"
-	beifenhttp "github.com/beifen/beifen/http"
+	"github.com/beifen/beifen/auth"
 	"github.com/beifen/beifen/realname"
 )
 
@@ -21,18 +19,10 @@ func (m *Main) wireRealName() error {
 		m.Auth.RealName = realname.None{}
 		return nil
 	}
-	name := m.Config.RealNameProvider
-	if name == "" {
-		name = "Real-name verification service"
-	}
-	m.thirdParties = append(m.thirdParties, beifenhttp.ThirdParty{ID: "realname", Name: name,
-		PurposeKey: "tp.realname.purpose", DataKey: "tp.realname.data"})
-	m.Auth.RealNameProvider = name
+	m.Auth.RealNameProvider = m.addThirdParty("realname", m.Config.RealNameProvider, "Real-name verification service")
 	m.Auth.RealName = &realname.Logged{
 		RealNameVerifier: &realname.HTTP{URL: m.Config.RealNameURL, Token: m.Config.RealNameToken},
-		Log: func(ctx context.Context, phone string) error {
-			return m.Store.Transfers.LogTransfer(ctx, &beifen.Transfer{Party: "realname", PhoneHash: m.Auth.PhoneHash(phone)})
-		},
+		Log:              m.logTransferTo("realname", (*auth.Service).PhoneHash),
 	}
 	return nil
 }
