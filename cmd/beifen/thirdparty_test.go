@@ -5,6 +5,7 @@ import (
 	"io"
 	"net/http"
 	"net/http/httptest"
+	"os"
 	"strings"
 	"sync"
 	"testing"
@@ -87,33 +88,33 @@ func TestPolicy_3_1_1_ThirdPartiesRegisteredAndTransfersLogged(t *testing.T) {
 }
 
 // TestProviderURLsNeedTLS: a provider that is handed personal data is reached over https, or on
-// this machine; a plain-http address elsewhere stops the server before it opens anything.
+// this machine; a plain-http address elsewhere, or a payment aggregator without its callback
+// secret, stops the server before it opens anything. The settings come from the environment,
+// as an operator gives them.
 func TestProviderURLsNeedTLS(t *testing.T) {
-	for env, want := range map[string]string{
-		"BEIFEN_SMS_URL=http://sms.example.com/send":           "BEIFEN_SMS_URL: personal data would go in clear text to sms.example.com: use https",
-		"BEIFEN_REALNAME_URL=http://10.0.0.5/verify":           "BEIFEN_REALNAME_URL: personal data would go in clear text",
-		"BEIFEN_PUSH_URL=ftp://push.example.com":               "BEIFEN_PUSH_URL: \"ftp://push.example.com\" is not an http(s) URL",
-		"BEIFEN_CARRIER_URL=https://carrier.example.com/token": "",
-		"BEIFEN_SMS_URL=http://127.0.0.1:9000/send":            "",
+	for _, tt := range []struct {
+		env  map[string]string
+		want string
+	}{
+		{map[string]string{"BEIFEN_SMS_URL": "http://sms.example.com/send"}, "BEIFEN_SMS_URL: personal data would go in clear text to sms.example.com: use https"},
+		{map[string]string{"BEIFEN_REALNAME_URL": "http://10.0.0.5/verify"}, "BEIFEN_REALNAME_URL: personal data would go in clear text"},
+		{map[string]string{"BEIFEN_PUSH_URL": "ftp://push.example.com"}, "BEIFEN_PUSH_URL: \"ftp://push.example.com\" is not an http(s) URL"},
+		{map[string]string{"BEIFEN_PAY_URL": "http://pay.example/api", "BEIFEN_PAY_SECRET": "s"}, "BEIFEN_PAY_URL: personal data would go in clear text"},
+		{map[string]string{"BEIFEN_PAY_URL": "https://pay.example/api"}, "BEIFEN_PAY_SECRET"},
+		{map[string]string{"BEIFEN_CARRIER_URL": "https://carrier.example.com/token"}, ""},
+		{map[string]string{"BEIFEN_SMS_URL": "http://127.0.0.1:9000/send"}, ""},
 	} {
-		m := main.NewMain()
-		name, value, _ := strings.Cut(env, "=")
-		m.Config.DataDir = t.TempDir()
-		m.Config.Addr = "127.0.0.1:0"
-		switch name {
-		case "BEIFEN_SMS_URL":
-			m.Config.SMSURL = value
-		case "BEIFEN_REALNAME_URL":
-			m.Config.RealNameURL = value
-		case "BEIFEN_PUSH_URL":
-			m.Config.PushURL = value
-		case "BEIFEN_CARRIER_URL":
-			m.Config.CarrierURL = value
-		}
-		err := m.Open()
-		m.Close()
-		if want == "" && err != nil || want != "" && (err == nil || !strings.Contains(err.Error(), want)) {
-			t.Errorf("%s: %v, want %q", env, err, want)
+		sub := t.TempDir()
+		_, err := runCLI(t, tt.env, "check", "--data", sub)
+		switch {
+		case tt.want == "" && err != nil:
+			t.Errorf("%v: %v", tt.env, err)
+		case tt.want != "" && (err == nil || !strings.Contains(err.Error(), tt.want)):
+			t.Errorf("%v: %v, want %q", tt.env, err, tt.want)
+		case tt.want != "":
+			if entries, _ := os.ReadDir(sub); len(entries) != 0 {
+				t.Errorf("%v: the refused start wrote %d entries", tt.env, len(entries))
+			}
 		}
 	}
 }
