@@ -58,7 +58,7 @@ func TestPolicy_6_7_ShutdownFreezesNotifiesErases(t *testing.T) {
 	}
 	post(t, s.URL+"/api/v1/auth/code", map[string]string{"phone": "13800138089"})
 	code := texts.texts()[len(texts.texts())-1]
-	code = code[strings.Index(code, "验证码 ")+len("验证码 "):][:6]
+	code = textCode(t, code)
 	b, st := apiDo(t, "POST", s.URL+"/api/v1/auth/signin", "", strings.NewReader(`{"phone":"13800138089","code":"`+code+`"}`), nil)
 	if st != http.StatusForbidden || !strings.Contains(string(b), "takes no new accounts") {
 		t.Fatalf("sign-up while closing: %d %s", st, b)

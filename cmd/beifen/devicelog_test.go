@@ -29,7 +29,7 @@ func TestPolicy_1_2_2a_DeviceAndSecurityLogs(t *testing.T) {
 		skew += time.Minute + time.Second
 		apiDo(t, "POST", s.URL+"/api/v1/auth/code", "", strings.NewReader(`{"phone":"`+phone+`"}`), map[string]string{"User-Agent": ua, "X-Forwarded-For": addr})
 		list := texts.texts()
-		code := list[len(list)-1][strings.Index(list[len(list)-1], "验证码 ")+len("验证码 "):][:6]
+		code := textCode(t, list[len(list)-1])
 		if _, st := apiDo(t, "POST", s.URL+"/api/v1/auth/signin", "", strings.NewReader(`{"phone":"`+phone+`","code":"`+code+`"}`),
 			map[string]string{"User-Agent": ua, "X-Forwarded-For": addr}); st != 200 {
 			t.Fatalf("sign in: %d", st)

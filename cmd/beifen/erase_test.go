@@ -138,7 +138,7 @@ func testErasedAccountLeavesNothing(t *testing.T, s *Server, dump func() [][]byt
 		post(t, s.URL+"/api/v1/auth/code", map[string]string{"phone": who.phone})
 		sent := texts.texts()
 		last := sent[len(sent)-1]
-		code := last[strings.Index(last, "验证码 ")+len("验证码 "):][:6]
+		code := textCode(t, last)
 		if b, st := apiDo(t, "POST", s.URL+"/api/v1/me/deletion", who.tok, strings.NewReader(`{"code":"`+code+`"}`), nil); st != 202 {
 			t.Fatalf("deletion request: %d %s", st, b)
 		}

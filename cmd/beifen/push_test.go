@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"net/url"
-	"os"
 	"path/filepath"
 	"strconv"
 	"strings"
@@ -224,13 +223,9 @@ func TestPolicy_3_1_2e_PushTokensGoWithTheDevice(t *testing.T) {
 // mustNotStorePlain fails if any file of the data folder holds secret in the clear.
 func mustNotStorePlain(t *testing.T, s *Server, secret string) {
 	t.Helper()
-	filepath.WalkDir(s.Config.DataDir, func(p string, e os.DirEntry, err error) error {
-		if err != nil || e.IsDir() {
-			return err
-		}
-		if b, _ := os.ReadFile(p); bytes.Contains(b, []byte(secret)) {
+	for p, b := range dataFiles(t, s.Config.DataDir) {
+		if bytes.Contains(b, []byte(secret)) {
 			t.Errorf("%s holds %q in the clear", filepath.Base(p), secret)
 		}
-		return nil
-	})
+	}
 }

@@ -35,7 +35,7 @@ func TestPolicy_1_2_2c_SignInChecks(t *testing.T) {
 		apiDo(t, "POST", s.URL+"/api/v1/auth/code", "", strings.NewReader(`{"phone":"`+phone+`"}`), from(network))
 		list := texts.texts()
 		last := list[len(list)-1]
-		return last[strings.Index(last, "验证码 ")+len("验证码 "):][:6]
+		return textCode(t, last)
 	}
 	// Sign up at home with a code, set a password.
 	st, b := signIn("/api/v1/auth/signin", `{"phone":"`+phone+`","code":"`+code("203.0.113.7")+`"}`, "203.0.113.7")
@@ -116,7 +116,7 @@ func TestPolicy_6_4_DeletionNeedsAKnownDevice(t *testing.T) {
 		apiDo(t, "POST", s.URL+"/api/v1/auth/code", "", strings.NewReader(`{"phone":"`+phone+`"}`), from)
 		list := texts.texts()
 		last := list[len(list)-1]
-		return last[strings.Index(last, "验证码 ")+len("验证码 "):][:6]
+		return textCode(t, last)
 	}
 	signIn := func(from map[string]string) string {
 		t.Helper()

@@ -60,7 +60,7 @@ func TestPolicy_3_1_1_ThirdPartiesRegisteredAndTransfersLogged(t *testing.T) {
 	if n != 1 || first["to"] != "+8613800138161" || !strings.Contains(first["body"], "验证码") {
 		t.Fatalf("gateway got %v", got)
 	}
-	code := first["body"][strings.Index(first["body"], "验证码 ")+len("验证码 "):][:6]
+	code := textCode(t, first["body"])
 	b, st := apiDo(t, "POST", s.URL+"/api/v1/auth/signin", "", strings.NewReader(`{"phone":"13800138161","code":"`+code+`","kind":"session"}`), nil)
 	var signed struct{ Token string }
 	json.Unmarshal(b, &signed)

@@ -62,6 +62,16 @@ func browserTools(tb testing.TB) (node, chromium, script string) {
 // textCodeRE finds the code in a sign-in text.
 var textCodeRE = regexp.MustCompile(`验证码 (\d{6})`)
 
+// textCode returns the code a sign-in text carries.
+func textCode(tb testing.TB, text string) string {
+	tb.Helper()
+	m := textCodeRE.FindStringSubmatch(text)
+	if m == nil {
+		tb.Fatalf("no code in the text %q", text)
+	}
+	return m[1]
+}
+
 // TestUI_Journeys drives the main journeys of the web UI in Debian's chromium (e2e/journeys.mjs):
 // sign up with a code and accept the policy; upload an export and read a conversation with an
 // emoji and an MMS picture; play a recording; download a restore; a staff member works through a
