@@ -36,17 +36,5 @@ func (s *Service) SignInWithCarrier(ctx context.Context, token string, consent b
 			return nil, "", err
 		}
 	}
-	u, err := s.findOrCreate(ctx, e164)
-	if err != nil {
-		return nil, "", err
-	}
-	in, err := s.newSignIn(ctx, u, "carrier")
-	if err == nil {
-		err = s.keepSignIn(ctx, in)
-	}
-	if err != nil {
-		return nil, "", err
-	}
-	tok, err := s.issueToken(ctx, u, kind)
-	return u, tok, err
+	return s.signInNumber(ctx, e164, "carrier", kind)
 }

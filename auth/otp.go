@@ -56,11 +56,17 @@ func (s *Service) SignIn(ctx context.Context, phone, code, kind string) (*beifen
 	if err := s.checkCode(ctx, e164, code); err != nil {
 		return nil, "", err
 	}
+	return s.signInNumber(ctx, e164, "code", kind)
+}
+
+// signInNumber signs in the owner of a proven number (by method), creating the account on its
+// first sign-in, records the sign-in and issues a token of kind.
+func (s *Service) signInNumber(ctx context.Context, e164, method, kind string) (*beifen.User, string, error) {
 	u, err := s.findOrCreate(ctx, e164)
 	if err != nil {
 		return nil, "", err
 	}
-	in, err := s.newSignIn(ctx, u, "code")
+	in, err := s.newSignIn(ctx, u, method)
 	if err == nil {
 		err = s.keepSignIn(ctx, in)
 	}
