@@ -116,7 +116,16 @@ func (s *Service) MyRequests(ctx context.Context) ([]*beifen.RightsRequest, erro
 		return nil, err
 	}
 	slices.SortFunc(list, func(a, b *beifen.RightsRequest) int { return int(b.ID - a.ID) }) // newest first
-	return list, s.openRequests(ctx, list)
+	keys, _, err := s.keysOf(u)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range list {
+		if err := openRequest(keys, r); err != nil {
+			return nil, err
+		}
+	}
+	return list, nil
 }
 
 // openRequests fills Detail and Answer; a request of an erased account stays sealed.
@@ -139,16 +148,24 @@ func (s *Service) openRequests(ctx context.Context, list []*beifen.RightsRequest
 		if keys == nil {
 			continue
 		}
-		b, err := keys.Open(requestAAD(r.UserID), r.Sealed)
-		if err != nil {
-			return fmt.Errorf("request %d: %w", r.ID, err)
+		if err := openRequest(keys, r); err != nil {
+			return err
 		}
-		var c requestContent
-		if err := json.Unmarshal(b, &c); err != nil {
-			return fmt.Errorf("request %d: %w", r.ID, err)
-		}
-		r.Detail, r.Answer = c.Detail, c.Answer
 	}
+	return nil
+}
+
+// openRequest fills r's Detail and Answer with keys, its user's.
+func openRequest(keys *keyring.Account, r *beifen.RightsRequest) error {
+	b, err := keys.Open(requestAAD(r.UserID), r.Sealed)
+	if err != nil {
+		return fmt.Errorf("request %d: %w", r.ID, err)
+	}
+	var c requestContent
+	if err := json.Unmarshal(b, &c); err != nil {
+		return fmt.Errorf("request %d: %w", r.ID, err)
+	}
+	r.Detail, r.Answer = c.Detail, c.Answer
 	return nil
 }
 
@@ -192,15 +209,15 @@ func (s *Service) AnswerRequest(ctx context.Context, id int64, status, answer st
 	if r.Kind == beifen.RightClose {
 		return beifen.Errorf(beifen.ECONFLICT, "An account deletion ends with its cooling-off, not with an answer.")
 	}
-	if err := s.openRequests(ctx, list); err != nil {
-		return err
-	}
 	u, err := s.Store.Users.FindUserByID(ctx, r.UserID)
 	if err != nil {
 		return err
 	}
 	keys, _, err := s.keysOf(u)
 	if err != nil {
+		return err
+	}
+	if err := openRequest(keys, r); err != nil {
 		return err
 	}
 	sealed := s.sealRequest(keys, u.ID, requestContent{Detail: r.Detail, Answer: answer})
