@@ -177,14 +177,21 @@ type keysCount struct{ accounts, teams int }
 // accounts a legal hold keeps.
 func (m *Main) keysLeft(ctx context.Context) (keysCount, int, error) {
 	var k keysCount
+	holds, err := m.Store.Holds.FindHolds(ctx, false)
+	if err != nil {
+		return k, 0, err
+	}
+	isHeld := map[int64]bool{}
+	for _, h := range holds {
+		isHeld[h.UserID] = true
+	}
 	held := 0
-	err := beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
+	err = beifen.EachAccount(ctx, m.Store.Users, func(u *beifen.User) error {
 		k.accounts++
-		h, err := m.Store.Holds.IsHeld(ctx, u.ID)
-		if h {
+		if isHeld[u.ID] {
 			held++
 		}
-		return err
+		return nil
 	})
 	if err != nil {
 		return k, 0, err
