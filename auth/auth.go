@@ -13,7 +13,6 @@ import (
 	"fmt"
 	"log/slog"
 	"math/big"
-	"strconv"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -131,30 +130,37 @@ func (s *Service) UpdateProfile(ctx context.Context, p beifen.Profile) (*beifen.
 	if err := p.Validate(); err != nil {
 		return nil, err
 	}
-	old, err := s.openRaw(u)
+	nu, err := s.updateProfile(ctx, u, func(old *profile) { old.Profile = p }, "profile.update")
 	if err != nil {
 		return nil, err
-	}
-	old.Profile = p
-	sealed := s.seal(old)
-	nu, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed})
-	if err != nil {
-		return nil, err
-	}
-	if s.Auditor != nil {
-		if err := s.Auditor.Audit(ctx, "profile.update", "user:"+strconv.FormatInt(u.ID, 10)); err != nil {
-			return nil, err
-		}
 	}
 	if s.Requests != nil {
 		if err := s.Requests.Recorded(ctx, beifen.RightCorrect, "profile"); err != nil {
 			return nil, err
 		}
 	}
-	if err := s.OpenProfile(nu); err != nil {
+	return nu, s.voidChildGrants(ctx, nu)
+}
+
+// updateProfile opens u's sealed profile, changes it, seals and stores it, records action in the
+// audit log (none when ""), and returns the user as stored, with the profile opened.
+func (s *Service) updateProfile(ctx context.Context, u *beifen.User, change func(*profile), action string) (*beifen.User, error) {
+	p, err := s.openRaw(u)
+	if err != nil {
 		return nil, err
 	}
-	return nu, s.voidChildGrants(ctx, nu)
+	change(&p)
+	sealed := s.seal(p)
+	nu, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed})
+	if err != nil {
+		return nil, err
+	}
+	if action != "" {
+		if err := s.audit(ctx, action, u.ID); err != nil {
+			return nil, err
+		}
+	}
+	return nu, s.OpenProfile(nu)
 }
 
 // CreateUser creates an account with a data key and returns an API token for it.

@@ -62,7 +62,7 @@ func (s *Service) SetEmail(ctx context.Context, addr string) (*beifen.EmailStatu
 	if err != nil {
 		return nil, err
 	}
-	if _, err := s.updateEmail(ctx, u, func(p *profile) { p.EmailPending = addr }, "email.set"); err != nil {
+	if _, err := s.updateProfile(ctx, u, func(p *profile) { p.EmailPending = addr }, "email.set"); err != nil {
 		return nil, err
 	}
 	err = s.Mail.SendEmail(ctx, &beifen.Email{To: addr, Subject: "【手机备份】邮箱验证码 Verification code", Body: "验证码 " + code +
@@ -88,7 +88,7 @@ func (s *Service) ConfirmEmail(ctx context.Context, code string) (*beifen.EmailS
 	if err := s.checkCodeAt(ctx, s.emailCodeKey(u.ID), u.EmailPending+" "+strings.TrimSpace(code)); err != nil {
 		return nil, err
 	}
-	nu, err := s.updateEmail(ctx, u, func(p *profile) { p.Email, p.EmailPending = p.EmailPending, "" }, "email.verify")
+	nu, err := s.updateProfile(ctx, u, func(p *profile) { p.Email, p.EmailPending = p.EmailPending, "" }, "email.verify")
 	if err != nil {
 		return nil, err
 	}
@@ -104,27 +104,7 @@ func (s *Service) RemoveEmail(ctx context.Context) error {
 	if err := s.Store.OTPs.DeleteOTP(ctx, s.emailCodeKey(u.ID)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
 		return err
 	}
-	_, err := s.updateEmail(ctx, u, func(p *profile) { p.Email, p.EmailPending = "", "" }, "email.remove")
+	_, err := s.updateProfile(ctx, u, func(p *profile) { p.Email, p.EmailPending = "", "" }, "email.remove")
 	return err
 }
 
-// updateEmail changes the sealed profile of u with change, audited as action, and returns the
-// opened user.
-func (s *Service) updateEmail(ctx context.Context, u *beifen.User, change func(*profile), action string) (*beifen.User, error) {
-	p, err := s.openRaw(u)
-	if err != nil {
-		return nil, err
-	}
-	change(&p)
-	sealed := s.seal(p)
-	nu, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed})
-	if err != nil {
-		return nil, err
-	}
-	if s.Auditor != nil {
-		if err := s.Auditor.Audit(ctx, action, "user:"+strconv.FormatInt(u.ID, 10)); err != nil {
-			return nil, err
-		}
-	}
-	return nu, s.OpenProfile(nu)
-}

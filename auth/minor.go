@@ -55,13 +55,7 @@ func (s *Service) ConfirmGuardian(ctx context.Context, guardian, code string) er
 	if err := s.checkCode(ctx, e164, code); err != nil {
 		return err
 	}
-	p, err := s.openRaw(u)
-	if err != nil {
-		return err
-	}
-	p.GuardianAt, p.Guardian = s.Now().UTC(), e164
-	sealed := s.seal(p)
-	if _, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed}); err != nil {
+	if _, err := s.updateProfile(ctx, u, func(p *profile) { p.GuardianAt, p.Guardian = s.Now().UTC(), e164 }, ""); err != nil {
 		return err
 	}
 	s.Logger.InfoContext(ctx, "guardian consent recorded", "user_id", u.ID)

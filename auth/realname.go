@@ -97,13 +97,7 @@ func (noRealName) VerifyRealName(ctx context.Context, name, idNumber, phone stri
 // setIDBirthday keeps (or, with "", forgets) the verified birth date with the profile, where the
 // age rules read it.
 func (s *Service) setIDBirthday(ctx context.Context, u *beifen.User, birthday string) error {
-	p, err := s.openRaw(u)
-	if err != nil {
-		return err
-	}
-	p.IDBirthday = birthday
-	sealed := s.seal(p)
-	if _, err := s.Store.Users.UpdateUser(ctx, u.ID, beifen.UserUpdate{Sealed: &sealed}); err != nil {
+	if _, err := s.updateProfile(ctx, u, func(p *profile) { p.IDBirthday = birthday }, ""); err != nil {
 		return err
 	}
 	u.IDBirthday = birthday
