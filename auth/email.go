@@ -107,4 +107,3 @@ func (s *Service) RemoveEmail(ctx context.Context) error {
 	_, err := s.updateProfile(ctx, u, func(p *profile) { p.Email, p.EmailPending = "", "" }, "email.remove")
 	return err
 }
-
