@@ -170,10 +170,17 @@ func (im *importer) flush(batch []*pendingRow) error {
 		return err
 	}
 	// Numbers the team already has are found by the insert itself (their ID stays 0), which
-	// saves a look-up per number.
+	// saves a look-up per number; only a plan's customer limit needs them first, since they
+	// take no room.
+	var have map[string]bool
+	if im.room >= 0 {
+		if have, err = im.hashSet(im.s.Store.Leads.FindLeadPhones, hashes); err != nil {
+			return err
+		}
+	}
 	var fresh []*beifen.Lead
 	for _, p := range batch {
-		p.leads = im.sortOut(p, dnc)
+		p.leads = im.sortOut(p, dnc, have)
 		fresh = append(fresh, p.leads...)
 	}
 	if err := im.s.Store.Leads.CreateLeads(im.ctx, fresh); err != nil {
@@ -196,8 +203,9 @@ func (im *importer) hashSet(find func(context.Context, [][]byte) ([][]byte, erro
 	return set, err
 }
 
-// sortOut drops a row's numbers that are on the do-not-call list.
-func (im *importer) sortOut(p *pendingRow, dnc map[string]bool) []*beifen.Lead {
+// sortOut drops a row's numbers that are on the do-not-call list, and new numbers beyond the
+// plan's room (have: the numbers the team already has, which take none).
+func (im *importer) sortOut(p *pendingRow, dnc, have map[string]bool) []*beifen.Lead {
 	var keep []*beifen.Lead
 	for _, l := range p.leads {
 		if dnc[string(l.PhoneHash)] {
@@ -205,11 +213,13 @@ func (im *importer) sortOut(p *pendingRow, dnc map[string]bool) []*beifen.Lead {
 			p.reasons = append(p.reasons, "on the do-not-call list: "+l.Phone)
 			continue
 		}
-		if im.room == 0 {
-			p.reasons = append(p.reasons, "over the plan's customer limit: "+l.Phone)
-			continue
+		if !have[string(l.PhoneHash)] {
+			if im.room == 0 {
+				p.reasons = append(p.reasons, "over the plan's customer limit: "+l.Phone)
+				continue
+			}
+			im.room--
 		}
-		im.room--
 		keep = append(keep, l)
 	}
 	return keep
