@@ -22,6 +22,11 @@ type Snapshot struct {
 	NewBlobs  int       `json:"new_blobs"` // blobs first stored by this backup
 	NewBytes  int64     `json:"new_bytes"`
 	Skipped   int       `json:"skipped,omitempty"` // items of the export that could not be read
+
+	// Revision counts the changes to the snapshot's content since its backup: deleting an item
+	// it holds adds one. What is derived from the content (a conversation index) is kept per
+	// revision, so that no replica serves one made before a deletion.
+	Revision int64 `json:"-"`
 }
 
 // SnapshotFilter selects snapshots of the context's user.

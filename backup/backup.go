@@ -43,11 +43,12 @@ type Service struct {
 	threads  indexCache     // conversation indexes of the snapshots browsed last
 	indexing sync.WaitGroup // indexes being built after a commit
 
-	// indexLocks order conversation indexes and deletions of one account (striped by account
-	// ID): an index is read, built and stored under the read lock, and a deletion of items or
-	// of the account holds the write lock from before it deletes records until it has dropped
-	// the indexes. An index built from records read before a deletion can then never be
-	// stored, or kept in memory, after it: it would show a deleted message's text again.
+	// indexLocks order conversation indexes and deletions of one account in this process
+	// (striped by account ID): an index is read, built and stored under the read lock, and a
+	// deletion of items or of the account holds the write lock from before it deletes records
+	// until it has dropped the indexes. An index built from records read before a deletion can
+	// then never be stored, or kept in memory, after it: it would show a deleted message's text
+	// again. Across replicas, the snapshot's revision does the same (see keepIndex).
 	indexLocks [64]sync.RWMutex
 }
 

@@ -41,24 +41,27 @@ type indexCache struct {
 type indexKey struct{ user, snapshot int64 }
 
 type indexEntry struct {
-	once    sync.Once
-	created time.Time // the snapshot's, in case an erased account's ID comes back
-	used    time.Time
-	idx     *threadIndex
-	err     error
+	once     sync.Once
+	created  time.Time // the snapshot's, in case an erased account's ID comes back
+	revision int64     // the snapshot's: a deletion on any replica changes it
+	used     time.Time
+	idx      *threadIndex
+	err      error
 }
 
 // indexCacheSize is how many snapshot indexes stay in memory; one of 100,000 messages is a few
 // MiB.
 const indexCacheSize = 16
 
-func (c *indexCache) get(key indexKey, created time.Time, build func() (*threadIndex, error)) (*threadIndex, error) {
+// get returns the index of snapshot sn as cached, or as build makes it: one built for an earlier
+// revision of the snapshot is never returned.
+func (c *indexCache) get(key indexKey, sn *beifen.Snapshot, build func() (*threadIndex, error)) (*threadIndex, error) {
 	c.mu.Lock()
 	if c.entries == nil {
 		c.entries = map[indexKey]*indexEntry{}
 	}
 	e := c.entries[key]
-	if e == nil || !e.created.Equal(created) {
+	if e == nil || !e.created.Equal(sn.CreatedAt) || e.revision != sn.Revision {
 		if len(c.entries) >= indexCacheSize {
 			var oldest indexKey
 			var at time.Time
@@ -69,7 +72,7 @@ func (c *indexCache) get(key indexKey, created time.Time, build func() (*threadI
 			}
 			delete(c.entries, oldest)
 		}
-		e = &indexEntry{created: created}
+		e = &indexEntry{created: sn.CreatedAt, revision: sn.Revision}
 		c.entries[key] = e
 	}
 	e.used = time.Now()
@@ -106,13 +109,14 @@ func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex
 	if err != nil {
 		return nil, err
 	}
-	return s.threads.get(indexKey{a.id, id}, sn.CreatedAt, func() (*threadIndex, error) {
-		// Built and stored only while no deletion of the account's items runs; an index already
-		// in memory needs no lock (a deletion drops it under the write lock).
+	return s.threads.get(indexKey{a.id, id}, sn, func() (*threadIndex, error) {
+		// Built and stored only while no deletion of the account's items runs on this replica; an
+		// index already in memory needs no lock (a deletion drops it under the write lock). A
+		// deletion on another replica changes the snapshot's revision instead: see keepIndex.
 		l := s.indexLock(a.id)
 		l.RLock()
 		defer l.RUnlock()
-		idx, err := s.loadIndex(ctx, a, id)
+		idx, err := s.loadIndex(ctx, a, sn)
 		if err == nil {
 			return idx, nil
 		} else if beifen.ErrorCode(err) != beifen.ENOTFOUND {
@@ -121,16 +125,35 @@ func (s *Service) index(ctx context.Context, a *account, id int64) (*threadIndex
 		if idx, err = s.buildIndex(ctx, a, id); err != nil {
 			return nil, err
 		}
-		if err := s.storeIndex(ctx, a, id, idx); err != nil {
-			s.Logger.WarnContext(ctx, "conversation index not stored", "user_id", a.id, "snapshot_id", id, "err", err)
-		}
+		s.keepIndex(ctx, a, sn, idx)
 		return idx, nil
 	})
 }
 
-// indexName is where the sealed conversation index of snapshot id is kept.
-func (a *account) indexName(id int64) string {
-	return "index-" + a.keys.BlobName(fmt.Sprintf("beifen thread index\x00%d", id))
+// keepIndex stores the index of sn, built from its records as of sn.Revision, for the next
+// reader; and takes it back if the snapshot changed meanwhile. A deletion (on any replica)
+// changes the revision before it removes the stored indexes of the one before: either it finds
+// this one, or this check finds the new revision. So no stored index names a deleted item.
+func (s *Service) keepIndex(ctx context.Context, a *account, sn *beifen.Snapshot, idx *threadIndex) {
+	if err := s.storeIndex(ctx, a, sn, idx); err != nil {
+		s.Logger.WarnContext(ctx, "conversation index not stored", "user_id", a.id, "snapshot_id", sn.ID, "err", err)
+		return
+	}
+	now, err := s.Store.Snapshots.FindSnapshotByID(ctx, sn.ID)
+	if err == nil && now.Revision == sn.Revision && now.CreatedAt.Equal(sn.CreatedAt) {
+		return
+	}
+	if err := s.Blobs.Delete(ctx, a.indexName(sn)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		s.Logger.ErrorContext(ctx, "conversation index of an older revision not removed", "user_id", a.id, "snapshot_id", sn.ID, "err", err)
+	}
+}
+
+// indexName is where the sealed conversation index of snapshot sn at its revision is kept.
+func (a *account) indexName(sn *beifen.Snapshot) string {
+	if sn.Revision == 0 { // as named before snapshots had revisions
+		return "index-" + a.keys.BlobName(fmt.Sprintf("beifen thread index\x00%d", sn.ID))
+	}
+	return "index-" + a.keys.BlobName(fmt.Sprintf("beifen thread index\x00%d\x00%d", sn.ID, sn.Revision))
 }
 
 // indexVersion tags the stored index format.
@@ -138,7 +161,7 @@ const indexVersion = 1
 
 // storeIndex keeps an index beside the blobs, sealed under the account key, so the first page
 // a user opens after a restart reads it instead of every message.
-func (s *Service) storeIndex(ctx context.Context, a *account, id int64, idx *threadIndex) error {
+func (s *Service) storeIndex(ctx context.Context, a *account, sn *beifen.Snapshot, idx *threadIndex) error {
 	b := binary.AppendUvarint(nil, indexVersion)
 	b = binary.AppendUvarint(b, uint64(len(idx.threads)))
 	str := func(v string) { b = binary.AppendUvarint(b, uint64(len(v))); b = append(b, v...) }
@@ -155,12 +178,12 @@ func (s *Service) storeIndex(ctx context.Context, a *account, id int64, idx *thr
 			prevID, prevDate = t.ids[i], t.dates[i]
 		}
 	}
-	return a.blobs.Put(ctx, a.indexName(id), bytes.NewReader(b), int64(len(b)))
+	return a.blobs.Put(ctx, a.indexName(sn), bytes.NewReader(b), int64(len(b)))
 }
 
 // loadIndex reads a stored index; ENOTFOUND if there is none.
-func (s *Service) loadIndex(ctx context.Context, a *account, id int64) (*threadIndex, error) {
-	rc, err := a.blobs.Open(ctx, a.indexName(id))
+func (s *Service) loadIndex(ctx context.Context, a *account, sn *beifen.Snapshot) (*threadIndex, error) {
+	rc, err := a.blobs.Open(ctx, a.indexName(sn))
 	if err != nil {
 		return nil, err
 	}
@@ -191,7 +214,7 @@ func (s *Service) loadIndex(ctx context.Context, a *account, id int64) (*threadI
 		idx.byAddr[beifen.NormalizeAddress(t.conv.Address)] = t
 	}
 	if d.err != nil {
-		return nil, fmt.Errorf("stored index of snapshot %d: %w", id, d.err)
+		return nil, fmt.Errorf("stored index of snapshot %d: %w", sn.ID, d.err)
 	}
 	return idx, nil
 }

@@ -200,7 +200,7 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 	}
 	s.threads.forget(a.id)
 	for _, sn := range snaps {
-		if err := s.Blobs.Delete(ctx, a.indexName(sn.ID)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		if err := s.Blobs.Delete(ctx, a.indexName(sn)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
 			return nil, err
 		}
 	}

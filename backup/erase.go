@@ -45,7 +45,7 @@ func (s *Service) EraseAccount(ctx context.Context, u *beifen.User, phoneHash, s
 			return nil, err
 		}
 		for _, sn := range snaps {
-			names = append(names, a.indexName(sn.ID))
+			names = append(names, a.indexName(sn))
 		}
 	}
 	// The key goes first, in the same transaction as the rows: from then on nothing is readable.

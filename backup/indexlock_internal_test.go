@@ -3,6 +3,7 @@ package backup
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"io"
 	"log/slog"
 	"path/filepath"
@@ -126,5 +127,79 @@ func TestDeleteItemsBesideBackgroundIndex(t *testing.T) {
 		}
 	case <-time.After(30 * time.Second):
 		t.Fatal("DeleteItems did not finish: it holds the index write lock while waiting for the background index, which waits for the read lock")
+	}
+}
+
+// TestIndexAfterAnotherReplicasDeletion: with several replicas, a deletion on one leaves no
+// conversation index naming the deleted message on another, in memory or stored, including an
+// index built before the deletion and stored after it.
+func TestIndexAfterAnotherReplicasDeletion(t *testing.T) {
+	s1, uctx := testService(t)
+	replica := func() *Service { return NewService(s1.Store, s1.Blobs, s1.Master, s1.Logger) }
+	s2 := replica()
+	a, err := s1.account(uctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*beifen.Record
+	for i, body := range []string{"old secret", "newest secret"} {
+		m := &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: "10086"},
+			{Name: "date", Value: fmt.Sprint(1000 + i)}, {Name: "type", Value: "1"}, {Name: "body", Value: body}}}
+		r, err := a.newRecord(beifen.KindSMS, m.Identity(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if err := s1.Store.Records.PutRecords(uctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	sn := &beifen.Snapshot{Messages: 2}
+	if err := s1.Store.Snapshots.CreateSnapshot(uctx, sn, []int64{recs[0].ID, recs[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	conversation := func(s *Service) string {
+		t.Helper()
+		convs, _, err := s.FindConversations(uctx, sn.ID, beifen.Page{Limit: 10})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(convs) == 0 {
+			return "none"
+		}
+		return fmt.Sprintf("%d %s", convs[0].Count, convs[0].Snippet)
+	}
+	if got := conversation(s1); got != "2 newest secret" {
+		t.Fatalf("first replica before the deletion: %q", got)
+	}
+	if _, err := s2.DeleteItems(uctx, []int64{recs[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	// The first replica's index in memory is of the snapshot before the deletion.
+	if got := conversation(s1); got != "1 old secret" {
+		t.Fatalf("first replica after the second deleted the newest message: %q, want 1 old secret", got)
+	}
+	if got := conversation(replica()); got != "1 old secret" {
+		t.Fatalf("a new replica after the deletion: %q", got)
+	}
+
+	// An index built before a deletion and stored after it is taken back.
+	before, err := s1.Store.Snapshots.FindSnapshotByID(uctx, sn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	idx, err := s1.buildIndex(uctx, a, sn.ID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s2.DeleteItems(uctx, []int64{recs[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	s1.keepIndex(uctx, a, before, idx)
+	if _, err := a.blobs.Open(uctx, a.indexName(before)); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("index of the revision before the deletion still stored: %v", err)
+	}
+	if got := conversation(replica()); got != "none" {
+		t.Fatalf("a new replica after both messages were deleted: %q", got)
 	}
 }

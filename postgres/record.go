@@ -220,7 +220,7 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 			return 0, FormatError(err)
 		}
 		col := d.Kind.SnapshotColumn()
-		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - $1
+		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - $1, revision = revision + 1
 			WHERE user_id = $2 AND EXISTS (SELECT 1 FROM spans WHERE spans.user_id = $2 AND spans.kind = $3
 				AND spans.first_id <= $4 AND spans.last_id >= $4 AND spans.from_snapshot <= snapshots.id
 				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`,

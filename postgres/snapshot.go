@@ -56,6 +56,7 @@ func (s *SnapshotService) FindSnapshots(ctx context.Context, f beifen.SnapshotFi
 			new_blobs,
 			new_bytes,
 			skipped,
+			revision,
 			COUNT(*) OVER ()
 		FROM snapshots WHERE `+where+fmt.Sprintf(` ORDER BY id DESC LIMIT $%d OFFSET $%d`, n+1, n+2),
 		append(args, limit, f.Offset)...)
@@ -69,7 +70,7 @@ func (s *SnapshotService) FindSnapshots(ctx context.Context, f beifen.SnapshotFi
 		var sn beifen.Snapshot
 		var created sql.NullTime
 		if err := rows.Scan(&sn.ID, &sn.UserID, &created, &sn.Contacts, &sn.Messages, &sn.Calls,
-			&sn.Files, &sn.Bytes, &sn.NewBlobs, &sn.NewBytes, &sn.Skipped, &n); err != nil {
+			&sn.Files, &sn.Bytes, &sn.NewBlobs, &sn.NewBytes, &sn.Skipped, &sn.Revision, &n); err != nil {
 			return nil, 0, err
 		}
 		sn.CreatedAt = parseTime(created)

@@ -280,7 +280,7 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		}
 		col := d.Kind.SnapshotColumn()
 		const holds = `spans.user_id = ? AND spans.kind = ? AND spans.first_id <= ? AND spans.last_id >= ?`
-		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - ?
+		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - ?, revision = revision + 1
 			WHERE user_id = ? AND EXISTS (SELECT 1 FROM spans WHERE `+holds+` AND spans.from_snapshot <= snapshots.id
 				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`,
 			d.Bytes, uid, uid, kind, d.ID, d.ID)

@@ -54,6 +54,7 @@ func (s *SnapshotService) FindSnapshots(ctx context.Context, f beifen.SnapshotFi
 			new_blobs,
 			new_bytes,
 			skipped,
+			revision,
 			COUNT(*) OVER ()
 		FROM snapshots WHERE `+where+` ORDER BY id DESC LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
@@ -67,7 +68,7 @@ func (s *SnapshotService) FindSnapshots(ctx context.Context, f beifen.SnapshotFi
 		var sn beifen.Snapshot
 		var created sql.NullString
 		if err := rows.Scan(&sn.ID, &sn.UserID, &created, &sn.Contacts, &sn.Messages, &sn.Calls,
-			&sn.Files, &sn.Bytes, &sn.NewBlobs, &sn.NewBytes, &sn.Skipped, &n); err != nil {
+			&sn.Files, &sn.Bytes, &sn.NewBlobs, &sn.NewBytes, &sn.Skipped, &sn.Revision, &n); err != nil {
 			return nil, 0, err
 		}
 		sn.CreatedAt = parseTime(created)

@@ -46,7 +46,7 @@ var WantSchema = map[string][]string{
 	"migrations":         {"name"},
 	"otps":               {"attempts", "code_hash", "expires_at", "locked_until", "phone_hash", "sent_at"},
 	"records":            {"created_at", "id", "ident", "kind", "payload", "user_id", "version"},
-	"snapshots":          {"bytes", "calls", "contacts", "created_at", "files", "id", "messages", "new_blobs", "new_bytes", "skipped", "user_id"},
+	"snapshots":          {"bytes", "calls", "contacts", "created_at", "files", "id", "messages", "new_blobs", "new_bytes", "revision", "skipped", "user_id"},
 	"sources":            {"created_at", "hash", "records", "skipped", "user_id"},
 	"spans":              {"first_id", "from_snapshot", "kind", "last_id", "to_snapshot", "user_id"},
 	"push_devices":       {"created_at", "id", "maker", "sealed", "session_id", "token_hash", "user_id"},

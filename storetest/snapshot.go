@@ -119,6 +119,17 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 				t.Fatalf("snapshot %d after delete: IDs=%v, %+v, %v; want %v", tt.snap.ID, got, sn, err, tt.want)
 			}
 		}
+		// The snapshots whose content changed have a new revision, the other one has not.
+		for _, tt := range []struct {
+			snap    *beifen.Snapshot
+			changed bool
+		}{{s1, true}, {s2, true}, {s3, false}} {
+			sn, err := s.Snapshots.FindSnapshotByID(uctx, tt.snap.ID)
+			if err != nil || (sn.Revision != tt.snap.Revision) != tt.changed {
+				t.Fatalf("snapshot %d: revision %d before the delete, %d after (%v); want changed=%v",
+					tt.snap.ID, tt.snap.Revision, sn.Revision, err, tt.changed)
+			}
+		}
 		if recs, err := s.Records.FindRecordsByIDs(uctx, []int64{a[1], f[0]}); err != nil || len(recs) != 0 {
 			t.Fatalf("deleted records still found: %d, %v", len(recs), err)
 		}

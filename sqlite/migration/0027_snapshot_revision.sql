@@ -1,0 +1,3 @@
+-- A snapshot's revision counts the deletions that changed its content, so that what is derived
+-- from it (a conversation index) is kept per revision and none made before a deletion is served.
+ALTER TABLE snapshots ADD COLUMN revision INTEGER NOT NULL DEFAULT 0;
