@@ -25,21 +25,31 @@ type encrypter struct {
 	err   error
 }
 
+// Read fills p across segments, so that a writer with a large buffer (the disk store's) writes
+// in large pieces instead of one segment at a time.
 func (e *encrypter) Read(p []byte) (int, error) {
-	for len(e.out) == 0 {
-		if e.err != nil {
-			return 0, e.err
-		}
-		if e.index == e.segs {
-			e.err = e.finish()
+	n := 0
+	for n < len(p) {
+		if len(e.out) == 0 {
+			if e.err != nil {
+				if n > 0 {
+					return n, nil // the error comes with the next Read
+				}
+				return 0, e.err
+			}
+			if e.index == e.segs {
+				e.err = e.finish()
+				continue
+			}
+			if err := e.seal(); err != nil {
+				e.err = err
+			}
 			continue
 		}
-		if err := e.seal(); err != nil {
-			e.err = err
-		}
+		m := copy(p[n:], e.out)
+		e.out = e.out[m:]
+		n += m
 	}
-	n := copy(p, e.out)
-	e.out = e.out[n:]
 	return n, nil
 }
 

@@ -9,6 +9,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"sync"
 
 	"github.com/beifen/beifen"
 )
@@ -56,7 +57,9 @@ func save(ctx context.Context, tmp *os.File, final string, r io.Reader, size int
 	if limit < math.MaxInt64 {
 		limit++
 	}
-	n, err := io.Copy(tmp, io.LimitReader(ctxReader{ctx, r}, limit))
+	buf := copyBufs.Get().(*[]byte)
+	defer copyBufs.Put(buf)
+	n, err := io.CopyBuffer(writerOnly{tmp}, io.LimitReader(ctxReader{ctx, r}, limit), *buf)
 	if err != nil {
 		return fmt.Errorf("copy: %w", err)
 	}
@@ -80,6 +83,14 @@ func save(ctx context.Context, tmp *os.File, final string, r io.Reader, size int
 	}
 	return nil
 }
+
+// copyBufs hold the buffers blobs are written through: 256 KiB a write, where io.Copy's
+// 32 KiB made eight times the write calls.
+var copyBufs = sync.Pool{New: func() any { b := make([]byte, 256<<10); return &b }}
+
+// writerOnly hides the file's ReadFrom from io.CopyBuffer, which would otherwise copy through
+// its own 32 KiB buffer.
+type writerOnly struct{ io.Writer }
 
 // ctxReader stops reading once its context is done.
 type ctxReader struct {
