@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -82,6 +83,43 @@ func testRecord(t *testing.T, open func(tb testing.TB) Services) {
 			}
 		}
 	})
+	t.Run("DeletedIsStoredAgain", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, octx := MustCreateUser(t, ctx, s)
+		a := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{a, newRecord(beifen.KindCall, "i2", "v1")}); err != nil {
+			t.Fatal(err)
+		}
+		// The same version of another user, or of another kind, is another record.
+		other := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(octx, []*beifen.Record{other}); err != nil {
+			t.Fatal(err)
+		}
+		if other.ID == a.ID {
+			t.Fatalf("another user's put of the same version got ID %d, the first user's", a.ID)
+		}
+		if n, err := s.Records.DeleteOrphanRecords(uctx, time.Now().Add(time.Hour)); err != nil || n != 2 {
+			t.Fatalf("DeleteOrphanRecords=%d, %v, want 2", n, err)
+		}
+		again := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{again}); err != nil {
+			t.Fatal(err)
+		}
+		if again.ID == a.ID || again.ID == 0 {
+			t.Fatalf("a deleted record put again got ID %d (deleted one: %d), want a new ID", again.ID, a.ID)
+		}
+		got, err := s.Records.FindRecordsByIDs(uctx, []int64{again.ID, a.ID})
+		if err != nil || len(got) != 1 || got[0].ID != again.ID || string(got[0].Version) != "v1" {
+			t.Fatalf("FindRecordsByIDs=%v, %v, want only the new record", got, err)
+		}
+		// Another put finds the new record, not the deleted one.
+		third := newRecord(beifen.KindSMS, "i1", "v1")
+		if err := s.Records.PutRecords(uctx, []*beifen.Record{third}); err != nil || third.ID != again.ID {
+			t.Fatalf("put again: ID=%d, %v, want %d", third.ID, err, again.ID)
+		}
+	})
+
 	t.Run("ErrOtherUsersRecord", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)
