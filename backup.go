@@ -60,7 +60,8 @@ type BackupService interface {
 	UploadFragment(ctx context.Context, hash BlobKey, size int64, name string, line int, r io.Reader) (*UploadResult, error)
 
 	// CommitBackup creates a snapshot holding exactly these files (exports by their records).
-	// Returns EINVALID if a file has not been uploaded.
+	// Returns ECONFLICT if content a file stands for is not on the server (never sent, or
+	// removed by gc or lost in a restart since): the client sends what is missing again.
 	CommitBackup(ctx context.Context, files []*File) (*Snapshot, error)
 
 	// FindSnapshots returns the user's snapshots, newest first.

@@ -47,8 +47,8 @@ type SnapshotService interface {
 	// CreateSnapshot commits s as a snapshot whose content is exactly recordIDs (sorted,
 	// distinct), in one transaction: until it returns, nothing of it is visible. It sets the
 	// counts of contacts, messages, calls and files from the records, claims every blob
-	// registered since the previous snapshot and sets s.NewBlobs and s.NewBytes. Returns EINVALID
-	// if a record is not the user's.
+	// registered since the previous snapshot and sets s.NewBlobs and s.NewBytes. Returns
+	// ECONFLICT if a record is not the user's (or no longer exists: gc removed it meanwhile).
 	CreateSnapshot(ctx context.Context, s *Snapshot, recordIDs []int64) error
 
 	// SnapshotRecords calls fn for each record of kind in snapshot id, in ID order, with its

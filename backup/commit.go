@@ -79,7 +79,7 @@ func (s *Service) collect(ctx context.Context, a *account, files []*beifen.File)
 			return nil, nil, err
 		}
 		if _, err := s.Store.Blobs.FindBlobEntry(ctx, a.blobName(f.Hash)); beifen.ErrorCode(err) == beifen.ENOTFOUND {
-			return nil, nil, beifen.Errorf(beifen.EINVALID, "File %q has not been uploaded.", f.Path)
+			return nil, nil, notUploaded("File %q", f.Path)
 		} else if err != nil {
 			return nil, nil, err
 		}
@@ -98,6 +98,13 @@ func (s *Service) collect(ctx context.Context, a *account, files []*beifen.File)
 	return ids, sn, nil
 }
 
+// notUploaded is the error for a manifest naming content the server does not have: never sent,
+// or sent and then lost (collected by gc while the backup ran, or queued when the server
+// stopped). ECONFLICT tells the client to ask what is missing and send it again.
+func notUploaded(what, path string) error {
+	return beifen.Errorf(beifen.ECONFLICT, what+" is not on the server (not sent, or removed before this backup finished): send it again.", path)
+}
+
 // chunkIDs returns the records read from the chunks an export was uploaded as.
 func (s *Service) chunkIDs(ctx context.Context, a *account, f *beifen.File) ([]int64, int, error) {
 	var ids []int64
@@ -108,7 +115,7 @@ func (s *Service) chunkIDs(ctx context.Context, a *account, f *beifen.File) ([]i
 		}
 		src, err := s.Store.Sources.FindSource(ctx, a.sourceHash(c.Key))
 		if beifen.ErrorCode(err) == beifen.ENOTFOUND {
-			return nil, 0, beifen.Errorf(beifen.EINVALID, "A chunk of %q has not been uploaded.", f.Path)
+			return nil, 0, notUploaded("A chunk of %q", f.Path)
 		} else if err != nil {
 			return nil, 0, err
 		}

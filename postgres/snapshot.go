@@ -242,7 +242,7 @@ func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.Re
 			return nil, FormatError(err)
 		}
 		if len(found) != len(batch) {
-			return nil, beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+			return nil, beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 		}
 		runs = append(runs, beifen.KindRuns(found, kinds)...)
 	}

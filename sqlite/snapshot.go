@@ -233,7 +233,7 @@ func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.Re
 			return FormatError(err)
 		}
 		if len(found) != want {
-			return beifen.Errorf(beifen.EINVALID, "Snapshot refers to records that do not exist.")
+			return beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 		}
 		runs = append(runs, beifen.KindRuns(found, kinds)...)
 		return nil

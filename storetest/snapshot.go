@@ -237,7 +237,7 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		all := slices.Concat(run, foreign, more)
 		slices.Sort(all)
 		err := s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
-		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		wantError(t, err, beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 		sn := mustSnapshot(t, uctx, s, run, scattered)
 		if got := snapshotIDs(t, uctx, s, sn.ID, beifen.KindSMS); !slices.Equal(got, run) {
 			t.Fatalf("sms=%v, want %v", got, run)
@@ -250,7 +250,7 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		}
 		// Then again with scattered new IDs (a list is checked).
 		err = s.Snapshots.CreateSnapshot(uctx, &beifen.Snapshot{}, all)
-		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		wantError(t, err, beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 	})
 	t.Run("ErrOtherUsersRecords", func(t *testing.T) {
 		s := open(t)
@@ -258,7 +258,7 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 		_, other := MustCreateUser(t, ctx, s)
 		ids := mustRecords(t, uctx, s, beifen.KindSMS, "a", 2)
 		err := s.Snapshots.CreateSnapshot(other, &beifen.Snapshot{}, ids)
-		wantError(t, err, beifen.EINVALID, "Snapshot refers to records that do not exist.")
+		wantError(t, err, beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 		if _, n, _ := s.Snapshots.FindSnapshots(other, beifen.SnapshotFilter{}); n != 0 {
 			t.Fatalf("a failed snapshot left %d behind", n)
 		}

@@ -527,3 +527,43 @@ func TestGC_CollectsWhatAbandonedBackupsLeft(t *testing.T) {
 	}
 	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, other, false))
 }
+
+// TestBackup_SendsAgainWhatGCRemovedMeanwhile: beifen gc running between a backup's uploads and
+// its commit removes what the backup sent (no snapshot holds it yet). The commit is refused as a
+// conflict, and the client asks again what the server lacks, sends it and commits, instead of
+// failing and leaving the user to run it again.
+func TestBackup_SendsAgainWhatGCRemovedMeanwhile(t *testing.T) {
+	dir := t.TempDir()
+	s := MustRunMain(t, dir)
+	tok := s.MustCreateUser(t, "13800138000", "")
+	env := clientEnv(s, tok)
+	phone := mustGenerate(t, 3)
+	commits := 0
+	main.SetHookBeforeCommit(func() {
+		commits++
+		if commits > 1 {
+			return
+		}
+		s.Backup.WaitWrites() // an upload answers once its records are queued
+		if out := mustCLI(t, nil, "gc", "--data", dir, "--grace", "0s"); strings.Contains(out, "removed 0 records") {
+			t.Errorf("gc between the uploads and the commit removed nothing: %q", out)
+		}
+	})
+	t.Cleanup(func() { main.SetHookBeforeCommit(nil) })
+	out, err := runCLI(t, env, "backup", "--json", phone)
+	if err != nil {
+		t.Fatalf("backup with gc before its commit: %v\n%s", err, out)
+	}
+	if commits != 2 {
+		t.Fatalf("commits=%d, want 2 (refused, then after sending again); output:\n%s", commits, out)
+	}
+	var sum BackupSummary
+	lastJSON(t, out, &sum)
+	if sum.Snapshot == 0 || sum.Messages == 0 || sum.Files == 0 {
+		t.Fatalf("summary %+v", sum)
+	}
+	wantSamePhone(t, mustRestore(t, env, "latest"), readPhone(t, phone, false))
+	if out := mustCLI(t, nil, "check", "--data", dir); strings.Contains(out, "damage") {
+		t.Fatalf("check: %q", out)
+	}
+}

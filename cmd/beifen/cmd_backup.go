@@ -63,21 +63,37 @@ func runBackup(ctx context.Context, args []string, getenv Env, stdout, stderr io
 		return err
 	}
 	cache := loadHashCache(!*noCache)
-	err = upload(ctx, c, entries, cache, stderr)
-	cache.save() // what was hashed need not be hashed again when an interrupted backup resumes
-	if err != nil {
-		return err
-	}
 	files := make([]*beifen.File, len(entries))
 	for i, e := range entries {
 		files[i] = &e.file
 	}
-	sn, err := c.CommitBackup(ctx, files)
-	if err != nil {
-		return err
+	for try := 0; ; try++ {
+		err = upload(ctx, c, entries, cache, stderr)
+		cache.save() // what was hashed need not be hashed again when an interrupted backup resumes
+		if err != nil {
+			return err
+		}
+		if testHookBeforeCommit != nil {
+			testHookBeforeCommit()
+		}
+		sn, err := c.CommitBackup(ctx, files)
+		if beifen.ErrorCode(err) == beifen.ECONFLICT && try < commitRetries {
+			// Something sent is gone from the server (gc ran meanwhile, or it restarted before
+			// storing it): ask again what it lacks and send that.
+			fmt.Fprintf(stderr, "beifen backup: %s\n", beifen.ErrorMessage(err))
+			continue
+		} else if err != nil {
+			return err
+		}
+		return printBackup(stdout, sn, cf.json)
 	}
-	return printBackup(stdout, sn, cf.json)
 }
+
+// commitRetries is how often a backup sends again what the server lost before the commit.
+const commitRetries = 2
+
+// testHookBeforeCommit, when set by a test, runs between the uploads and the commit.
+var testHookBeforeCommit func()
 
 func printBackup(w io.Writer, sn *beifen.Snapshot, asJSON bool) error {
 	sum := BackupSummary{Snapshot: sn.ID, NewBlobs: sn.NewBlobs, NewBytes: sn.NewBytes, Contacts: sn.Contacts,
