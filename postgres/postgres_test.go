@@ -137,6 +137,16 @@ func newRecords(prefix string, n int) []*beifen.Record {
 	return recs
 }
 
+// mustPutRecords stores n new records of the context's user and returns their IDs.
+func mustPutRecords(tb testing.TB, db *postgres.DB, ctx context.Context, prefix string, n int) []int64 {
+	tb.Helper()
+	recs := newRecords(prefix, n)
+	if err := postgres.NewRecordService(db).PutRecords(ctx, recs); err != nil {
+		tb.Fatal(err)
+	}
+	return recordIDs(recs)
+}
+
 func recordIDs(recs []*beifen.Record) []int64 {
 	ids := make([]int64, len(recs))
 	for i, r := range recs {
@@ -205,11 +215,7 @@ func TestCreateSnapshotConcurrently(t *testing.T) {
 	dsn := MustCreateSchema(t)
 	db := MustOpenDB(t, dsn)
 	ctx := mustUser(t, db)
-	recs := newRecords("s", 200)
-	if err := postgres.NewRecordService(db).PutRecords(ctx, recs); err != nil {
-		t.Fatal(err)
-	}
-	all := recordIDs(recs)
+	all := mustPutRecords(t, db, ctx, "s", 200)
 	const replicas, rounds = 4, 10
 	want := map[int64][]int64{}
 	var mu sync.Mutex
@@ -259,11 +265,7 @@ func TestDeleteRecordsWhileCommitting(t *testing.T) {
 	dsn := MustCreateSchema(t)
 	db := MustOpenDB(t, dsn)
 	ctx := mustUser(t, db)
-	recs := newRecords("d", 300)
-	if err := postgres.NewRecordService(db).PutRecords(ctx, recs); err != nil {
-		t.Fatal(err)
-	}
-	all := recordIDs(recs)
+	all := mustPutRecords(t, db, ctx, "d", 300)
 	if err := postgres.NewSnapshotService(db).CreateSnapshot(ctx, &beifen.Snapshot{}, all); err != nil {
 		t.Fatal(err)
 	}

@@ -328,21 +328,9 @@ func orphanRecords(ctx context.Context, tx *Tx, uid int64, before time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
-	rows, err := tx.QueryContext(ctx, `SELECT id FROM records WHERE user_id = $1 AND created_at < $2 ORDER BY id`, uid, before)
+	ids, err := queryIDs(ctx, tx, `SELECT id FROM records WHERE user_id = $1 AND created_at < $2 ORDER BY id`, uid, before)
 	if err != nil {
-		return nil, FormatError(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, FormatError(err)
+		return nil, err
 	}
 	return beifen.Uncovered(ids, runs), nil
 }

@@ -133,20 +133,7 @@ func findTask(ctx context.Context, q queryer, id int64) (*beifen.Task, error) {
 }
 
 func taskStaff(ctx context.Context, q queryer, taskID int64) ([]int64, error) {
-	rows, err := q.QueryContext(ctx, `SELECT user_id FROM task_staff WHERE task_id = $1 ORDER BY user_id`, taskID)
-	if err != nil {
-		return nil, FormatError(err)
-	}
-	defer rows.Close()
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	return ids, rows.Err()
+	return queryIDs(ctx, q, `SELECT user_id FROM task_staff WHERE task_id = $1 ORDER BY user_id`, taskID)
 }
 
 // claimLead picks and leases the next lead in one statement. The ORDER BY keeps the priority of
@@ -338,21 +325,8 @@ func (s *TaskService) FindTasks(ctx context.Context) ([]*beifen.Task, error) {
 	if err != nil {
 		return nil, err
 	}
-	rows, err := s.db.pool.QueryContext(ctx, `SELECT id FROM tasks WHERE team_id = $1 ORDER BY id DESC LIMIT 100`, tid)
+	ids, err := queryIDs(ctx, s.db.pool, `SELECT id FROM tasks WHERE team_id = $1 ORDER BY id DESC LIMIT 100`, tid)
 	if err != nil {
-		return nil, FormatError(err)
-	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	out := make([]*beifen.Task, 0, len(ids))

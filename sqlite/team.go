@@ -77,20 +77,10 @@ func (s *TeamService) UpdateTeamKey(ctx context.Context, id int64, wrapped []byt
 
 // FindTeams returns every team, in ID order.
 func (s *TeamService) FindTeams(ctx context.Context) ([]*beifen.Team, error) {
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM teams ORDER BY id`)
+	ids, err := queryIDs(ctx, s.db.read, `SELECT id FROM teams ORDER BY id`)
 	if err != nil {
-		return nil, FormatError(err)
+		return nil, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	teams := make([]*beifen.Team, 0, len(ids))
 	for _, id := range ids {
 		t, err := s.FindTeamByID(ctx, id)

@@ -43,21 +43,11 @@ func (s *UserService) FindUsers(ctx context.Context, f beifen.UserFilter) ([]*be
 	if f.Limit > 0 {
 		limit = f.Limit
 	}
-	rows, err := s.db.read.QueryContext(ctx, `SELECT id FROM users `+where+` ORDER BY id LIMIT ? OFFSET ?`,
+	ids, err := queryIDs(ctx, s.db.read, `SELECT id FROM users `+where+` ORDER BY id LIMIT ? OFFSET ?`,
 		append(args, limit, f.Offset)...)
 	if err != nil {
-		return nil, 0, FormatError(err)
+		return nil, 0, err
 	}
-	var ids []int64
-	for rows.Next() {
-		var id int64
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, 0, err
-		}
-		ids = append(ids, id)
-	}
-	rows.Close()
 	users := make([]*beifen.User, 0, len(ids))
 	for _, id := range ids {
 		u, err := s.FindUserByID(ctx, id)
@@ -151,6 +141,27 @@ func (s *UserService) UpdateUser(ctx context.Context, id int64, upd beifen.UserU
 type queryer interface {
 	QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row
 	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// queryIDs runs query, which selects one integer column, and returns its values in order.
+func queryIDs(ctx context.Context, q queryer, query string, args ...any) ([]int64, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, FormatError(err)
+	}
+	defer rows.Close()
+	var ids []int64
+	for rows.Next() {
+		var id int64
+		if err := rows.Scan(&id); err != nil {
+			return nil, err
+		}
+		ids = append(ids, id)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, FormatError(err)
+	}
+	return ids, nil
 }
 
 func findUser(ctx context.Context, q queryer, where string, arg any) (*beifen.User, error) {
