@@ -45,8 +45,9 @@ type BlobEntryService interface {
 	// FindBlobEntry returns ENOTFOUND if the user has no blob of that name.
 	FindBlobEntry(ctx context.Context, name string) (*BlobEntry, error)
 
-	// PutBlobEntry registers a blob; registering it again changes nothing.
-	PutBlobEntry(ctx context.Context, e *BlobEntry) error
+	// PutBlobEntries registers blobs in one statement; registering one again (in the same call
+	// or an earlier one) changes nothing.
+	PutBlobEntries(ctx context.Context, entries []*BlobEntry) error
 
 	// ScanBlobEntries calls fn for each of the user's blobs.
 	ScanBlobEntries(ctx context.Context, fn func(*BlobEntry) error) error

@@ -21,6 +21,12 @@ import (
 // A group is written once it holds groupRecords records, or as soon as someone syncs, or when no
 // read is left. Reads block while a full group waits behind the one being written, which bounds
 // the memory to two groups.
+//
+// The registrations of blobs just stored (files, attachments) join the same groups. With SQLite's
+// one writer, an upload that registered its blob itself waited for the connection behind a
+// group of 8,192 records, holding one of the client's two file lanes idle: file uploads and
+// export reads took turns instead of overlapping. A blob queued and not written yet counts as
+// stored for this process (queued); one lost with the process is only sent again.
 type groupWriter struct {
 	mu       sync.Mutex
 	accounts map[int64]*accountWriter
@@ -31,13 +37,14 @@ type groupWriter struct {
 const groupRecords = 8192
 
 type accountWriter struct {
-	readers int         // open sinks
-	pending *writeGroup // the group batches join
-	last    *writeGroup // the newest group, pending or not
-	wanted  bool        // someone waits for pending
-	running bool        // the write goroutine runs
-	err     error       // the first failed write since the last sync
-	wake    *sync.Cond  // on groupWriter.mu: a batch joined, someone waits, a reader left, a group was taken
+	readers int             // open sinks
+	pending *writeGroup     // the group batches join
+	last    *writeGroup     // the newest group, pending or not
+	wanted  bool            // someone waits for pending
+	running bool            // the write goroutine runs
+	err     error           // the first failed write since the last sync
+	wake    *sync.Cond      // on groupWriter.mu: a batch joined, someone waits, a reader left, a group was taken
+	queued  map[string]bool // names of the blobs queued and not written yet
 }
 
 // writeGroup is the batches that go into one write.
@@ -45,6 +52,7 @@ type writeGroup struct {
 	ctx     context.Context
 	recs    []*beifen.Record
 	sources []func() []*beifen.Source
+	blobs   []*beifen.BlobEntry
 	done    chan struct{}
 }
 
@@ -63,7 +71,7 @@ func (w *groupWriter) account(uid int64) *accountWriter {
 
 // forget drops uid's writer once it has nothing left to do or report; w.mu must be held.
 func (w *groupWriter) forget(uid int64, aw *accountWriter) {
-	if aw.readers == 0 && aw.pending == nil && !aw.running && aw.err == nil {
+	if aw.readers == 0 && aw.pending == nil && !aw.running && aw.err == nil && len(aw.queued) == 0 {
 		delete(w.accounts, uid)
 	}
 }
@@ -94,18 +102,47 @@ func (w *groupWriter) add(ctx context.Context, s *Service, uid int64, recs []*be
 	for aw.pending != nil && len(aw.pending.recs) >= groupRecords {
 		aw.wake.Wait() // the writer is behind: hold this read back
 	}
+	g := w.pendingGroup(ctx, s, uid, aw)
+	g.recs, g.sources = append(g.recs, recs...), append(g.sources, sources)
+	aw.wake.Broadcast()
+}
+
+// addBlob queues the registration of a blob stored under uid. It is written with the account's
+// next group, at once if no export is being read, and before the next sync returns.
+func (w *groupWriter) addBlob(ctx context.Context, s *Service, uid int64, e *beifen.BlobEntry) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	aw := w.account(uid)
+	g := w.pendingGroup(ctx, s, uid, aw)
+	g.blobs = append(g.blobs, e)
+	if aw.queued == nil {
+		aw.queued = map[string]bool{}
+	}
+	aw.queued[e.Name] = true
+	aw.wake.Broadcast()
+}
+
+// queuedBlob reports whether a blob of that name is queued for uid and not written yet.
+func (w *groupWriter) queuedBlob(uid int64, name string) bool {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	aw := w.accounts[uid]
+	return aw != nil && aw.queued[name]
+}
+
+// pendingGroup returns the group that batches join, starting it and the account's write
+// goroutine if needed; w.mu must be held.
+func (w *groupWriter) pendingGroup(ctx context.Context, s *Service, uid int64, aw *accountWriter) *writeGroup {
 	if aw.pending == nil {
 		aw.pending = &writeGroup{ctx: context.WithoutCancel(ctx), done: make(chan struct{})}
 		aw.last = aw.pending
 	}
-	g := aw.pending
-	g.recs, g.sources = append(g.recs, recs...), append(g.sources, sources)
 	if !aw.running {
 		aw.running = true
 		w.running.Add(1)
 		go w.run(s, uid, aw)
 	}
-	aw.wake.Broadcast()
+	return aw.pending
 }
 
 // sync waits until everything queued for uid so far is written, and returns the first write
@@ -157,7 +194,7 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 		w.mu.Unlock()
 		err := g.write(s)
 		if err != nil {
-			s.Logger.ErrorContext(g.ctx, "store records", "user_id", uid, "records", len(g.recs), "err", err)
+			s.Logger.ErrorContext(g.ctx, "store records", "user_id", uid, "records", len(g.recs), "blobs", len(g.blobs), "err", err)
 			// A failed PutRecords may have set some IDs before it rolled back, and those IDs may
 			// be given to other records later: no source may name them.
 			for _, r := range g.recs {
@@ -168,17 +205,27 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 		if err != nil && aw.err == nil {
 			aw.err = err
 		}
+		for _, e := range g.blobs { // written, or to be sent again
+			delete(aw.queued, e.Name)
+		}
 		close(g.done)
 	}
 }
 
 func (g *writeGroup) write(s *Service) error {
+	if len(g.blobs) > 0 {
+		if err := s.Store.Blobs.PutBlobEntries(g.ctx, g.blobs); err != nil {
+			return err
+		}
+	}
 	if err := s.Store.Records.PutRecords(g.ctx, g.recs); err != nil {
 		return err
 	}
 	var srcs []*beifen.Source
 	for _, f := range g.sources {
-		srcs = append(srcs, f()...)
+		if f != nil {
+			srcs = append(srcs, f()...)
+		}
 	}
 	if len(srcs) == 0 {
 		return nil

@@ -50,9 +50,37 @@ func (f *fakeSources) PutSources(ctx context.Context, srcs []*beifen.Source) err
 	return nil
 }
 
+// fakeBlobs registers blob entries, or fails while fail is set.
+type fakeBlobs struct {
+	beifen.BlobEntryService
+	mu      sync.Mutex
+	fail    error
+	entries map[string]int64
+}
+
+func (f *fakeBlobs) PutBlobEntries(ctx context.Context, entries []*beifen.BlobEntry) error {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.fail != nil {
+		return f.fail
+	}
+	for _, e := range entries {
+		f.entries[e.Name] = e.Size
+	}
+	return nil
+}
+
+func (f *fakeBlobs) registered(name string) bool {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	_, ok := f.entries[name]
+	return ok
+}
+
 func newGroupService(fail error) (*Service, *fakeRecords, *fakeSources) {
 	recs, srcs := &fakeRecords{fail: fail}, &fakeSources{srcs: map[string]*beifen.Source{}}
-	s := &Service{Store: beifen.Store{Records: recs, Sources: srcs}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
+	blobs := &fakeBlobs{entries: map[string]int64{}}
+	s := &Service{Store: beifen.Store{Records: recs, Sources: srcs, Blobs: blobs}, Logger: slog.New(slog.NewTextHandler(io.Discard, nil))}
 	return s, recs, srcs
 }
 
@@ -131,6 +159,48 @@ func TestGroupWriter(t *testing.T) {
 			if r.ID != 0 {
 				t.Fatalf("ID %d kept after a failed write", r.ID)
 			}
+		}
+	})
+	t.Run("Blobs", func(t *testing.T) {
+		s, recs, _ := newGroupService(nil)
+		blobs := s.Store.Blobs.(*fakeBlobs)
+		// While an export is read, a blob's registration waits for the group, and the blob
+		// counts as stored meanwhile.
+		s.writer.open(1)
+		s.writer.add(ctx, s, 1, newRecs(10), nil)
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
+		if !s.writer.queuedBlob(1, "file") || s.writer.queuedBlob(2, "file") || s.writer.queuedBlob(1, "other") {
+			t.Fatal("queuedBlob does not tell the queued blob of account 1 from the rest")
+		}
+		if blobs.registered("file") {
+			t.Fatal("the blob was registered before its group was written")
+		}
+		if err := s.writer.sync(1); err != nil {
+			t.Fatal(err)
+		}
+		if !blobs.registered("file") || s.writer.queuedBlob(1, "file") || recs.writes != 1 {
+			t.Fatalf("after sync: registered %v, still queued %v, %d record writes; want true, false, 1",
+				blobs.registered("file"), s.writer.queuedBlob(1, "file"), recs.writes)
+		}
+		s.writer.close(1)
+		// With no export being read, it is registered at once, without a sync.
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "alone", Size: 1})
+		s.WaitWrites()
+		if !blobs.registered("alone") || len(s.writer.accounts) != 0 {
+			t.Fatalf("registered %v with %d account writers left; want true and none", blobs.registered("alone"), len(s.writer.accounts))
+		}
+	})
+	t.Run("ErrBlobs", func(t *testing.T) {
+		s, _, _ := newGroupService(nil)
+		blobs := s.Store.Blobs.(*fakeBlobs)
+		blobs.fail = errors.New("disk full")
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
+		if err := s.writer.sync(1); err == nil || err.Error() != "disk full" {
+			t.Fatalf("sync=%v, want the failed registration", err)
+		}
+		// Not registered, so no longer counted as stored: the client is told to send it again.
+		if s.writer.queuedBlob(1, "file") {
+			t.Fatal("a blob whose registration failed still counts as stored")
 		}
 	})
 }

@@ -340,8 +340,8 @@ func (k *sink) PutBlob(r io.Reader) (beifen.BlobRef, error) {
 var blobBufs = sync.Pool{New: func() any { b := make([]byte, inlineBlob+1); return &b }}
 
 func (k *sink) putOnce(key beifen.BlobKey, r io.Reader, size int64) error {
-	if _, err := k.s.Store.Blobs.FindBlobEntry(k.ctx, k.a.blobName(key)); err == nil {
-		return nil
+	if have, err := k.s.hasBlob(k.ctx, k.a, key); err != nil || have {
+		return err
 	}
 	return k.s.putBlob(k.ctx, k.a, key, r, size)
 }

@@ -42,7 +42,17 @@ func (s *Service) have(ctx context.Context, a *account, h beifen.BlobKey) (bool,
 	} else if beifen.ErrorCode(err) != beifen.ENOTFOUND {
 		return false, err
 	}
-	if _, err := s.Store.Blobs.FindBlobEntry(ctx, a.blobName(h)); err == nil {
+	return s.hasBlob(ctx, a, h)
+}
+
+// hasBlob reports whether blob h of the account is stored (or stored and queued to be
+// registered, see groupWriter).
+func (s *Service) hasBlob(ctx context.Context, a *account, h beifen.BlobKey) (bool, error) {
+	name := a.blobName(h)
+	if s.writer.queuedBlob(a.id, name) {
+		return true, nil
+	}
+	if _, err := s.Store.Blobs.FindBlobEntry(ctx, name); err == nil {
 		return true, nil
 	} else if beifen.ErrorCode(err) != beifen.ENOTFOUND {
 		return false, err
@@ -176,10 +186,12 @@ func (s *Service) assemble(ctx context.Context, a *account, hash beifen.BlobKey,
 	return s.ingest(ctx, a, hash, name, format, whole, nil, size)
 }
 
-// putBlob stores content under its name and registers it.
+// putBlob stores content under its name and queues its registration, which the commit waits
+// for (see groupWriter).
 func (s *Service) putBlob(ctx context.Context, a *account, hash beifen.BlobKey, r io.Reader, size int64) error {
 	if err := a.blobs.Put(ctx, a.blobName(hash), r, size); err != nil {
 		return err
 	}
-	return s.Store.Blobs.PutBlobEntry(ctx, &beifen.BlobEntry{Name: a.blobName(hash), Size: size})
+	s.writer.addBlob(ctx, s, a.id, &beifen.BlobEntry{Name: a.blobName(hash), Size: size})
+	return nil
 }

@@ -32,13 +32,21 @@ func (s *BlobEntryService) FindBlobEntry(ctx context.Context, name string) (*bei
 	return e, nil
 }
 
-// PutBlobEntry registers a blob; registering it again changes nothing.
-func (s *BlobEntryService) PutBlobEntry(ctx context.Context, e *beifen.BlobEntry) error {
+// PutBlobEntries registers blobs; registering one again changes nothing.
+func (s *BlobEntryService) PutBlobEntries(ctx context.Context, entries []*beifen.BlobEntry) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
-	e.UserID, e.CreatedAt = uid, s.db.now()
+	if len(entries) == 0 {
+		return nil
+	}
+	now := s.db.now()
+	names, sizes := make([]string, len(entries)), make([]int64, len(entries))
+	for i, e := range entries {
+		e.UserID, e.CreatedAt = uid, now
+		names[i], sizes[i] = e.Name, e.Size
+	}
 	_, err = s.db.pool.ExecContext(ctx, `
 		INSERT INTO blobs (
 			user_id,
@@ -46,9 +54,11 @@ func (s *BlobEntryService) PutBlobEntry(ctx context.Context, e *beifen.BlobEntry
 			size,
 			snapshot_id,
 			created_at
-		) VALUES ($1, $2, $3, 0, $4)
+		)
+		SELECT $1, u.name, u.size, 0, $2
+		FROM unnest($3::text[], $4::bigint[]) AS u (name, size)
 		ON CONFLICT (user_id, name) DO NOTHING`,
-		uid, e.Name, e.Size, e.CreatedAt)
+		uid, now, names, sizes)
 	return FormatError(err)
 }
 

@@ -3,6 +3,8 @@ package sqlite
 import (
 	"context"
 	"database/sql"
+	"slices"
+	"strings"
 
 	"github.com/beifen/beifen"
 )
@@ -32,25 +34,37 @@ func (s *BlobEntryService) FindBlobEntry(ctx context.Context, name string) (*bei
 	return e, nil
 }
 
-// PutBlobEntry registers a blob; registering it again changes nothing.
-func (s *BlobEntryService) PutBlobEntry(ctx context.Context, e *beifen.BlobEntry) error {
+// PutBlobEntries registers blobs; registering one again changes nothing.
+func (s *BlobEntryService) PutBlobEntries(ctx context.Context, entries []*beifen.BlobEntry) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
-	e.UserID, e.CreatedAt = uid, s.db.Now().UTC()
-	_, err = s.db.write.ExecContext(ctx, `
-		INSERT INTO blobs (
-			user_id,
-			name,
-			size,
-			snapshot_id,
-			created_at
-		) VALUES (?, ?, ?, 0, ?)
-		ON CONFLICT (user_id, name) DO NOTHING`,
-		uid, e.Name, e.Size, formatTime(e.CreatedAt))
-	return FormatError(err)
+	now := s.db.Now().UTC()
+	for batch := range slices.Chunk(entries, blobBatch) {
+		args := make([]any, 0, 4*len(batch))
+		for _, e := range batch {
+			e.UserID, e.CreatedAt = uid, now
+			args = append(args, uid, e.Name, e.Size, formatTime(now))
+		}
+		_, err = s.db.write.ExecContext(ctx, `
+			INSERT INTO blobs (
+				user_id,
+				name,
+				size,
+				snapshot_id,
+				created_at
+			) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, 0, ?), ", len(batch)), ", ")+`
+			ON CONFLICT (user_id, name) DO NOTHING`, args...)
+		if err != nil {
+			return FormatError(err)
+		}
+	}
+	return nil
 }
+
+// blobBatch bounds the rows of one INSERT (four values each, far below SQLite's limit).
+const blobBatch = 500
 
 // ScanBlobEntries calls fn for each of the user's blobs.
 func (s *BlobEntryService) ScanBlobEntries(ctx context.Context, fn func(*beifen.BlobEntry) error) error {

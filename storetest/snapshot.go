@@ -192,10 +192,8 @@ func testSnapshot(t *testing.T, open func(tb testing.TB) Services) {
 	t.Run("ClaimsBlobs", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)
-		for _, e := range []*beifen.BlobEntry{{Name: "n1", Size: 10}, {Name: "n2", Size: 5}} {
-			if err := s.Blobs.PutBlobEntry(uctx, e); err != nil {
-				t.Fatal(err)
-			}
+		if err := s.Blobs.PutBlobEntries(uctx, []*beifen.BlobEntry{{Name: "n1", Size: 10}, {Name: "n2", Size: 5}}); err != nil {
+			t.Fatal(err)
 		}
 		s1 := mustSnapshot(t, uctx, s)
 		s2 := mustSnapshot(t, uctx, s)

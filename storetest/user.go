@@ -82,7 +82,7 @@ func testUserErase(t *testing.T, open func(tb testing.TB) Services) {
 	kept, kctx := MustCreateUser(t, ctx, s)
 	for _, c := range []context.Context{uctx, kctx} {
 		mustSnapshot(t, c, s, mustRecords(t, c, s, beifen.KindSMS, "a", 3))
-		if err := s.Blobs.PutBlobEntry(c, &beifen.BlobEntry{Name: "n", Size: 1}); err != nil {
+		if err := s.Blobs.PutBlobEntries(c, []*beifen.BlobEntry{{Name: "n", Size: 1}}); err != nil {
 			t.Fatal(err)
 		}
 	}
