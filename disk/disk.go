@@ -1,8 +1,13 @@
 // Package disk stores blobs as files in a local directory.
 //
-// A blob of at least four characters lives at dir/ab/cd/<key>, fanned out by the first two
-// pairs of characters of its key, so no folder grows too large. Shorter keys live in
-// dir/short/<key>: a two-character key kept at dir/<key> would collide with a fan-out folder.
+// A blob of at least four characters lives at dir/ab/<key>, fanned out by the first two
+// characters of its key into at most 256 folders for hex keys, as restic does. Shorter keys live
+// in dir/short/<key>: a two-character key kept at dir/<key> would collide with a fan-out folder.
+//
+// Stores written before 2026-11-30 fanned out twice, to dir/ab/cd/<key>: a first backup of a
+// phone then made a folder, and synced its parent, for almost every blob (about 0.6 CPU-seconds
+// of a 1 GB first backup). Blobs found there are still read, listed and deleted; new ones are
+// written to the one-level layout.
 //
 // Put writes to a temporary file next to the final one, checks the byte count, syncs it and
 // renames it into place, so a reader never sees a partial blob. Temporary files left behind by a
@@ -46,12 +51,29 @@ func NewStore(dir string) *Store {
 	return &Store{dir: filepath.Clean(dir)}
 }
 
-// path returns where the blob named key lives.
+// path returns where the blob named key is written.
 func (s *Store) path(key string) string {
 	if len(key) < 4 {
 		return filepath.Join(s.dir, shortDir, key)
 	}
+	return filepath.Join(s.dir, key[:2], key)
+}
+
+// oldPath returns where a store of the two-level layout kept the blob named key, or "" for a
+// key whose place did not change.
+func (s *Store) oldPath(key string) string {
+	if len(key) < 4 {
+		return ""
+	}
 	return filepath.Join(s.dir, key[:2], key[2:4], key)
+}
+
+// paths returns where the blob named key may be: its path first, then its old path.
+func (s *Store) paths(key string) []string {
+	if old := s.oldPath(key); old != "" {
+		return []string{s.path(key), old}
+	}
+	return []string{s.path(key)}
 }
 
 // checkKey returns EINVALID unless key is a usable blob name: 1 to maxKeyLen characters of

@@ -57,13 +57,13 @@ func TestLayout(t *testing.T) {
 	tests := []struct {
 		key, path string
 	}{
-		{hash, "9f/86/" + hash},
-		{"abcd", "ab/cd/abcd"},
-		{"abcde", "ab/cd/abcde"},
+		{hash, "9f/" + hash},
+		{"abcd", "ab/abcd"},
+		{"abcde", "ab/abcde"},
 		{"abc", "short/abc"},
 		{"ab", "short/ab"},
 		{"a", "short/a"},
-		{".x.y", ".x/.y/.x.y"},
+		{".x.y", ".x/.x.y"},
 	}
 	dir := t.TempDir()
 	s := disk.NewStore(dir)
@@ -204,7 +204,7 @@ func TestPutFailureRemovesTemp(t *testing.T) {
 			if err := tt.put(s); err == nil {
 				t.Fatal("Put succeeded, want an error")
 			}
-			if got, want := files(t, dir), []string{"ab/cd/abcd"}; !slices.Equal(got, want) {
+			if got, want := files(t, dir), []string{"ab/abcd"}; !slices.Equal(got, want) {
 				t.Fatalf("files=%q, want %q", got, want)
 			}
 		})
@@ -232,22 +232,23 @@ func TestClean(t *testing.T) {
 	s := disk.NewStore(dir)
 	mustPut(t, s, "abcdef", []byte("blob"))
 	mustPut(t, s, "ab", []byte("short"))
-	writeFile(t, dir, "ab/cd/abcdef-tmp-111", 2*time.Hour) // stale
+	writeFile(t, dir, "ab/abcdef-tmp-111", 2*time.Hour)    // stale
+	writeFile(t, dir, "ab/cd/abcdef-tmp-444", 2*time.Hour) // stale, of the old layout
 	writeFile(t, dir, "short/ab-tmp-222", 3*time.Hour)     // stale
-	writeFile(t, dir, "ab/cd/abcdef-tmp-333", time.Minute) // an upload still running
-	writeFile(t, dir, "ab/cd/abcdxy", 5*time.Hour)         // an old blob, not a temp file
-	writeFile(t, dir, "ab/cd/abcd..x-tmp-1", 5*time.Hour)  // not a name Put makes
-	writeFile(t, dir, "ab/cd/abcdef-tmp-", 5*time.Hour)    // no random part
+	writeFile(t, dir, "ab/abcdef-tmp-333", time.Minute)    // an upload still running
+	writeFile(t, dir, "ab/abcdxy", 5*time.Hour)            // an old blob, not a temp file
+	writeFile(t, dir, "ab/abcd..x-tmp-1", 5*time.Hour)     // not a name Put makes
+	writeFile(t, dir, "ab/abcdef-tmp-", 5*time.Hour)       // no random part
 	assertKeys(t, s, []string{"ab", "abcdef", "abcdxy"})   // List never shows temporary files
 
 	n, err := s.Clean(time.Hour)
 	if err != nil {
 		t.Fatalf("Clean: %v", err)
 	}
-	if n != 2 {
-		t.Errorf("Clean removed %d files, want 2", n)
+	if n != 3 {
+		t.Errorf("Clean removed %d files, want 3", n)
 	}
-	want := []string{"ab/cd/abcd..x-tmp-1", "ab/cd/abcdef", "ab/cd/abcdef-tmp-", "ab/cd/abcdef-tmp-333", "ab/cd/abcdxy", "short/ab"}
+	want := []string{"ab/abcd..x-tmp-1", "ab/abcdef", "ab/abcdef-tmp-", "ab/abcdef-tmp-333", "ab/abcdxy", "short/ab"}
 	if got := files(t, dir); !slices.Equal(got, want) {
 		t.Fatalf("files after Clean=%q, want %q", got, want)
 	}
@@ -283,10 +284,11 @@ func TestListIgnoresStrayFiles(t *testing.T) {
 	s := disk.NewStore(dir)
 	mustPut(t, s, "abcdef", []byte("blob"))
 	writeFile(t, dir, "README", 0)          // top level
-	writeFile(t, dir, "ab/cd/xyzw", 0)      // wrong folder for its name
-	writeFile(t, dir, "ab/abcd", 0)         // wrong depth
+	writeFile(t, dir, "ab/xyzw", 0)         // wrong folder for its name
+	writeFile(t, dir, "ab/cd/xyzw", 0)      // wrong folder for its name, old layout
+	writeFile(t, dir, "ab/ef/abcd", 0)      // wrong second-level folder of the old layout
 	writeFile(t, dir, "short/abcd", 0)      // long key in the short folder
-	writeFile(t, dir, "ab/cd/ab cd", 0)     // not a valid key
+	writeFile(t, dir, "ab/ab cd", 0)        // not a valid key
 	writeFile(t, dir, "ab/cd/ef/abcdef", 0) // too deep
 	assertKeys(t, s, []string{"abcdef"})
 }
@@ -333,5 +335,71 @@ func TestPut_FolderRemovedMeanwhile(t *testing.T) {
 	defer rc.Close()
 	if b, _ := io.ReadAll(rc); string(b) != "two" {
 		t.Fatalf("blob=%q, want two", b)
+	}
+}
+
+// TestOldLayout checks that blobs of a store written with two levels of fan-out folders
+// (before 2026-11-30) are still read, listed and deleted, and that one written again in the new
+// layout is listed once and deleted from both.
+func TestOldLayout(t *testing.T) {
+	dir := t.TempDir()
+	s := disk.NewStore(dir)
+	ctx := t.Context()
+	if err := os.MkdirAll(filepath.Join(dir, "ab", "cd"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	for _, key := range []string{"abcdef", "abcdxy"} {
+		if err := os.WriteFile(filepath.Join(dir, "ab", "cd", key), []byte("old "+key), 0o600); err != nil {
+			t.Fatal(err)
+		}
+	}
+	mustPut(t, s, "abcdxy", []byte("new abcdxy")) // the same content sent again
+	mustPut(t, s, "abzzzz", []byte("new abzzzz"))
+
+	for key, want := range map[string]string{"abcdef": "old abcdef", "abcdxy": "new abcdxy", "abzzzz": "new abzzzz"} {
+		rc, err := s.Open(ctx, key)
+		if err != nil {
+			t.Fatalf("Open(%s): %v", key, err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(got) != want {
+			t.Errorf("Open(%s)=%q, %v; want %q", key, got, err, want)
+		}
+		if info, err := s.Stat(ctx, key); err != nil || info.Size != int64(len(want)) {
+			t.Errorf("Stat(%s)=%+v, %v; want size %d", key, info, err, len(want))
+		}
+	}
+	assertKeys(t, s, []string{"abcdef", "abcdxy", "abzzzz"})
+	for _, prefix := range []string{"abcd", "abcdx", "ab", "a"} {
+		var got []string
+		if err := s.List(ctx, prefix, func(info beifen.BlobInfo) error { got = append(got, info.Key); return nil }); err != nil {
+			t.Fatal(err)
+		}
+		slices.Sort(got)
+		var want []string
+		for _, k := range []string{"abcdef", "abcdxy", "abzzzz"} {
+			if strings.HasPrefix(k, prefix) {
+				want = append(want, k)
+			}
+		}
+		if !slices.Equal(got, want) {
+			t.Errorf("List(%q)=%q, want %q", prefix, got, want)
+		}
+	}
+
+	for _, key := range []string{"abcdef", "abcdxy"} {
+		if err := s.Delete(ctx, key); err != nil {
+			t.Fatalf("Delete(%s): %v", key, err)
+		}
+		if _, err := s.Stat(ctx, key); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			t.Errorf("Stat(%s) after Delete: %v, want ENOTFOUND", key, err)
+		}
+		if err := s.Delete(ctx, key); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+			t.Errorf("second Delete(%s): %v, want ENOTFOUND", key, err)
+		}
+	}
+	if got, want := files(t, dir), []string{"ab/abzzzz"}; !slices.Equal(got, want) {
+		t.Fatalf("files=%q, want %q", got, want)
 	}
 }

@@ -29,18 +29,21 @@ func (s *Store) List(ctx context.Context, prefix string, fn func(beifen.BlobInfo
 	return nil
 }
 
-// listRoots returns the folders that can hold keys starting with prefix.
+// listRoots returns the folders that can hold keys starting with prefix. A folder of the first
+// level also holds the second level of the old layout (see walk).
 func (s *Store) listRoots(prefix string) []string {
 	switch {
 	case len(prefix) >= 4:
-		return []string{filepath.Join(s.dir, prefix[:2], prefix[2:4])}
+		return []string{filepath.Join(s.dir, prefix[:2])}
 	case len(prefix) >= 2:
 		return []string{filepath.Join(s.dir, prefix[:2]), filepath.Join(s.dir, shortDir)}
 	}
 	return []string{s.dir}
 }
 
-// walk reports the blobs under root whose key starts with prefix.
+// walk reports the blobs under root whose key starts with prefix, each once: a blob of the old
+// layout is left out if a Put wrote it again in the new one. With a prefix of four characters or
+// more, only the one old-layout folder that can hold such keys is entered.
 func (s *Store) walk(ctx context.Context, root, prefix string, fn func(beifen.BlobInfo) error) error {
 	return filepath.WalkDir(root, func(path string, d fs.DirEntry, err error) error {
 		// A folder or file may vanish under a concurrent Delete; that is not an error.
@@ -53,8 +56,20 @@ func (s *Store) walk(ctx context.Context, root, prefix string, fn func(beifen.Bl
 			return fmt.Errorf("list blobs: %w", err)
 		}
 		key := d.Name()
-		if !d.Type().IsRegular() || !strings.HasPrefix(key, prefix) || checkKey(key) != nil || s.path(key) != path {
+		if d.IsDir() && path != root && len(prefix) >= 4 && key != prefix[2:4] {
+			return fs.SkipDir
+		}
+		if !d.Type().IsRegular() || !strings.HasPrefix(key, prefix) || checkKey(key) != nil {
 			return nil
+		}
+		switch path {
+		case s.path(key):
+		case s.oldPath(key):
+			if _, err := os.Lstat(s.path(key)); err == nil {
+				return nil // written again in the new layout, which is reported instead
+			}
+		default:
+			return nil // not where its name says
 		}
 		fi, err := d.Info()
 		if errors.Is(err, fs.ErrNotExist) {

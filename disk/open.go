@@ -61,22 +61,25 @@ func (s *Store) open(ctx context.Context, key string) (*os.File, int64, error) {
 	if err := checkKey(key); err != nil {
 		return nil, 0, err
 	}
-	f, err := os.Open(s.path(key))
-	if errors.Is(err, fs.ErrNotExist) {
-		return nil, 0, notFound()
-	} else if err != nil {
-		return nil, 0, fmt.Errorf("open blob %s: %w", key, err)
+	for _, path := range s.paths(key) {
+		f, err := os.Open(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return nil, 0, fmt.Errorf("open blob %s: %w", key, err)
+		}
+		fi, err := f.Stat()
+		if err != nil {
+			f.Close()
+			return nil, 0, fmt.Errorf("open blob %s: %w", key, err)
+		}
+		if !fi.Mode().IsRegular() {
+			f.Close()
+			continue
+		}
+		return f, fi.Size(), nil
 	}
-	fi, err := f.Stat()
-	if err != nil {
-		f.Close()
-		return nil, 0, fmt.Errorf("open blob %s: %w", key, err)
-	}
-	if !fi.Mode().IsRegular() {
-		f.Close()
-		return nil, 0, notFound()
-	}
-	return f, fi.Size(), nil
+	return nil, 0, notFound()
 }
 
 // Stat returns the blob's size and modification time.
@@ -88,16 +91,19 @@ func (s *Store) Stat(ctx context.Context, key string) (beifen.BlobInfo, error) {
 	if err := checkKey(key); err != nil {
 		return beifen.BlobInfo{}, err
 	}
-	fi, err := os.Stat(s.path(key))
-	if errors.Is(err, fs.ErrNotExist) || err == nil && !fi.Mode().IsRegular() {
-		return beifen.BlobInfo{}, notFound()
-	} else if err != nil {
-		return beifen.BlobInfo{}, fmt.Errorf("stat blob %s: %w", key, err)
+	for _, path := range s.paths(key) {
+		fi, err := os.Stat(path)
+		if errors.Is(err, fs.ErrNotExist) || err == nil && !fi.Mode().IsRegular() {
+			continue
+		} else if err != nil {
+			return beifen.BlobInfo{}, fmt.Errorf("stat blob %s: %w", key, err)
+		}
+		return beifen.BlobInfo{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}, nil
 	}
-	return beifen.BlobInfo{Key: key, Size: fi.Size(), ModTime: fi.ModTime()}, nil
+	return beifen.BlobInfo{}, notFound()
 }
 
-// Delete removes a blob.
+// Delete removes a blob, from both layouts if a Put wrote it again after the layout changed.
 // Returns ENOTFOUND if there is no such blob, EINVALID if key is invalid.
 func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := ctx.Err(); err != nil {
@@ -106,15 +112,21 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 	if err := checkKey(key); err != nil {
 		return err
 	}
-	path := s.path(key)
-	err := os.Remove(path)
-	if errors.Is(err, fs.ErrNotExist) {
-		return notFound()
-	} else if err != nil {
-		return fmt.Errorf("delete blob %s: %w", key, err)
+	found := false
+	for _, path := range s.paths(key) {
+		err := os.Remove(path)
+		if errors.Is(err, fs.ErrNotExist) {
+			continue
+		} else if err != nil {
+			return fmt.Errorf("delete blob %s: %w", key, err)
+		}
+		if err := syncDir(filepath.Dir(path)); err != nil {
+			return fmt.Errorf("delete blob %s: %w", key, err)
+		}
+		found = true
 	}
-	if err := syncDir(filepath.Dir(path)); err != nil {
-		return fmt.Errorf("delete blob %s: %w", key, err)
+	if !found {
+		return notFound()
 	}
 	return nil
 }
