@@ -48,6 +48,7 @@ func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) e
 	ids := make(map[string]int64, len(recs))
 	args := make([]any, 0, 6*len(recs))
 	var keys []string
+	now := formatTime(tx.now) // once: per row it cost about 0.1 of the writer's 2-3 CPU-seconds
 	for _, r := range recs {
 		key := recordKey(r.Kind, r.Version)
 		if _, ok := ids[key]; ok {
@@ -55,7 +56,7 @@ func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) e
 		}
 		ids[key] = 0
 		keys = append(keys, key)
-		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, formatTime(tx.now))
+		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, now)
 	}
 	if err := insertRecords(ctx, tx, uid, keys, args, ids); err != nil {
 		return err
