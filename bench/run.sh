@@ -42,6 +42,9 @@ die() {
 	exit 1
 }
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+
 cleanup() {
 	stop_server
 	rm -rf "$work"
@@ -91,18 +94,6 @@ beifen_data=$work/beifen-data
 beifen_url=""
 token=""
 
-free_port() {
-	local port
-	for _ in $(seq 50); do
-		port=$((20000 + RANDOM % 40000))
-		(echo >"/dev/tcp/127.0.0.1/$port") 2>/dev/null || {
-			echo "$port"
-			return
-		}
-	done
-	die "no free port"
-}
-
 # start_server runs beifen serve in the background under /usr/bin/time, which reports the
 # server's peak RSS when it exits, and waits until GET /healthz answers 200.
 start_server() {
@@ -114,15 +105,7 @@ start_server() {
 	/usr/bin/time -f '%e %M' -o "$work/beifen_server.time" \
 		"$beifen" serve --data "$beifen_data" --addr "127.0.0.1:$port" >"$work/server.log" 2>&1 &
 	server_pid=$!
-	for _ in $(seq 300); do
-		if curl -fsS -o /dev/null "$beifen_url/healthz" 2>/dev/null; then
-			return 0
-		fi
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	tail -n 20 "$work/server.log" >&2
-	die "beifen serve did not become healthy"
+	wait_healthy "$beifen_url" "$server_pid" 300 "$work/server.log"
 }
 
 # stop_server stops beifen serve (the child of the time process, by its pid) and records its

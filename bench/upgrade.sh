@@ -38,6 +38,9 @@ die() {
 	exit 1
 }
 
+# shellcheck source=bench/lib.sh
+source "$root/bench/lib.sh"
+
 stop_server() {
 	[[ -n $server_pid ]] || return 0
 	kill "$server_pid" 2>/dev/null || true
@@ -55,17 +58,11 @@ trap cleanup EXIT
 # serve BIN NAME: runs BIN serve on the data folder and waits until it answers /healthz.
 serve() {
 	local port
-	port=$((20000 + RANDOM % 40000))
+	port=$(free_port)
 	url=http://127.0.0.1:$port
 	"$1" serve --data "$work/data" "${db[@]}" --addr "127.0.0.1:$port" >"$work/$2.log" 2>&1 &
 	server_pid=$!
-	for _ in $(seq 1200); do
-		curl -fsS -o /dev/null "$url/healthz" 2>/dev/null && return 0
-		kill -0 "$server_pid" 2>/dev/null || break
-		sleep 0.1
-	done
-	tail -n 20 "$work/$2.log" >&2
-	die "$2 beifen serve did not become healthy"
+	wait_healthy "$url" "$server_pid" 1200 "$work/$2.log"
 }
 
 cd "$root"
