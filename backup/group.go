@@ -3,6 +3,7 @@ package backup
 import (
 	"context"
 	"sync"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -26,7 +27,14 @@ import (
 // one writer, an upload that registered its blob itself waited for the connection behind a
 // group of 8,192 records, holding one of the client's two file lanes idle: file uploads and
 // export reads took turns instead of overlapping. A blob queued and not written yet counts as
-// stored for this process (queued); one lost with the process is only sent again.
+// stored for this process (queued); one lost with the process is only sent again. While exports
+// are read, queued registrations are written on their own after blobDelay, without the records
+// that fill the group: another replica sharing the database sees them soon, and a file the
+// process stored but never registered stays a short window.
+//
+// A write that failed may have been a blob registration that an export read relied on (an
+// attachment queued by itself or by another read): a read remembers no source if any write of
+// the account failed since it began (failed), and is read again by the next backup.
 type groupWriter struct {
 	mu       sync.Mutex
 	accounts map[int64]*accountWriter
@@ -36,15 +44,35 @@ type groupWriter struct {
 // groupRecords is how many records a group holds before it is written.
 const groupRecords = 8192
 
+// blobDelay is how long a blob registration waits for the records of the group it joined.
+const blobDelay = 100 * time.Millisecond
+
 type accountWriter struct {
-	readers int             // open sinks
-	pending *writeGroup     // the group batches join
-	last    *writeGroup     // the newest group, pending or not
-	wanted  bool            // someone waits for pending
-	running bool            // the write goroutine runs
-	err     error           // the first failed write since the last sync
-	wake    *sync.Cond      // on groupWriter.mu: a batch joined, someone waits, a reader left, a group was taken
-	queued  map[string]bool // names of the blobs queued and not written yet
+	readers   int            // open sinks
+	pending   *writeGroup    // the group batches join
+	last      *writeGroup    // the newest group, pending or not
+	wanted    bool           // someone waits for pending
+	running   bool           // the write goroutine runs
+	err       error          // the first failed write since the last sync
+	failures  int            // writes that failed since this writer was made
+	wake      *sync.Cond     // on groupWriter.mu: a batch joined, someone waits, a reader left, a group was taken, blobs are due
+	queued    map[string]int // names of the blobs queued and not written yet, with how often
+	blobsDue  bool           // the pending group's blobs waited blobDelay
+	blobTimer *time.Timer    // sets blobsDue
+}
+
+// due reports whether the pending group should be written now, or only its blobs; w.mu must be
+// held.
+func (aw *accountWriter) due() (write, blobsOnly bool) {
+	switch p := aw.pending; {
+	case p == nil:
+		return false, false
+	case len(p.recs) >= groupRecords || aw.wanted || aw.readers == 0:
+		return true, false
+	case aw.blobsDue && len(p.blobs) > 0:
+		return true, true
+	}
+	return false, false
 }
 
 // writeGroup is the batches that go into one write.
@@ -76,11 +104,25 @@ func (w *groupWriter) forget(uid int64, aw *accountWriter) {
 	}
 }
 
-// open counts a reader of uid's exports, until close.
-func (w *groupWriter) open(uid int64) {
+// open counts a reader of uid's exports, until close, and returns how many writes had failed
+// (see failed).
+func (w *groupWriter) open(uid int64) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
-	w.account(uid).readers++
+	aw := w.account(uid)
+	aw.readers++
+	return aw.failures
+}
+
+// failed returns how many of uid's writes failed since its writer was made. The writer stays
+// while a reader is open, so a reader compares it with what open returned.
+func (w *groupWriter) failed(uid int64) int {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	if aw := w.accounts[uid]; aw != nil {
+		return aw.failures
+	}
+	return 0
 }
 
 // close counts the reader out; with none left, the pending group is written at once.
@@ -116,9 +158,17 @@ func (w *groupWriter) addBlob(ctx context.Context, s *Service, uid int64, e *bei
 	g := w.pendingGroup(ctx, s, uid, aw)
 	g.blobs = append(g.blobs, e)
 	if aw.queued == nil {
-		aw.queued = map[string]bool{}
+		aw.queued = map[string]int{}
 	}
-	aw.queued[e.Name] = true
+	aw.queued[e.Name]++
+	if aw.readers > 0 && aw.blobTimer == nil {
+		aw.blobTimer = time.AfterFunc(blobDelay, func() {
+			w.mu.Lock()
+			defer w.mu.Unlock()
+			aw.blobTimer, aw.blobsDue = nil, true
+			aw.wake.Broadcast()
+		})
+	}
 	aw.wake.Broadcast()
 }
 
@@ -127,7 +177,7 @@ func (w *groupWriter) queuedBlob(uid int64, name string) bool {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	aw := w.accounts[uid]
-	return aw != nil && aw.queued[name]
+	return aw != nil && aw.queued[name] > 0
 }
 
 // pendingGroup returns the group that batches join, starting it and the account's write
@@ -180,16 +230,27 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for {
-		for aw.pending == nil || (len(aw.pending.recs) < groupRecords && !aw.wanted && aw.readers > 0) {
+		write, blobsOnly := aw.due()
+		for !write {
 			if aw.pending == nil && aw.readers == 0 {
 				aw.running = false
 				w.forget(uid, aw)
 				return
 			}
 			aw.wake.Wait()
+			write, blobsOnly = aw.due()
 		}
 		g := aw.pending
-		aw.pending, aw.wanted = nil, false
+		if blobsOnly { // the records go on filling the group
+			g = &writeGroup{ctx: g.ctx, blobs: g.blobs, done: make(chan struct{})}
+			aw.pending.blobs = nil
+		} else {
+			aw.pending, aw.wanted = nil, false
+		}
+		if aw.blobTimer != nil {
+			aw.blobTimer.Stop()
+		}
+		aw.blobTimer, aw.blobsDue = nil, false
 		aw.wake.Broadcast()
 		w.mu.Unlock()
 		err := g.write(s)
@@ -202,11 +263,16 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 			}
 		}
 		w.mu.Lock()
-		if err != nil && aw.err == nil {
-			aw.err = err
+		if err != nil {
+			aw.failures++
+			if aw.err == nil {
+				aw.err = err
+			}
 		}
 		for _, e := range g.blobs { // written, or to be sent again
-			delete(aw.queued, e.Name)
+			if aw.queued[e.Name]--; aw.queued[e.Name] <= 0 {
+				delete(aw.queued, e.Name)
+			}
 		}
 		close(g.done)
 	}
@@ -218,8 +284,10 @@ func (g *writeGroup) write(s *Service) error {
 			return err
 		}
 	}
-	if err := s.Store.Records.PutRecords(g.ctx, g.recs); err != nil {
-		return err
+	if len(g.recs) > 0 {
+		if err := s.Store.Records.PutRecords(g.ctx, g.recs); err != nil {
+			return err
+		}
 	}
 	var srcs []*beifen.Source
 	for _, f := range g.sources {

@@ -5,8 +5,10 @@ import (
 	"errors"
 	"io"
 	"log/slog"
+	"strings"
 	"sync"
 	"testing"
+	"time"
 
 	"github.com/beifen/beifen"
 )
@@ -203,4 +205,163 @@ func TestGroupWriter(t *testing.T) {
 			t.Fatal("a blob whose registration failed still counts as stored")
 		}
 	})
+	t.Run("BlobsAloneAfterDelay", func(t *testing.T) {
+		s, recs, _ := newGroupService(nil)
+		blobs := s.Store.Blobs.(*fakeBlobs)
+		// An export is being read and its group is far from full: the registration is written
+		// on its own after blobDelay, and the records keep waiting for their group.
+		s.writer.open(1)
+		s.writer.add(ctx, s, 1, newRecs(10), nil)
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
+		deadline := time.Now().Add(10 * blobDelay)
+		for !blobs.registered("file") {
+			if time.Now().After(deadline) {
+				t.Fatalf("the blob was not registered within %v while an export was read", 10*blobDelay)
+			}
+			time.Sleep(blobDelay / 10)
+		}
+		if s.writer.queuedBlob(1, "file") {
+			t.Fatal("a registered blob still counts as queued")
+		}
+		recs.mu.Lock()
+		writes := recs.writes
+		recs.mu.Unlock()
+		if writes != 0 {
+			t.Fatalf("%d record writes; the records should wait for their group", writes)
+		}
+		s.writer.close(1)
+		if err := s.writer.sync(1); err != nil {
+			t.Fatal(err)
+		}
+		if recs.writes != 1 {
+			t.Fatalf("%d record writes after sync, want 1", recs.writes)
+		}
+	})
+	t.Run("SameBlobTwice", func(t *testing.T) {
+		s, _, _ := newGroupService(nil)
+		blobs := s.Store.Blobs.(*fakeBlobs)
+		blobs.fail = errors.New("disk full")
+		s.writer.open(1)
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
+		if err := s.writer.sync(1); err == nil {
+			t.Fatal("sync succeeded, want the failed registration")
+		}
+		blobs.mu.Lock()
+		blobs.fail = nil
+		blobs.mu.Unlock()
+		// Queued twice (two reads found the same attachment): it counts as queued until the
+		// last of the two is written.
+		s.writer.add(ctx, s, 1, newRecs(1), nil)
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "twice", Size: 1})
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "twice", Size: 1})
+		if !s.writer.queuedBlob(1, "twice") {
+			t.Fatal("not queued")
+		}
+		if err := s.writer.sync(1); err != nil {
+			t.Fatal(err)
+		}
+		if s.writer.queuedBlob(1, "twice") || !blobs.registered("twice") {
+			t.Fatal("after sync: still queued, or not registered")
+		}
+		s.writer.close(1)
+	})
+	t.Run("Failed", func(t *testing.T) {
+		s, _, _ := newGroupService(nil)
+		blobs := s.Store.Blobs.(*fakeBlobs)
+		if n := s.writer.open(1); n != 0 {
+			t.Fatalf("open=%d, want 0 failures", n)
+		}
+		blobs.fail = errors.New("disk full")
+		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "a", Size: 1})
+		s.writer.sync(1)
+		// A reader that began before the failure sees it; one that begins after does not.
+		if got := s.writer.failed(1); got != 1 {
+			t.Fatalf("failed=%d, want 1", got)
+		}
+		if n := s.writer.open(1); n != 1 {
+			t.Fatalf("open after the failure=%d, want 1", n)
+		}
+		s.writer.close(1)
+		s.writer.close(1)
+	})
+}
+
+// failingBlobs fails PutBlobEntries while fail is set, and passes every call through otherwise.
+type failingBlobs struct {
+	beifen.BlobEntryService
+	mu   sync.Mutex
+	fail bool
+}
+
+func (f *failingBlobs) PutBlobEntries(ctx context.Context, entries []*beifen.BlobEntry) error {
+	f.mu.Lock()
+	fail := f.fail
+	f.mu.Unlock()
+	if fail {
+		return errors.New("disk full")
+	}
+	return f.BlobEntryService.PutBlobEntries(ctx, entries)
+}
+
+// TestIngest_FailedAttachmentRegistration: an export read whose attachment's registration
+// failed in a write of its own (the blobs written alone while the read went on) must not be
+// remembered as read, though its records were stored: the commit fails, and the next backup
+// reads the export again, which registers the attachment.
+func TestIngest_FailedAttachmentRegistration(t *testing.T) {
+	s, uctx := testService(t)
+	blobs := &failingBlobs{BlobEntryService: s.Store.Blobs, fail: true}
+	s.Store.Blobs = blobs
+	a, err := s.account(uctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var ref beifen.BlobRef
+	read := func() {
+		k := newSink(uctx, s, a)
+		ref, err = k.PutBlob(strings.NewReader("a picture"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The attachment's registration is written alone after blobDelay, before the records.
+		for deadline := time.Now().Add(20 * blobDelay); s.writer.queuedBlob(a.id, a.blobName(ref.Key)); {
+			if time.Now().After(deadline) {
+				t.Fatal("the attachment's registration was not written while the export was read")
+			}
+			time.Sleep(blobDelay / 10)
+		}
+		m := &beifen.Message{Kind: beifen.MessageMMS, Attrs: beifen.Attrs{{Name: "m_id", Value: "1"}},
+			Parts: []beifen.MessagePart{{Attrs: beifen.Attrs{{Name: "ct", Value: "image/jpeg"}}, Blob: &ref}}}
+		if err := k.Message(m); err != nil {
+			t.Fatal(err)
+		}
+		if err := k.finish(); err != nil {
+			t.Fatal(err)
+		}
+		k.remember(a.sourceHash("export"))
+		s.writer.close(a.id)
+	}
+	read()
+	if err := s.writer.sync(a.id); err == nil || err.Error() != "disk full" {
+		t.Fatalf("sync=%v, want the failed registration", err)
+	}
+	if _, err := s.Store.Sources.FindSource(uctx, a.sourceHash("export")); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Fatalf("the export is remembered as read although its attachment is not registered: %v", err)
+	}
+	blobs.mu.Lock()
+	blobs.fail = false
+	blobs.mu.Unlock()
+	read()
+	if err := s.writer.sync(a.id); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Store.Sources.FindSource(uctx, a.sourceHash("export")); err != nil {
+		t.Fatalf("the second read is not remembered: %v", err)
+	}
+	if _, err := s.Store.Blobs.FindBlobEntry(uctx, a.blobName(ref.Key)); err != nil {
+		t.Fatalf("the attachment is not registered after the second read: %v", err)
+	}
+	n := 0
+	if err := s.Store.Records.ScanRecords(uctx, func(*beifen.Record) error { n++; return nil }); err != nil || n != 1 {
+		t.Fatalf("%d records (%v), want the one MMS once", n, err)
+	}
 }

@@ -104,6 +104,9 @@ type sink struct {
 	// each batch is written (in its goroutine, in order): only IDs are kept, not the records.
 	written []int64
 	stored  int
+	// failures is how many of the account's writes had failed when this read began (see
+	// groupWriter.failed).
+	failures int
 }
 
 type pendingItem struct {
@@ -123,7 +126,7 @@ var _ beifen.ExportSink = (*sink)(nil)
 func newSink(ctx context.Context, s *Service, a *account) *sink {
 	k := &sink{ctx: ctx, s: s, a: a, out: make(chan []*pendingChunk, 1), done: make(chan struct{}),
 		hasher: a.keys.NewIdentHasher(), sealer: a.keys.NewIdentHasher()}
-	s.writer.open(a.id)
+	k.failures = s.writer.open(a.id)
 	go k.write()
 	return k
 }
@@ -211,7 +214,7 @@ func (k *sink) finish() error {
 func (k *sink) remember(hash []byte) {
 	known, stored, skipped := k.ids, k.stored, k.skipped
 	k.s.writer.add(k.ctx, k.s, k.a.id, nil, func() []*beifen.Source {
-		if len(k.written) != stored { // a group failed: the commit reports it, and the export is read again
+		if len(k.written) != stored || k.writeFailed() { // the commit reports it, and the export is read again
 			return nil
 		}
 		ids := append(slices.Clone(known), k.written...)
@@ -270,10 +273,19 @@ func (k *sink) store(batch []*pendingChunk) error {
 		for _, r := range recs {
 			k.written = append(k.written, r.ID)
 		}
+		if k.writeFailed() {
+			return nil
+		}
 		return chunkSources(k.a, fresh, recs)
 	})
 	return nil
 }
+
+// writeFailed reports whether a write of the account failed since this read began: it may have
+// been the registration of an attachment this read stored, or found queued and did not store
+// again, so no source may say the read is done. The group writer calls it, after every group
+// queued before.
+func (k *sink) writeFailed() bool { return k.s.writer.failed(k.a.id) != k.failures }
 
 // chunkSize is what remains of a chunk while its records wait to be written.
 type chunkSize struct {

@@ -8,6 +8,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/beifen/beifen"
 )
@@ -113,7 +114,8 @@ func (s *Store) Delete(ctx context.Context, key string) error {
 		return err
 	}
 	found := false
-	for _, path := range s.paths(key) {
+	// The old copy goes first: a crash between the two removals then leaves the newer one.
+	for _, path := range slices.Backward(s.paths(key)) {
 		err := os.Remove(path)
 		if errors.Is(err, fs.ErrNotExist) {
 			continue

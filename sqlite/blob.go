@@ -41,11 +41,12 @@ func (s *BlobEntryService) PutBlobEntries(ctx context.Context, entries []*beifen
 		return err
 	}
 	now := s.db.Now().UTC()
+	created := formatTime(now)
 	for batch := range slices.Chunk(entries, blobBatch) {
 		args := make([]any, 0, 4*len(batch))
 		for _, e := range batch {
 			e.UserID, e.CreatedAt = uid, now
-			args = append(args, uid, e.Name, e.Size, formatTime(now))
+			args = append(args, uid, e.Name, e.Size, created)
 		}
 		_, err = s.db.write.ExecContext(ctx, `
 			INSERT INTO blobs (
