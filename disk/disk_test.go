@@ -338,9 +338,9 @@ func TestPut_FolderRemovedMeanwhile(t *testing.T) {
 	}
 }
 
-// TestOldLayout checks that blobs of a store written with two levels of fan-out folders
-// (before 2026-11-30) are still read, listed and deleted, and that one written again in the new
-// layout is listed once and deleted from both.
+// TestOldLayout checks that blobs of a store written with two levels of fan-out folders (before
+// commit 1f59108) are still read, listed and deleted, and that one written again in the new layout
+// is listed once and deleted from both.
 func TestOldLayout(t *testing.T) {
 	dir := t.TempDir()
 	s := disk.NewStore(dir)
