@@ -97,9 +97,11 @@ func (w *groupWriter) account(uid int64) *accountWriter {
 	return aw
 }
 
-// forget drops uid's writer once it has nothing left to do or report; w.mu must be held.
+// forget drops uid's writer once it has nothing left to do or report; w.mu must be held. A
+// sync that waited without the lock may hold a writer already dropped and replaced: the new one
+// stays.
 func (w *groupWriter) forget(uid int64, aw *accountWriter) {
-	if aw.readers == 0 && aw.pending == nil && !aw.running && aw.err == nil && len(aw.queued) == 0 {
+	if w.accounts[uid] == aw && aw.readers == 0 && aw.pending == nil && !aw.running && aw.err == nil && len(aw.queued) == 0 {
 		delete(w.accounts, uid)
 	}
 }
@@ -115,7 +117,8 @@ func (w *groupWriter) open(uid int64) int {
 }
 
 // failed returns how many of uid's writes failed since its writer was made. The writer stays
-// while a reader is open, so a reader compares it with what open returned.
+// while a reader is open or its write goroutine runs (a source callback runs in it), so a reader
+// compares it with what open returned.
 func (w *groupWriter) failed(uid int64) int {
 	w.mu.Lock()
 	defer w.mu.Unlock()
@@ -161,15 +164,28 @@ func (w *groupWriter) addBlob(ctx context.Context, s *Service, uid int64, e *bei
 		aw.queued = map[string]int{}
 	}
 	aw.queued[e.Name]++
-	if aw.readers > 0 && aw.blobTimer == nil {
-		aw.blobTimer = time.AfterFunc(blobDelay, func() {
-			w.mu.Lock()
-			defer w.mu.Unlock()
-			aw.blobTimer, aw.blobsDue = nil, true
-			aw.wake.Broadcast()
-		})
-	}
+	w.armBlobTimer(aw)
 	aw.wake.Broadcast()
+}
+
+// armBlobTimer starts blobDelay for the pending group's blobs if a reader keeps the group
+// waiting; w.mu must be held. Both addBlob and run call it: a blob queued while no export was
+// read waits for a reader that opened before run took the group.
+func (w *groupWriter) armBlobTimer(aw *accountWriter) {
+	if aw.readers == 0 || aw.blobTimer != nil || aw.blobsDue || aw.pending == nil || len(aw.pending.blobs) == 0 {
+		return
+	}
+	var t *time.Timer
+	t = time.AfterFunc(blobDelay, func() {
+		w.mu.Lock()
+		defer w.mu.Unlock()
+		if aw.blobTimer != t { // stopped, or replaced, while this waited for w.mu
+			return
+		}
+		aw.blobTimer, aw.blobsDue = nil, true
+		aw.wake.Broadcast()
+	})
+	aw.blobTimer = t
 }
 
 // queuedBlob reports whether a blob of that name is queued for uid and not written yet.
@@ -237,6 +253,7 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 				w.forget(uid, aw)
 				return
 			}
+			w.armBlobTimer(aw)
 			aw.wake.Wait()
 			write, blobsOnly = aw.due()
 		}

@@ -3,10 +3,15 @@ package backup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
+	"math/rand"
+	"runtime"
+	"slices"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -364,4 +369,199 @@ func TestIngest_FailedAttachmentRegistration(t *testing.T) {
 	if err := s.Store.Records.ScanRecords(uctx, func(*beifen.Record) error { n++; return nil }); err != nil || n != 1 {
 		t.Fatalf("%d records (%v), want the one MMS once", n, err)
 	}
+}
+
+// gateRecords blocks the first PutRecords until release is closed.
+type gateRecords struct {
+	*fakeRecords
+	entered chan struct{}
+	release chan struct{}
+	once    sync.Once
+}
+
+func (g *gateRecords) PutRecords(ctx context.Context, recs []*beifen.Record) error {
+	g.once.Do(func() { close(g.entered); <-g.release })
+	return g.fakeRecords.PutRecords(ctx, recs)
+}
+
+// TestGroupWriter_BlobQueuedBeforeReaderOpened: a blob queued while no export was read (an
+// upload), and picked up by the writer only after a read began, is still written after
+// blobDelay, not when the read ends.
+func TestGroupWriter_BlobQueuedBeforeReaderOpened(t *testing.T) {
+	ctx := context.Background()
+	s, recs, _ := newGroupService(nil)
+	g := &gateRecords{fakeRecords: recs, entered: make(chan struct{}), release: make(chan struct{})}
+	s.Store.Records = g
+	blobs := s.Store.Blobs.(*fakeBlobs)
+	s.writer.open(1)
+	s.writer.add(ctx, s, 1, newRecs(1), nil)
+	s.writer.close(1) // the writer takes the group and blocks in PutRecords
+	<-g.entered
+	s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 1}) // no reader: no timer
+	s.writer.open(1)                                                      // an export read begins
+	close(g.release)
+	deadline := time.Now().Add(20 * blobDelay)
+	for !blobs.registered("file") {
+		if time.Now().After(deadline) {
+			t.Fatalf("the blob was not registered within %v while a read went on", 20*blobDelay)
+		}
+		time.Sleep(blobDelay / 10)
+	}
+	s.writer.close(1)
+	if err := s.writer.sync(1); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// TestGroupWriter_SyncKeepsNewerWriter: a sync that waited while its account's writer was
+// dropped and made again must not drop the new one, whose reader and goroutine are still at work
+// (drain would then hang, and failed would read another writer's count).
+func TestGroupWriter_SyncKeepsNewerWriter(t *testing.T) {
+	ctx := context.Background()
+	s, _, _ := newGroupService(nil)
+	stop := make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				s.writer.sync(1)
+			}
+		}
+	}()
+	for range 20000 {
+		s.writer.open(1)
+		s.writer.add(ctx, s, 1, newRecs(1), nil)
+		s.writer.close(1)
+	}
+	close(stop)
+	wg.Wait()
+	s.writer.sync(1)
+	drained := make(chan struct{})
+	go func() { s.writer.drain(); close(drained) }()
+	select {
+	case <-drained:
+	case <-time.After(10 * time.Second):
+		t.Fatal("drain hangs: a writer in use was dropped")
+	}
+	s.writer.mu.Lock()
+	defer s.writer.mu.Unlock()
+	for uid, aw := range s.writer.accounts {
+		t.Errorf("account %d's writer left with %d readers", uid, aw.readers)
+	}
+}
+
+// flakyBlobs fails some PutBlobEntries at random, with a small delay.
+type flakyBlobs struct {
+	*fakeBlobs
+	fails   atomic.Int64
+	outcome sync.Map // *BlobEntry -> bool (ok)
+}
+
+func (f *flakyBlobs) PutBlobEntries(ctx context.Context, e []*beifen.BlobEntry) error {
+	time.Sleep(time.Duration(rand.Intn(200)) * time.Microsecond)
+	if rand.Intn(10) == 0 {
+		f.fails.Add(1)
+		for _, x := range e {
+			f.outcome.Store(x, false)
+		}
+		return errors.New("flaky")
+	}
+	for _, x := range e {
+		f.outcome.Store(x, true)
+	}
+	return f.fakeBlobs.PutBlobEntries(ctx, e)
+}
+
+type slowRecords struct{ *fakeRecords }
+
+func (f slowRecords) PutRecords(ctx context.Context, recs []*beifen.Record) error {
+	time.Sleep(time.Duration(rand.Intn(300)) * time.Microsecond)
+	return f.fakeRecords.PutRecords(ctx, recs)
+}
+
+// TestGroupWriter_Stress runs reads, uploads and commits of four accounts at once, with one
+// registration in ten failing, and checks that every source callback runs after its read's
+// registrations were written or, if one failed, that the read sees the failure; and that no
+// writer is left.
+func TestGroupWriter_Stress(t *testing.T) {
+	ctx := context.Background()
+	s, recs, _ := newGroupService(nil)
+	fb := &flakyBlobs{fakeBlobs: s.Store.Blobs.(*fakeBlobs)}
+	s.Store.Blobs = fb
+	s.Store.Records = slowRecords{recs}
+	g0 := runtime.NumGoroutine()
+	var wg sync.WaitGroup
+	var syncErrs atomic.Int64
+	var violations atomic.Int64
+	for uid := int64(1); uid <= 4; uid++ {
+		for w := 0; w < 6; w++ {
+			wg.Add(1)
+			go func(uid int64, w int) {
+				defer wg.Done()
+				r := rand.New(rand.NewSource(uid*100 + int64(w)))
+				for it := 0; it < 150; it++ {
+					switch r.Intn(4) {
+					case 0: // a read
+						base := s.writer.open(uid)
+						var mine []*beifen.BlobEntry
+						for b := 0; b < r.Intn(5); b++ {
+							name := fmt.Sprintf("att-%d", r.Intn(30))
+							if !s.writer.queuedBlob(uid, name) {
+								e := &beifen.BlobEntry{Name: name, Size: 1}
+								mine = append(mine, e)
+								s.writer.addBlob(ctx, s, uid, e)
+							}
+							batch := newRecs(r.Intn(3000))
+							deps := slices.Clone(mine)
+							s.writer.add(ctx, s, uid, batch, func() []*beifen.Source {
+								for _, e := range deps {
+									ok, known := fb.outcome.Load(e)
+									if !known || (!ok.(bool) && s.writer.failed(uid) == base) {
+										violations.Add(1)
+									}
+								}
+								return nil
+							})
+							if r.Intn(3) == 0 {
+								time.Sleep(time.Duration(r.Intn(150)) * time.Millisecond)
+							}
+						}
+						s.writer.close(uid)
+					case 1: // an upload
+						s.writer.addBlob(ctx, s, uid, &beifen.BlobEntry{Name: fmt.Sprintf("file-%d-%d", w, it), Size: 1})
+					case 2: // a commit
+						if err := s.writer.sync(uid); err != nil {
+							syncErrs.Add(1)
+						}
+					case 3:
+						time.Sleep(time.Duration(r.Intn(20)) * time.Millisecond)
+					}
+				}
+			}(uid, w)
+		}
+	}
+	wg.Wait()
+	for uid := int64(1); uid <= 4; uid++ {
+		s.writer.sync(uid)
+	}
+	s.writer.drain()
+	time.Sleep(3 * blobDelay) // stale timers fire
+	s.writer.mu.Lock()
+	n := len(s.writer.accounts)
+	for uid, aw := range s.writer.accounts {
+		t.Logf("left: uid %d readers=%d pending=%v running=%v err=%v queued=%d", uid, aw.readers, aw.pending != nil, aw.running, aw.err, len(aw.queued))
+	}
+	s.writer.mu.Unlock()
+	if n != 0 {
+		t.Errorf("%d account writers left", n)
+	}
+	if v := violations.Load(); v != 0 {
+		t.Errorf("%d violations", v)
+	}
+	t.Logf("blob failures %d, sync errors %d, goroutines %d -> %d", fb.fails.Load(), syncErrs.Load(), g0, runtime.NumGoroutine())
 }
