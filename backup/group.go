@@ -38,7 +38,8 @@ import (
 type groupWriter struct {
 	mu       sync.Mutex
 	accounts map[int64]*accountWriter
-	running  sync.WaitGroup
+	writers  int        // write goroutines running
+	idle     *sync.Cond // on mu: writers fell to 0
 }
 
 // groupRecords is how many records a group holds before it is written.
@@ -205,7 +206,7 @@ func (w *groupWriter) pendingGroup(ctx context.Context, s *Service, uid int64, a
 	}
 	if !aw.running {
 		aw.running = true
-		w.running.Add(1)
+		w.writers++
 		go w.run(s, uid, aw)
 	}
 	return aw.pending
@@ -237,12 +238,27 @@ func (w *groupWriter) sync(uid int64) error {
 	return err
 }
 
-// drain waits until every account's queue is written (when the server stops).
-func (w *groupWriter) drain() { w.running.Wait() }
+// drain waits until every account's queue is written (when the server stops). It counts the
+// write goroutines under mu rather than with a WaitGroup: a request still running when the
+// server stops may start one while drain waits, which a WaitGroup does not allow.
+func (w *groupWriter) drain() {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	for w.writers > 0 {
+		w.idleCond().Wait()
+	}
+}
+
+// idleCond returns the condition drain waits on; w.mu must be held.
+func (w *groupWriter) idleCond() *sync.Cond {
+	if w.idle == nil {
+		w.idle = sync.NewCond(&w.mu)
+	}
+	return w.idle
+}
 
 // run writes uid's groups until no reader is left and nothing is pending.
 func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
-	defer w.running.Done()
 	w.mu.Lock()
 	defer w.mu.Unlock()
 	for {
@@ -251,6 +267,9 @@ func (w *groupWriter) run(s *Service, uid int64, aw *accountWriter) {
 			if aw.pending == nil && aw.readers == 0 {
 				aw.running = false
 				w.forget(uid, aw)
+				if w.writers--; w.writers == 0 {
+					w.idleCond().Broadcast()
+				}
 				return
 			}
 			w.armBlobTimer(aw)
