@@ -199,7 +199,21 @@ func (s *Service) DeleteItems(ctx context.Context, ids []int64) (*beifen.DeleteR
 		}
 	}
 	s.threads.forget(a.id)
+	// The stored conversation index of each snapshot that held a deleted item goes (its
+	// revision changed, and with it the name its index is stored under from now on); the others
+	// stay valid and are not built again.
+	after, _, err := s.Store.Snapshots.FindSnapshots(ctx, beifen.SnapshotFilter{Limit: 1 << 30})
+	if err != nil {
+		return nil, err
+	}
+	revision := make(map[int64]int64, len(after))
+	for _, sn := range after {
+		revision[sn.ID] = sn.Revision
+	}
 	for _, sn := range snaps {
+		if rev, ok := revision[sn.ID]; ok && rev == sn.Revision {
+			continue
+		}
 		if err := s.Blobs.Delete(ctx, a.indexName(sn)); err != nil && beifen.ErrorCode(err) != beifen.ENOTFOUND {
 			return nil, err
 		}

@@ -203,3 +203,59 @@ func TestIndexAfterAnotherReplicasDeletion(t *testing.T) {
 		t.Fatalf("a new replica after both messages were deleted: %q", got)
 	}
 }
+
+// TestDeleteItemsKeepsUntouchedIndexes: deleting an item drops the stored conversation index of
+// the snapshots that held it, and keeps the others', which stay valid.
+func TestDeleteItemsKeepsUntouchedIndexes(t *testing.T) {
+	s, uctx := testService(t)
+	a, err := s.account(uctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var recs []*beifen.Record
+	for i, body := range []string{"kept", "deleted"} {
+		m := &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: "10086"},
+			{Name: "date", Value: fmt.Sprint(1000 + i)}, {Name: "type", Value: "1"}, {Name: "body", Value: body}}}
+		r, err := a.newRecord(beifen.KindSMS, m.Identity(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if err := s.Store.Records.PutRecords(uctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	older, newer := &beifen.Snapshot{Messages: 1}, &beifen.Snapshot{Messages: 2}
+	if err := s.Store.Snapshots.CreateSnapshot(uctx, older, []int64{recs[0].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Store.Snapshots.CreateSnapshot(uctx, newer, []int64{recs[0].ID, recs[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	for _, sn := range []*beifen.Snapshot{older, newer} {
+		if _, err := s.index(uctx, a, sn.ID); err != nil {
+			t.Fatal(err)
+		}
+		stored, err := s.Store.Snapshots.FindSnapshotByID(uctx, sn.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		*sn = *stored
+		if _, err := s.Blobs.Stat(uctx, a.indexName(sn)); err != nil {
+			t.Fatalf("snapshot %d's index not stored: %v", sn.ID, err)
+		}
+	}
+	if _, err := s.DeleteItems(uctx, []int64{recs[1].ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Blobs.Stat(uctx, a.indexName(older)); err != nil {
+		t.Errorf("the index of a snapshot that never held the item was dropped: %v", err)
+	}
+	if _, err := s.Blobs.Stat(uctx, a.indexName(newer)); beifen.ErrorCode(err) != beifen.ENOTFOUND {
+		t.Errorf("the index of the snapshot that held the item is still stored: %v", err)
+	}
+	convs, _, err := s.FindConversations(uctx, newer.ID, beifen.Page{Limit: 10})
+	if err != nil || len(convs) != 1 || convs[0].Count != 1 || convs[0].Snippet != "kept" {
+		t.Fatalf("conversations of the snapshot after the deletion: %+v, %v; want one, of 1 message, kept", convs, err)
+	}
+}
