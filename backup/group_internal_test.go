@@ -103,6 +103,16 @@ func sourceOf(hash string, recs []*beifen.Record) func() []*beifen.Source {
 	}
 }
 
+// waitUntil polls cond until it holds, failing the test if it does not within d.
+func waitUntil(t *testing.T, d time.Duration, what string, cond func() bool) {
+	t.Helper()
+	for deadline := time.Now().Add(d); !cond(); time.Sleep(d / 200) {
+		if time.Now().After(deadline) {
+			t.Fatalf("not within %v: %s", d, what)
+		}
+	}
+}
+
 func newRecs(n int) []*beifen.Record {
 	recs := make([]*beifen.Record, n)
 	for i := range recs {
@@ -171,8 +181,8 @@ func TestGroupWriter(t *testing.T) {
 	t.Run("Blobs", func(t *testing.T) {
 		s, recs, _ := newGroupService(nil)
 		blobs := s.Store.Blobs.(*fakeBlobs)
-		// While an export is read, a blob's registration waits for the group, and the blob
-		// counts as stored meanwhile.
+		// While an export is read, a blob's registration waits for the group (at most blobDelay),
+		// and the blob counts as stored meanwhile.
 		s.writer.open(1)
 		s.writer.add(ctx, s, 1, newRecs(10), nil)
 		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
@@ -218,13 +228,7 @@ func TestGroupWriter(t *testing.T) {
 		s.writer.open(1)
 		s.writer.add(ctx, s, 1, newRecs(10), nil)
 		s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 3})
-		deadline := time.Now().Add(10 * blobDelay)
-		for !blobs.registered("file") {
-			if time.Now().After(deadline) {
-				t.Fatalf("the blob was not registered within %v while an export was read", 10*blobDelay)
-			}
-			time.Sleep(blobDelay / 10)
-		}
+		waitUntil(t, 10*blobDelay, "the blob registered while an export was read", func() bool { return blobs.registered("file") })
 		if s.writer.queuedBlob(1, "file") {
 			t.Fatal("a registered blob still counts as queued")
 		}
@@ -328,12 +332,9 @@ func TestIngest_FailedAttachmentRegistration(t *testing.T) {
 			t.Fatal(err)
 		}
 		// The attachment's registration is written alone after blobDelay, before the records.
-		for deadline := time.Now().Add(20 * blobDelay); s.writer.queuedBlob(a.id, a.blobName(ref.Key)); {
-			if time.Now().After(deadline) {
-				t.Fatal("the attachment's registration was not written while the export was read")
-			}
-			time.Sleep(blobDelay / 10)
-		}
+		waitUntil(t, 20*blobDelay, "the attachment's registration written while the export was read", func() bool {
+			return !s.writer.queuedBlob(a.id, a.blobName(ref.Key))
+		})
 		m := &beifen.Message{Kind: beifen.MessageMMS, Attrs: beifen.Attrs{{Name: "m_id", Value: "1"}},
 			Parts: []beifen.MessagePart{{Attrs: beifen.Attrs{{Name: "ct", Value: "image/jpeg"}}, Blob: &ref}}}
 		if err := k.Message(m); err != nil {
@@ -400,13 +401,7 @@ func TestGroupWriter_BlobQueuedBeforeReaderOpened(t *testing.T) {
 	s.writer.addBlob(ctx, s, 1, &beifen.BlobEntry{Name: "file", Size: 1}) // no reader: no timer
 	s.writer.open(1)                                                      // an export read begins
 	close(g.release)
-	deadline := time.Now().Add(20 * blobDelay)
-	for !blobs.registered("file") {
-		if time.Now().After(deadline) {
-			t.Fatalf("the blob was not registered within %v while a read went on", 20*blobDelay)
-		}
-		time.Sleep(blobDelay / 10)
-	}
+	waitUntil(t, 20*blobDelay, "the blob registered while a read went on", func() bool { return blobs.registered("file") })
 	s.writer.close(1)
 	if err := s.writer.sync(1); err != nil {
 		t.Fatal(err)

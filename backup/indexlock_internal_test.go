@@ -42,6 +42,25 @@ func testService(t *testing.T) (*Service, context.Context) {
 	return s, beifen.NewContextWithUser(ctx, u)
 }
 
+// putSMS stores one SMS from 10086 per body, a second apart, as records of the account.
+func putSMS(t *testing.T, s *Service, uctx context.Context, a *account, bodies ...string) []*beifen.Record {
+	t.Helper()
+	var recs []*beifen.Record
+	for i, body := range bodies {
+		m := &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: "10086"},
+			{Name: "date", Value: fmt.Sprint(1000 + i)}, {Name: "type", Value: "1"}, {Name: "body", Value: body}}}
+		r, err := a.newRecord(beifen.KindSMS, m.Identity(), m)
+		if err != nil {
+			t.Fatal(err)
+		}
+		recs = append(recs, r)
+	}
+	if err := s.Store.Records.PutRecords(uctx, recs); err != nil {
+		t.Fatal(err)
+	}
+	return recs
+}
+
 // TestIndexWaitsForDeletion: a conversation index is not built (or stored) while the account's
 // items are being deleted, and a deletion waits for an index being built, so that an index made
 // from records read before a deletion never outlives it with a deleted message's text.
@@ -141,19 +160,7 @@ func TestIndexAfterAnotherReplicasDeletion(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []*beifen.Record
-	for i, body := range []string{"old secret", "newest secret"} {
-		m := &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: "10086"},
-			{Name: "date", Value: fmt.Sprint(1000 + i)}, {Name: "type", Value: "1"}, {Name: "body", Value: body}}}
-		r, err := a.newRecord(beifen.KindSMS, m.Identity(), m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	if err := s1.Store.Records.PutRecords(uctx, recs); err != nil {
-		t.Fatal(err)
-	}
+	recs := putSMS(t, s1, uctx, a, "old secret", "newest secret")
 	sn := &beifen.Snapshot{Messages: 2}
 	if err := s1.Store.Snapshots.CreateSnapshot(uctx, sn, []int64{recs[0].ID, recs[1].ID}); err != nil {
 		t.Fatal(err)
@@ -212,19 +219,7 @@ func TestDeleteItemsKeepsUntouchedIndexes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var recs []*beifen.Record
-	for i, body := range []string{"kept", "deleted"} {
-		m := &beifen.Message{Kind: beifen.MessageSMS, Attrs: beifen.Attrs{{Name: "address", Value: "10086"},
-			{Name: "date", Value: fmt.Sprint(1000 + i)}, {Name: "type", Value: "1"}, {Name: "body", Value: body}}}
-		r, err := a.newRecord(beifen.KindSMS, m.Identity(), m)
-		if err != nil {
-			t.Fatal(err)
-		}
-		recs = append(recs, r)
-	}
-	if err := s.Store.Records.PutRecords(uctx, recs); err != nil {
-		t.Fatal(err)
-	}
+	recs := putSMS(t, s, uctx, a, "kept", "deleted")
 	older, newer := &beifen.Snapshot{Messages: 1}, &beifen.Snapshot{Messages: 2}
 	if err := s.Store.Snapshots.CreateSnapshot(uctx, older, []int64{recs[0].ID}); err != nil {
 		t.Fatal(err)

@@ -115,9 +115,10 @@ func (c *countingReader) Read(b []byte) (int, error) {
 	return n, err
 }
 
-// WriteTo copies to w 256 KiB at a time: an upload's body, or a download into its file.
-// io.Copy's 32 KiB made eight times the read and write calls, and the kernel's share of a
-// restore's CPU a third larger.
+// WriteTo copies to w 256 KiB at a time: a download into its file. io.Copy's 32 KiB made eight
+// times the read and write calls, and the kernel's share of a restore's CPU a third larger. (An
+// upload's body reaches the HTTP client wrapped in a LimitedReader, which hides WriteTo; see
+// sendSection.)
 func (c *countingReader) WriteTo(w io.Writer) (int64, error) {
 	buf := copyBufs.Get().(*[]byte)
 	defer copyBufs.Put(buf)
