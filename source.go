@@ -45,8 +45,8 @@ type BlobEntryService interface {
 	// FindBlobEntry returns ENOTFOUND if the user has no blob of that name.
 	FindBlobEntry(ctx context.Context, name string) (*BlobEntry, error)
 
-	// PutBlobEntries registers blobs, a batch of rows per statement; registering one again (in
-	// the same call or an earlier one) changes nothing. A failed call may have registered some.
+	// PutBlobEntries registers blobs, all or none; registering one again (in the same call or an
+	// earlier one) changes nothing.
 	PutBlobEntries(ctx context.Context, entries []*BlobEntry) error
 
 	// ScanBlobEntries calls fn for each of the user's blobs.

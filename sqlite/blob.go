@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"slices"
-	"strings"
 
 	"github.com/beifen/beifen"
 )
@@ -34,38 +33,39 @@ func (s *BlobEntryService) FindBlobEntry(ctx context.Context, name string) (*bei
 	return e, nil
 }
 
-// PutBlobEntries registers blobs; registering one again changes nothing.
+// PutBlobEntries registers blobs, all or none; registering one again changes nothing.
 func (s *BlobEntryService) PutBlobEntries(ctx context.Context, entries []*beifen.BlobEntry) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
-	now := s.db.Now().UTC()
-	created := formatTime(now)
-	for batch := range slices.Chunk(entries, blobBatch) {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	created := formatTime(tx.now)
+	for batch := range slices.Chunk(entries, batchSize) {
 		args := make([]any, 0, 4*len(batch))
 		for _, e := range batch {
-			e.UserID, e.CreatedAt = uid, now
+			e.UserID, e.CreatedAt = uid, tx.now
 			args = append(args, uid, e.Name, e.Size, created)
 		}
-		_, err = s.db.write.ExecContext(ctx, `
+		_, err := tx.ExecContext(ctx, `
 			INSERT INTO blobs (
 				user_id,
 				name,
 				size,
 				snapshot_id,
 				created_at
-			) VALUES `+strings.TrimSuffix(strings.Repeat("(?, ?, ?, 0, ?), ", len(batch)), ", ")+`
+			) VALUES `+repeatTuple("(?, ?, ?, 0, ?)", len(batch))+`
 			ON CONFLICT (user_id, name) DO NOTHING`, args...)
 		if err != nil {
 			return FormatError(err)
 		}
 	}
-	return nil
+	return tx.Commit()
 }
-
-// blobBatch bounds the rows of one INSERT (four values each, far below SQLite's limit).
-const blobBatch = 500
 
 // ScanBlobEntries calls fn for each of the user's blobs.
 func (s *BlobEntryService) ScanBlobEntries(ctx context.Context, fn func(*beifen.BlobEntry) error) error {
