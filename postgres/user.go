@@ -215,7 +215,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transfers WHERE phone_hash = $1`, u.PhoneHash); err != nil {
 		return FormatError(err)
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "push_devices", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
+	for _, table := range []string{"spans", "record_packs", "record_users", "snapshots", "sources", "blobs", "push_devices", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = $1`, id); err != nil {
 			return FormatError(err)
 		}

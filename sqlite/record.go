@@ -1,15 +1,17 @@
 package sqlite
 
 import (
-	"bytes"
 	"context"
 	"database/sql"
 	"fmt"
+	"maps"
+	"math/rand/v2"
 	"slices"
-	"sort"
+	"strings"
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/pack"
 )
 
 // batchSize bounds the rows of one multi-row statement.
@@ -23,152 +25,217 @@ var _ beifen.RecordService = (*RecordService)(nil)
 // NewRecordService returns a RecordService on db.
 func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
 
-// PutRecords stores the records not stored yet and sets every record's ID.
+// PutRecords stores the records not stored yet and sets every record's ID. New records go into
+// packs (see internal/pack); whether a record is stored already is asked of the user's version
+// map, brought up to date in the same transaction.
 func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
+	uv := s.db.versions.Lock(uid)
+	defer uv.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for i := 0; i < len(recs); i += batchSize {
-		if err := putRecords(ctx, tx, uid, recs[i:min(i+batchSize, len(recs))]); err != nil {
-			return err
-		}
+	packs, err := putRecords(ctx, tx, uv, uid, recs)
+	if err == nil {
+		err = tx.Commit()
 	}
-	return tx.Commit()
-}
-
-// putRecords inserts first and looks up only the records that were already there: a first
-// backup is all new, and SQLite's ON CONFLICT DO NOTHING leaves nothing behind.
-func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) error {
-	ids := make(map[string]int64, len(recs))
-	args := make([]any, 0, 6*len(recs))
-	var keys []string
-	now := formatTime(tx.now) // once: per row it cost about 0.1 of the writer's 2-3 CPU-seconds
-	for _, r := range recs {
-		key := recordKey(r.Kind, r.Version)
-		if _, ok := ids[key]; ok {
-			continue // a second copy in the same batch is inserted once
-		}
-		ids[key] = 0
-		keys = append(keys, key)
-		args = append(args, uid, string(r.Kind), r.Ident, r.Version, r.Payload, now)
-	}
-	if err := insertRecords(ctx, tx, uid, keys, args, ids); err != nil {
+	if err != nil {
+		uv.Reset() // it may name records of the transaction
 		return err
 	}
-	var existing []*beifen.Record
-	for _, r := range recs {
-		if ids[recordKey(r.Kind, r.Version)] == 0 {
-			existing = append(existing, r)
-		}
-	}
-	if len(existing) > 0 {
-		if err := findRecordIDs(ctx, tx, uid, existing, ids); err != nil {
+	for _, p := range packs {
+		if err := uv.Add(p); err != nil {
+			uv.Reset()
 			return err
 		}
 	}
-	for _, r := range recs {
-		r.ID, r.UserID = ids[recordKey(r.Kind, r.Version)], uid
-	}
 	return nil
+}
+
+func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, recs []*beifen.Record) ([]*pack.Pack, error) {
+	if err := syncVersions(ctx, tx, uv, uid); err != nil {
+		return nil, err
+	}
+	first := make(map[string]*beifen.Record, len(recs)) // the first record of each kind and version
+	var found []*beifen.Record
+	for _, r := range recs {
+		r.UserID, r.ID = uid, 0
+		key := recordKey(r.Kind, r.Version)
+		if _, ok := first[key]; ok {
+			continue // a second copy in the same call is stored once
+		}
+		first[key] = r
+		if r.ID = uv.Find(r.Kind, r.Version); r.ID != 0 {
+			found = append(found, r)
+		}
+	}
+	if err := confirmFound(ctx, tx, uid, found); err != nil {
+		return nil, err
+	}
+	var fresh []*beifen.Record
+	for _, r := range recs {
+		if first[recordKey(r.Kind, r.Version)] == r && r.ID == 0 {
+			fresh = append(fresh, r)
+		}
+	}
+	packs, err := storeFresh(ctx, tx, uid, fresh)
+	if err != nil {
+		return nil, err
+	}
+	for _, r := range recs {
+		r.ID = first[recordKey(r.Kind, r.Version)].ID
+	}
+	return packs, nil
 }
 
 func recordKey(kind beifen.RecordKind, version []byte) string {
 	return string(kind) + "\x00" + string(version)
 }
 
-// findRecordIDs looks the batch's versions up kind by kind, so that the (user_id, kind, version)
-// index serves every probe.
-func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record, ids map[string]int64) error {
-	byKind := map[beifen.RecordKind][]any{}
-	for _, r := range recs {
-		byKind[r.Kind] = append(byKind[r.Kind], r.Version)
+// syncVersions reads the user's epoch (a row made on the first store) and adds to the version
+// map the packs stored since it was last brought up to date.
+func syncVersions(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64) error {
+	var epoch int64
+	err := tx.QueryRowContext(ctx, `SELECT epoch FROM record_users WHERE user_id = ?`, uid).Scan(&epoch)
+	if err == sql.ErrNoRows {
+		epoch = rand.Int64()
+		_, err = tx.ExecContext(ctx, `INSERT INTO record_users (user_id, epoch) VALUES (?, ?)`, uid, epoch)
 	}
-	for kind, versions := range byKind {
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind, version FROM records
-			WHERE user_id = ? AND kind = ? AND version IN (`+placeholders(len(versions))+`)`,
-			append([]any{uid, string(kind)}, versions...)...)
-		if err != nil {
-			return FormatError(err)
-		}
-		if _, err := scanRecordIDs(rows, ids); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// insertRecords inserts the rows not stored yet and, when all of them were new (as in a first
-// backup), sets their IDs: SQLite numbers the rows of one INSERT one after another in VALUES order,
-// ending at the last insert rowid. The first and last row are read back to confirm it. Otherwise
-// the IDs stay 0 and the caller looks every row up by version. (RETURNING would give the IDs of
-// the new rows directly, at about a fifth of the cost of the INSERT.)
-func insertRecords(ctx context.Context, tx *Tx, uid int64, keys []string, args []any, ids map[string]int64) error {
-	st, err := tx.prepared(ctx, insertRecordsQuery(len(keys)))
-	if err != nil {
-		return err
-	}
-	res, err := st.ExecContext(ctx, args...)
 	if err != nil {
 		return FormatError(err)
 	}
-	n, err := res.RowsAffected()
-	if err != nil || n != int64(len(keys)) || n == 0 {
-		return err
+	high := uv.Sync(epoch)
+	return scanPacks(ctx, tx, false, `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = ? AND last_id > ? ORDER BY last_id`, []any{uid, high}, uv.Add)
+}
+
+// newEpoch marks the user's records as changed other than by adding: every version map of them,
+// in any process, is read again.
+func newEpoch(ctx context.Context, tx *Tx, uid int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE record_users SET epoch = ? WHERE user_id = ?`, rand.Int64(), uid)
+	return FormatError(err)
+}
+
+// confirmFound checks each record the version map found against its pack's head; one that is
+// not what the map said (a hash collision) is stored as new.
+func confirmFound(ctx context.Context, tx *Tx, uid int64, found []*beifen.Record) error {
+	if len(found) == 0 {
+		return nil
 	}
-	last, err := res.LastInsertId()
-	if err != nil {
-		return err
+	byID := make(map[int64][]*beifen.Record, len(found))
+	ids := make([]int64, 0, len(found))
+	for _, r := range found {
+		if byID[r.ID] == nil {
+			ids = append(ids, r.ID)
+		}
+		byID[r.ID] = append(byID[r.ID], r)
 	}
-	first := last - n + 1
-	for _, c := range []struct {
-		id      int64
-		version any
-	}{{first, args[3]}, {last, args[len(args)-3]}} {
-		var version []byte
-		err := tx.QueryRowContext(ctx, `SELECT version FROM records WHERE id = ? AND user_id = ?`, c.id, uid).Scan(&version)
-		if err == sql.ErrNoRows || (err == nil && !bytes.Equal(version, c.version.([]byte))) {
-			return nil
-		} else if err != nil {
-			return FormatError(err)
+	slices.Sort(ids)
+	ok := make(map[*beifen.Record]bool, len(found))
+	err := pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
+		for _, r := range byID[e.ID] {
+			ok[r] = pack.Same(e, r.Kind, r.Version)
+		}
+		return nil
+	})
+	for _, r := range found {
+		if !ok[r] {
+			r.ID = 0
 		}
 	}
-	for i, key := range keys {
-		ids[key] = first + int64(i)
+	return err
+}
+
+// storeFresh numbers new records in the order given and stores them in packs.
+func storeFresh(ctx context.Context, tx *Tx, uid int64, fresh []*beifen.Record) ([]*pack.Pack, error) {
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	var next int64
+	if err := tx.QueryRowContext(ctx, `UPDATE record_ids SET next = next + ? RETURNING next - ?`,
+		len(fresh), len(fresh)).Scan(&next); err != nil {
+		return nil, FormatError(err)
+	}
+	for _, r := range fresh {
+		r.ID, next = next, next+1
+	}
+	packs, err := pack.Build(fresh, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	return packs, insertPacks(ctx, tx, uid, packs)
+}
+
+// packBatch bounds the packs of one INSERT (each up to 64 KiB of payloads).
+const packBatch = 64
+
+func insertPacks(ctx context.Context, tx *Tx, uid int64, packs []*pack.Pack) error {
+	for i := 0; i < len(packs); i += packBatch {
+		batch := packs[i:min(i+packBatch, len(packs))]
+		args := make([]any, 0, 6*len(batch))
+		for _, p := range batch {
+			args = append(args, uid, p.First, p.Last, formatTime(p.CreatedAt), p.Heads, p.Payloads)
+		}
+		st, err := tx.prepared(ctx, insertPacksQuery(len(batch)))
+		if err != nil {
+			return err
+		}
+		if _, err := st.ExecContext(ctx, args...); err != nil {
+			return FormatError(err)
+		}
 	}
 	return nil
 }
 
-func insertRecordsQuery(n int) string {
-	return `
-		INSERT INTO records (
-			user_id,
-			kind,
-			ident,
-			version,
-			payload,
-			created_at
-		) VALUES ` + repeatTuple("(?, ?, ?, ?, ?, ?)", n) + `
-		ON CONFLICT (user_id, kind, version) DO NOTHING`
+func insertPacksQuery(n int) string {
+	return `INSERT INTO record_packs (user_id, first_id, last_id, created_at, heads, payloads)
+		VALUES ` + repeatTuple("(?, ?, ?, ?, ?, ?)", n)
 }
 
-func scanRecordIDs(rows *sql.Rows, ids map[string]int64) (map[string]int64, error) {
+// readPacks reads the user's packs that may hold an ID range (see pack.ReadFunc), their payloads
+// too if payloads.
+func readPacks(ctx context.Context, q queryer, uid int64, payloads bool) pack.ReadFunc {
+	query := `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = ? AND last_id BETWEEN ? AND ? AND first_id <= ? ORDER BY last_id`
+	if payloads {
+		query = strings.Replace(query, "heads", "heads, payloads", 1)
+	}
+	return func(lo, hi int64, fn func(*pack.Pack) error) error {
+		return scanPacks(ctx, q, payloads, query, []any{uid, lo, hi + pack.MaxRecords - 1, hi}, fn)
+	}
+}
+
+// scanPacks runs query, which selects first_id, last_id, created_at, heads and, if payloads,
+// payloads, and calls fn with each pack as it is read (fn must not query the same transaction).
+func scanPacks(ctx context.Context, q queryer, payloads bool, query string, args []any, fn func(*pack.Pack) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return FormatError(err)
+	}
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		var kind string
-		var version []byte
-		if err := rows.Scan(&id, &kind, &version); err != nil {
-			return nil, err
+		var p pack.Pack
+		var created sql.NullString
+		dest := []any{&p.First, &p.Last, &created, &p.Heads}
+		if payloads {
+			dest = append(dest, &p.Payloads)
 		}
-		ids[recordKey(beifen.RecordKind(kind), version)] = id
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
+		if p.CreatedAt = parseTime(created); payloads && p.Payloads == nil {
+			p.Payloads = []byte{}
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
 	}
-	return ids, rows.Err()
+	return FormatError(rows.Err())
 }
 
 // FindRecordsByIDs returns the context user's records with these IDs, in ID order.
@@ -177,22 +244,17 @@ func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*b
 	if err != nil {
 		return nil, err
 	}
-	var out []*beifen.Record
-	for i := 0; i < len(ids); i += batchSize {
-		batch := ids[i:min(i+batchSize, len(ids))]
-		args := []any{uid}
-		for _, id := range batch {
-			args = append(args, id)
-		}
-		err := scanRecords(ctx, s.db.read, `SELECT id, user_id, kind, ident, version, payload, created_at
-			FROM records WHERE +user_id = ? AND id IN (`+placeholders(len(batch))+`) ORDER BY id`, args,
-			func(r *beifen.Record) error { out = append(out, r); return nil })
-		if err != nil {
-			return nil, err
-		}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	tx, err := s.db.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, err
 	}
-	sort.Slice(out, func(i, j int) bool { return out[i].ID < out[j].ID })
-	return out, nil
+	defer tx.Rollback()
+	var out []*beifen.Record
+	return out, pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(e *pack.Entry) error {
+		out = append(out, e.Record(uid))
+		return nil
+	})
 }
 
 // ScanRecords calls fn for every record of the context's user, in ID order.
@@ -201,29 +263,14 @@ func (s *RecordService) ScanRecords(ctx context.Context, fn func(*beifen.Record)
 	if err != nil {
 		return err
 	}
-	return scanRecords(ctx, s.db.read, `SELECT id, user_id, kind, ident, version, payload, created_at
-		FROM records WHERE user_id = ? ORDER BY id`, []any{uid}, fn)
-}
-
-func scanRecords(ctx context.Context, q queryer, query string, args []any, fn func(*beifen.Record) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return FormatError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r beifen.Record
-		var kind string
-		var created sql.NullString
-		if err := rows.Scan(&r.ID, &r.UserID, &kind, &r.Ident, &r.Version, &r.Payload, &created); err != nil {
-			return err
+	return scanPacks(ctx, s.db.read, true, `SELECT first_id, last_id, created_at, heads, payloads
+		FROM record_packs WHERE user_id = ? ORDER BY last_id`, []any{uid}, func(p *pack.Pack) error {
+		ents, err := p.Entries(nil)
+		for i := 0; i < len(ents) && err == nil; i++ {
+			err = fn(ents[i].Record(uid))
 		}
-		r.Kind, r.CreatedAt = beifen.RecordKind(kind), parseTime(created)
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return err
+	})
 }
 
 // execIn runs query, whose "%s" takes a list of placeholders, over items in lists of batchSize,
@@ -271,20 +318,21 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 	}
 	defer tx.Rollback()
 	touched := map[int64]bool{} // the snapshots that held one of them
+	gone := map[int64]bool{}
 	for _, d := range dels {
-		var kind string
-		err := tx.QueryRowContext(ctx, `SELECT kind FROM records WHERE id = ? AND user_id = ?`, d.ID, uid).Scan(&kind)
-		if err == sql.ErrNoRows || (err == nil && kind != string(d.Kind)) {
+		kind, err := recordKind(ctx, tx, uid, d.ID)
+		if err != nil {
+			return 0, err
+		} else if kind != d.Kind || gone[d.ID] {
 			return 0, beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", d.ID)
-		} else if err != nil {
-			return 0, FormatError(err)
 		}
+		gone[d.ID] = true
 		col := d.Kind.SnapshotColumn()
 		const holds = `spans.user_id = ? AND spans.kind = ? AND spans.first_id <= ? AND spans.last_id >= ?`
 		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - ?, revision = revision + 1
 			WHERE user_id = ? AND EXISTS (SELECT 1 FROM spans WHERE `+holds+` AND spans.from_snapshot <= snapshots.id
 				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`,
-			d.Bytes, uid, uid, kind, d.ID, d.ID)
+			d.Bytes, uid, uid, string(kind), d.ID, d.ID)
 		if err != nil {
 			return 0, FormatError(err)
 		}
@@ -303,14 +351,65 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		if err := splitRuns(ctx, tx, uid, d.Kind, d.ID); err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE id = ? AND user_id = ?`, d.ID, uid); err != nil {
-			return 0, FormatError(err)
-		}
+	}
+	if _, err := dropRecords(ctx, tx, uid, slices.Sorted(maps.Keys(gone))); err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = ?`, uid); err != nil {
 		return 0, FormatError(err)
 	}
-	return len(touched), tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, FormatError(err)
+	}
+	s.db.versions.Forget(uid)
+	return len(touched), nil
+}
+
+// recordKind returns the kind of the user's record id, or ENOTFOUND.
+func recordKind(ctx context.Context, tx *Tx, uid, id int64) (beifen.RecordKind, error) {
+	var kind beifen.RecordKind
+	err := pack.Walk([][2]int64{{id, id}}, readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
+		kind = e.Kind
+		return nil
+	})
+	if err == nil && kind == "" {
+		err = beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", id)
+	}
+	return kind, err
+}
+
+// dropRecords takes the user's records with these IDs (sorted, distinct) out of their packs,
+// rewriting each pack once, and returns how many it found. The epoch changes, so that no version
+// map names them.
+func dropRecords(ctx context.Context, tx *Tx, uid int64, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var packs []*pack.Pack
+	err := pack.Packs(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(p *pack.Pack) error {
+		packs = append(packs, p)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range packs {
+		rest, k, err := p.Without(func(id int64) bool { _, ok := slices.BinarySearch(ids, id); return ok })
+		if err != nil {
+			return 0, err
+		}
+		n += k
+		if _, err := tx.ExecContext(ctx, `DELETE FROM record_packs WHERE user_id = ? AND last_id = ?`, uid, p.Last); err != nil {
+			return 0, FormatError(err)
+		}
+		if rest != nil {
+			if err := insertPacks(ctx, tx, uid, []*pack.Pack{rest}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, newEpoch(ctx, tx, uid)
 }
 
 // DeleteOrphanRecords deletes the user's records no snapshot holds, stored before then.
@@ -328,23 +427,22 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 	if err != nil {
 		return 0, err
 	}
-	n := len(orphans)
-	for i := 0; i < len(orphans); i += batchSize {
-		batch := orphans[i:min(i+batchSize, len(orphans))]
-		args := []any{uid}
-		for _, id := range batch {
-			args = append(args, id)
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = ? AND id IN (`+placeholders(len(batch))+`)`, args...); err != nil {
-			return 0, FormatError(err)
-		}
+	n, err := dropRecords(ctx, tx, uid, orphans)
+	if err != nil {
+		return 0, err
 	}
 	if n > 0 { // sources name records by ID: one naming a deleted record must not be reused
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = ?`, uid); err != nil {
 			return 0, FormatError(err)
 		}
 	}
-	return n, tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, FormatError(err)
+	}
+	if n > 0 {
+		s.db.versions.Forget(uid)
+	}
+	return n, nil
 }
 
 // splitRuns takes record id of kind out of every run that holds it: each such run is replaced by
@@ -391,7 +489,17 @@ func orphanRecords(ctx context.Context, tx *Tx, uid int64, before string) ([]int
 	if err != nil {
 		return nil, err
 	}
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM records WHERE user_id = ? AND created_at < ? ORDER BY id`, uid, before)
+	var ids []int64
+	var ents []pack.Entry
+	err = scanPacks(ctx, tx, false, `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = ? AND created_at < ? ORDER BY last_id`, []any{uid, before}, func(p *pack.Pack) error {
+		var err error
+		ents, err = p.Entries(ents)
+		for _, e := range ents {
+			ids = append(ids, e.ID)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -16,6 +16,7 @@ import (
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/pack"
 	"modernc.org/sqlite"
 	sqlite3 "modernc.org/sqlite/lib"
 )
@@ -33,6 +34,8 @@ type DB struct {
 	read  *sql.DB
 	hot   map[string]*sql.Stmt // prepared once on the writer, see prepareHot
 
+	versions *pack.Versions // the users' version maps, see RecordService.PutRecords
+
 	checkpoints sync.WaitGroup // the background checkpoint
 	ctx         context.Context
 	cancel      func()
@@ -48,9 +51,12 @@ type DB struct {
 	AutoMigrate bool
 }
 
+// maxVersions bounds the record IDs kept in the users' version maps: about 25-50 MB.
+const maxVersions = 2 << 20
+
 // NewDB returns a DB for the database file at dsn.
 func NewDB(dsn string) *DB {
-	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true}
+	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(maxVersions)}
 	db.ctx, db.cancel = context.WithCancel(context.Background())
 	return db
 }
@@ -114,11 +120,11 @@ func (db *DB) checkpoint() {
 }
 
 // prepareHot prepares the statements a backup repeats thousands of times, once for the writer
-// connection instead of once per transaction: parsing a 500-row INSERT costs about as much as
-// running it.
+// connection instead of once per transaction: parsing a long multi-row INSERT costs about as
+// much as running it.
 func (db *DB) prepareHot() error {
 	db.hot = map[string]*sql.Stmt{}
-	for _, q := range []string{insertRecordsQuery(batchSize), putSourcesQuery(sourcesPerInsert)} {
+	for _, q := range []string{insertPacksQuery(packBatch), putSourcesQuery(sourcesPerInsert)} {
 		st, err := db.write.Prepare(q)
 		if err != nil {
 			return fmt.Errorf("prepare: %w", err)

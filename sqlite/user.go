@@ -209,7 +209,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if _, err := tx.ExecContext(ctx, `DELETE FROM transfers WHERE phone_hash = ?`, u.PhoneHash); err != nil {
 		return FormatError(err)
 	}
-	for _, table := range []string{"spans", "records", "snapshots", "sources", "blobs", "push_devices", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
+	for _, table := range []string{"spans", "record_packs", "record_users", "snapshots", "sources", "blobs", "push_devices", "tokens", "complaints", "consents", "shares", "sign_ins", "notices", "user_state", "activity_signups", "realnames"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table+` WHERE user_id = ?`, id); err != nil {
 			return FormatError(err)
 		}
@@ -225,6 +225,7 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if err := tx.Commit(); err != nil {
 		return err
 	}
+	s.db.versions.Forget(id)
 	// The old rows' bytes live on in the write-ahead log until it is checkpointed and cut, and
 	// in freed space of the file unless secure_delete zeroes it (set at Open): with both, no
 	// copy of the erased rows is left in the data folder. Readers in the middle of a query can
