@@ -14,7 +14,8 @@ import (
 
 // TestMigrateSpansToRuns: a database with one span per record (before migration 0026) keeps
 // every snapshot's content when its spans become runs: consecutive records of one kind present
-// in the same snapshots join, anything else stays apart.
+// in the same snapshots join, anything else stays apart. Its records then become packs (0028)
+// and read back the same.
 func TestMigrateSpansToRuns(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "beifen.db")
 	raw, err := sql.Open("sqlite", "file:"+path+"?_pragma=foreign_keys(1)")
@@ -65,12 +66,17 @@ func TestMigrateSpansToRuns(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
+	// As if records up to 20 had existed: their IDs are not given again.
+	if _, err := raw.Exec(`UPDATE sqlite_sequence SET seq = 20 WHERE name = 'records'`); err != nil {
+		t.Fatal(err)
+	}
 	raw.Close()
 
 	db := sqlite.NewDB(path)
 	if err := db.Open(); err != nil {
 		t.Fatal(err)
 	}
+	storetest.CheckPackedRecords(t, sqlite.NewRecordService(db), 21)
 	db.Close()
 	raw, err = sql.Open("sqlite", "file:"+path)
 	if err != nil {
