@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/pack"
 	"github.com/jackc/pgx/v5/pgconn"
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
 )
@@ -26,6 +27,10 @@ const (
 	maxOpenConns    = 16
 	maxIdleConns    = 4
 	connMaxIdleTime = 5 * time.Minute
+
+	// idConns are the connections of the pool that takes record IDs (see storeFresh). Every
+	// replica takes them in turn anyway, under the one record_ids row's lock.
+	idConns = 2
 )
 
 // migrationLock is the pg_advisory_xact_lock key that serialises migrations ("beifen" in ASCII).
@@ -34,11 +39,14 @@ const migrationLock = 0x62656966656e
 // uniqueViolation is the SQLSTATE of a unique or primary-key violation.
 const uniqueViolation = "23505"
 
-// DB is a PostgreSQL database behind one connection pool.
+// DB is a PostgreSQL database behind a connection pool, and a small one for record IDs.
 type DB struct {
 	pool   *sql.DB
+	ids    *sql.DB // record IDs, taken outside the transactions on pool, see storeFresh
 	ctx    context.Context
 	cancel func()
+
+	versions *pack.Versions // the users' version maps, see RecordService.PutRecords
 
 	// DSN is a libpq connection string or URL; it may set search_path to use another schema.
 	DSN string
@@ -51,9 +59,12 @@ type DB struct {
 	AutoMigrate bool
 }
 
+// maxVersions bounds the record IDs kept in the users' version maps: about 25-50 MB.
+const maxVersions = 2 << 20
+
 // NewDB returns a DB for the database at dsn.
 func NewDB(dsn string) *DB {
-	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true}
+	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(maxVersions)}
 	db.ctx, db.cancel = context.WithCancel(context.Background())
 	return db
 }
@@ -72,15 +83,23 @@ func (db *DB) Open() (err error) {
 	if err := db.pool.PingContext(db.ctx); err != nil {
 		return fmt.Errorf("ping: %w", err)
 	}
+	if db.ids, err = sql.Open("pgx", db.DSN); err != nil {
+		return err
+	}
+	db.ids.SetMaxOpenConns(idConns)
+	db.ids.SetConnMaxIdleTime(connMaxIdleTime)
 	if err := db.migrate(); err != nil {
 		return fmt.Errorf("migrate: %w", err)
 	}
 	return nil
 }
 
-// Close closes the pool.
+// Close closes the pools.
 func (db *DB) Close() error {
 	db.cancel()
+	if db.ids != nil {
+		db.ids.Close()
+	}
 	if db.pool != nil {
 		return db.pool.Close()
 	}
@@ -102,6 +121,9 @@ func (db *DB) BeginTx(ctx context.Context, opts *sql.TxOptions) (*Tx, error) {
 	}
 	return &Tx{Tx: tx, db: db, now: db.now()}, nil
 }
+
+// readOnly begins a read transaction that sees one snapshot of the database throughout.
+var readOnly = &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead}
 
 // now is db.Now in UTC, truncated to what TIMESTAMPTZ keeps.
 func (db *DB) now() time.Time { return db.Now().UTC().Truncate(time.Microsecond) }

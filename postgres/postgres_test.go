@@ -476,3 +476,33 @@ func TestCreateLeadsRepeatsInBatch(t *testing.T) {
 		t.Fatalf("owned=%d, %v; want lead %d", n, err, a)
 	}
 }
+
+// Many users storing records at once on one replica must not stop it: each store holds a
+// connection for its transaction and takes its record IDs outside it.
+func TestPutRecordsManyUsers(t *testing.T) {
+	db := MustOpenDB(t, MustCreateSchema(t))
+	const users = 40
+	ctxs := make([]context.Context, users)
+	for i := range ctxs {
+		ctxs[i] = mustUser(t, db)
+	}
+	errs := make([]error, users)
+	var wg sync.WaitGroup
+	for i := range users {
+		wg.Go(func() {
+			ctx, cancel := context.WithTimeout(ctxs[i], 20*time.Second)
+			defer cancel()
+			for j := range 5 {
+				if errs[i] = postgres.NewRecordService(db).PutRecords(ctx, newRecords(fmt.Sprint("m", j, "-"), 500)); errs[i] != nil {
+					return
+				}
+			}
+		})
+	}
+	wg.Wait()
+	for i, err := range errs {
+		if err != nil {
+			t.Fatalf("user %d: %v", i, err)
+		}
+	}
+}

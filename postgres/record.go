@@ -3,10 +3,14 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"fmt"
+	"maps"
+	"math/rand/v2"
+	"slices"
+	"strings"
 	"time"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/pack"
 )
 
 // batchSize bounds the rows of one statement. Rows travel as arrays (unnest), so the statement
@@ -21,133 +25,239 @@ var _ beifen.RecordService = (*RecordService)(nil)
 // NewRecordService returns a RecordService on db.
 func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
 
-// PutRecords stores the records not stored yet and sets every record's ID.
+// PutRecords stores the records not stored yet and sets every record's ID. New records go into
+// packs (see internal/pack); whether a record is stored already is asked of the user's version
+// map, brought up to date in the same transaction.
 func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) error {
 	uid, err := userID(ctx)
 	if err != nil {
 		return err
 	}
+	uv := s.db.versions.Lock(uid)
+	defer uv.Unlock()
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	for i := 0; i < len(recs); i += batchSize {
-		if err := putRecords(ctx, tx, uid, recs[i:min(i+batchSize, len(recs))]); err != nil {
+	packs, err := putRecords(ctx, tx, uv, uid, recs)
+	if err == nil {
+		err = FormatError(tx.Commit())
+	}
+	if err != nil {
+		uv.Reset() // it may name records of the transaction
+		return err
+	}
+	for _, p := range packs {
+		if err := uv.Add(p); err != nil {
+			uv.Reset()
 			return err
 		}
 	}
-	return tx.Commit()
+	return nil
 }
 
-// putRecords looks the records up before inserting, so that records already stored cost neither
-// a dead tuple nor a sequence number; ON CONFLICT only covers a concurrent insert.
-func putRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record) error {
-	ids := make(map[string]int64, len(recs))
-	if err := findRecordIDs(ctx, tx, uid, recs, ids); err != nil {
-		return err
+func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, recs []*beifen.Record) ([]*pack.Pack, error) {
+	if err := syncVersions(ctx, tx, uv, uid); err != nil {
+		return nil, err
+	}
+	first := make(map[string]*beifen.Record, len(recs)) // the first record of each kind and version
+	var found []*beifen.Record
+	for _, r := range recs {
+		r.UserID, r.ID = uid, 0
+		key := recordKey(r.Kind, r.Version)
+		if _, ok := first[key]; ok {
+			continue // a second copy in the same call is stored once
+		}
+		first[key] = r
+		if r.ID = uv.Find(r.Kind, r.Version); r.ID != 0 {
+			found = append(found, r)
+		}
+	}
+	if err := confirmFound(ctx, tx, uid, found); err != nil {
+		return nil, err
 	}
 	var fresh []*beifen.Record
 	for _, r := range recs {
-		if _, ok := ids[recordKey(r)]; !ok {
-			ids[recordKey(r)] = 0 // a second copy in the same batch is inserted once
+		if first[recordKey(r.Kind, r.Version)] == r && r.ID == 0 {
 			fresh = append(fresh, r)
 		}
 	}
-	if err := insertRecords(ctx, tx, uid, fresh, ids); err != nil {
-		return err
-	}
-	if err := findRaced(ctx, tx, uid, fresh, ids); err != nil {
-		return err
+	packs, err := storeFresh(ctx, tx, uid, fresh)
+	if err != nil {
+		return nil, err
 	}
 	for _, r := range recs {
-		r.ID, r.UserID = ids[recordKey(r)], uid
+		r.ID = first[recordKey(r.Kind, r.Version)].ID
 	}
-	return nil
+	return packs, nil
 }
 
-// findRaced finds the records another transaction inserted between the look-up and the insert:
-// the insert waited for it to commit and skipped them, so this statement sees them.
-func findRaced(ctx context.Context, tx *Tx, uid int64, fresh []*beifen.Record, ids map[string]int64) error {
-	var raced []*beifen.Record
-	for _, r := range fresh {
-		if ids[recordKey(r)] == 0 {
-			raced = append(raced, r)
-		}
+func recordKey(kind beifen.RecordKind, version []byte) string {
+	return string(kind) + "\x00" + string(version)
+}
+
+// syncVersions takes the user's record lock (making its row on the first store), then adds to
+// the version map the packs stored since it was last brought up to date. The row is made from
+// the users row FOR KEY SHARE, the lock the packs' foreign key takes anyway: taken first, it
+// keeps an EraseUser (users FOR UPDATE, then record_users) from deadlocking with this store.
+func syncVersions(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64) error {
+	if _, err := tx.ExecContext(ctx, `INSERT INTO record_users (user_id, epoch)
+		SELECT id, $2 FROM users WHERE id = $1 FOR KEY SHARE
+		ON CONFLICT (user_id) DO NOTHING`, uid, rand.Int64()); err != nil {
+		return FormatError(err)
 	}
-	if len(raced) == 0 {
-		return nil
-	}
-	if err := findRecordIDs(ctx, tx, uid, raced, ids); err != nil {
+	epoch, ok, err := lockRecords(ctx, tx, uid)
+	if err != nil {
 		return err
+	} else if !ok {
+		return beifen.Errorf(beifen.ENOTFOUND, "User not found.")
 	}
-	for _, r := range raced {
-		if ids[recordKey(r)] == 0 {
-			return fmt.Errorf("put records: a %s record was neither inserted nor found", r.Kind)
+	high := uv.Sync(epoch)
+	return scanPacks(ctx, tx, false, `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = $1 AND last_id > $2 ORDER BY last_id`, []any{uid, high}, uv.Add)
+}
+
+// lockRecords locks the user's record_users row until tx ends and returns the epoch; ok is false
+// if the user never stored records. The lock serializes PutRecords and the deletions of one user
+// across replicas: a store sees every pack committed before it, and one user's packs are
+// committed in increasing ID order, which the version maps rely on.
+func lockRecords(ctx context.Context, tx *Tx, uid int64) (epoch int64, ok bool, err error) {
+	err = tx.QueryRowContext(ctx, `SELECT epoch FROM record_users WHERE user_id = $1 FOR UPDATE`, uid).Scan(&epoch)
+	if err == sql.ErrNoRows {
+		return 0, false, nil
+	} else if err != nil {
+		return 0, false, FormatError(err)
+	}
+	return epoch, true, nil
+}
+
+// newEpoch marks the user's records as changed other than by adding: every version map of them,
+// in any process, is read again.
+func newEpoch(ctx context.Context, tx *Tx, uid int64) error {
+	_, err := tx.ExecContext(ctx, `UPDATE record_users SET epoch = $1 WHERE user_id = $2`, rand.Int64(), uid)
+	return FormatError(err)
+}
+
+// confirmFound checks each record the version map found against its pack's head; one that is
+// not what the map said (a hash collision) is stored as new.
+func confirmFound(ctx context.Context, tx *Tx, uid int64, found []*beifen.Record) error {
+	if len(found) == 0 {
+		return nil
+	}
+	byID := make(map[int64][]*beifen.Record, len(found))
+	ids := make([]int64, 0, len(found))
+	for _, r := range found {
+		if byID[r.ID] == nil {
+			ids = append(ids, r.ID)
+		}
+		byID[r.ID] = append(byID[r.ID], r)
+	}
+	slices.Sort(ids)
+	ok := make(map[*beifen.Record]bool, len(found))
+	err := pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
+		for _, r := range byID[e.ID] {
+			ok[r] = pack.Same(e, r.Kind, r.Version)
+		}
+		return nil
+	})
+	for _, r := range found {
+		if !ok[r] {
+			r.ID = 0
+		}
+	}
+	return err
+}
+
+// storeFresh numbers new records in the order given and stores them in packs. The IDs are taken
+// outside tx, in a statement of their own: in tx, the lock on the one record_ids row would be
+// held until commit and serialize every user's backup. A transaction that rolls back leaves a
+// hole in the IDs. The user's record lock, taken before, keeps one user's packs in ID order.
+// The statement runs on a pool of its own: on the pool of tx, stores that each held a
+// connection and waited for a second would stop the process once they held all of them.
+func storeFresh(ctx context.Context, tx *Tx, uid int64, fresh []*beifen.Record) ([]*pack.Pack, error) {
+	if len(fresh) == 0 {
+		return nil, nil
+	}
+	var next int64
+	if err := tx.db.ids.QueryRowContext(ctx, `UPDATE record_ids SET next = next + $1 RETURNING next - $1`,
+		len(fresh)).Scan(&next); err != nil {
+		return nil, FormatError(err)
+	}
+	for _, r := range fresh {
+		r.ID, next = next, next+1
+	}
+	packs, err := pack.Build(fresh, tx.now)
+	if err != nil {
+		return nil, err
+	}
+	return packs, insertPacks(ctx, tx, uid, packs)
+}
+
+// packBatch bounds the packs of one INSERT (each up to 64 KiB of payloads).
+const packBatch = 64
+
+func insertPacks(ctx context.Context, tx *Tx, uid int64, packs []*pack.Pack) error {
+	for i := 0; i < len(packs); i += packBatch {
+		batch := packs[i:min(i+packBatch, len(packs))]
+		firsts, lasts := make([]int64, len(batch)), make([]int64, len(batch))
+		created := make([]time.Time, len(batch))
+		heads, payloads := make([][]byte, len(batch)), make([][]byte, len(batch))
+		for j, p := range batch {
+			firsts[j], lasts[j], created[j], heads[j], payloads[j] = p.First, p.Last, p.CreatedAt, p.Heads, p.Payloads
+		}
+		_, err := tx.ExecContext(ctx, `
+			INSERT INTO record_packs (user_id, first_id, last_id, created_at, heads, payloads)
+			SELECT $1, u.first_id, u.last_id, u.created_at, u.heads, u.payloads
+			FROM unnest($2::bigint[], $3::bigint[], $4::timestamptz[], $5::bytea[], $6::bytea[])
+				AS u (first_id, last_id, created_at, heads, payloads)`,
+			uid, firsts, lasts, created, heads, payloads)
+		if err != nil {
+			return FormatError(err)
 		}
 	}
 	return nil
 }
 
-func recordKey(r *beifen.Record) string { return string(r.Kind) + "\x00" + string(r.Version) }
-
-func findRecordIDs(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record, ids map[string]int64) error {
-	kinds, versions := make([]string, len(recs)), make([][]byte, len(recs))
-	for i, r := range recs {
-		kinds[i], versions[i] = string(r.Kind), r.Version
+// readPacks reads the user's packs that may hold an ID range (see pack.ReadFunc), their payloads
+// too if payloads.
+func readPacks(ctx context.Context, q queryer, uid int64, payloads bool) pack.ReadFunc {
+	query := `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = $1 AND last_id BETWEEN $2 AND $3 AND first_id <= $4 ORDER BY last_id`
+	if payloads {
+		query = strings.Replace(query, "heads", "heads, payloads", 1)
 	}
-	rows, err := tx.QueryContext(ctx, `
-		SELECT r.id, r.kind, r.version
-		FROM unnest($2::text[], $3::bytea[]) AS u (kind, version)
-		JOIN records AS r ON r.user_id = $1 AND r.kind = u.kind AND r.version = u.version`,
-		uid, kinds, versions)
+	return func(lo, hi int64, fn func(*pack.Pack) error) error {
+		return scanPacks(ctx, q, payloads, query, []any{uid, lo, hi + pack.MaxRecords - 1, hi}, fn)
+	}
+}
+
+// scanPacks runs query, which selects first_id, last_id, created_at, heads and, if payloads,
+// payloads, and calls fn with each pack as it is read (fn must not query the same transaction).
+func scanPacks(ctx context.Context, q queryer, payloads bool, query string, args []any, fn func(*pack.Pack) error) error {
+	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
 		return FormatError(err)
 	}
-	return scanRecordIDs(rows, ids)
-}
-
-func insertRecords(ctx context.Context, tx *Tx, uid int64, recs []*beifen.Record, ids map[string]int64) error {
-	if len(recs) == 0 {
-		return nil
-	}
-	kinds := make([]string, len(recs))
-	idents, versions, payloads := make([][]byte, len(recs)), make([][]byte, len(recs)), make([][]byte, len(recs))
-	for i, r := range recs {
-		kinds[i], idents[i], versions[i], payloads[i] = string(r.Kind), r.Ident, r.Version, r.Payload
-	}
-	rows, err := tx.QueryContext(ctx, `
-		INSERT INTO records (
-			user_id,
-			kind,
-			ident,
-			version,
-			payload,
-			created_at
-		)
-		SELECT $1::bigint, kind, ident, version, payload, $2::timestamptz
-		FROM unnest($3::text[], $4::bytea[], $5::bytea[], $6::bytea[]) AS u (kind, ident, version, payload)
-		ON CONFLICT (user_id, kind, version) DO NOTHING
-		RETURNING id, kind, version`,
-		uid, tx.now, kinds, idents, versions, payloads)
-	if err != nil {
-		return FormatError(err)
-	}
-	return scanRecordIDs(rows, ids)
-}
-
-func scanRecordIDs(rows *sql.Rows, ids map[string]int64) error {
 	defer rows.Close()
 	for rows.Next() {
-		var id int64
-		var kind string
-		var version []byte
-		if err := rows.Scan(&id, &kind, &version); err != nil {
+		var p pack.Pack
+		var created sql.NullTime
+		dest := []any{&p.First, &p.Last, &created, &p.Heads}
+		if payloads {
+			dest = append(dest, &p.Payloads)
+		}
+		if err := rows.Scan(dest...); err != nil {
 			return err
 		}
-		ids[kind+"\x00"+string(version)] = id
+		if p.CreatedAt = parseTime(created); payloads && p.Payloads == nil {
+			p.Payloads = []byte{}
+		}
+		if err := fn(&p); err != nil {
+			return err
+		}
 	}
-	return rows.Err()
+	return FormatError(rows.Err())
 }
 
 // FindRecordsByIDs returns the context user's records with these IDs, in ID order.
@@ -156,10 +266,17 @@ func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*b
 	if err != nil {
 		return nil, err
 	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	tx, err := s.db.BeginTx(ctx, readOnly)
+	if err != nil {
+		return nil, err
+	}
+	defer tx.Rollback()
 	var out []*beifen.Record
-	err = scanRecords(ctx, s.db.pool, `SELECT id, user_id, kind, ident, version, payload, created_at
-		FROM records WHERE user_id = $1 AND id = ANY($2::bigint[]) ORDER BY id`, []any{uid, ids},
-		func(r *beifen.Record) error { out = append(out, r); return nil })
+	err = pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(e *pack.Entry) error {
+		out = append(out, e.Record(uid))
+		return nil
+	})
 	return out, err
 }
 
@@ -169,29 +286,14 @@ func (s *RecordService) ScanRecords(ctx context.Context, fn func(*beifen.Record)
 	if err != nil {
 		return err
 	}
-	return scanRecords(ctx, s.db.pool, `SELECT id, user_id, kind, ident, version, payload, created_at
-		FROM records WHERE user_id = $1 ORDER BY id`, []any{uid}, fn)
-}
-
-func scanRecords(ctx context.Context, q queryer, query string, args []any, fn func(*beifen.Record) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return FormatError(err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var r beifen.Record
-		var kind string
-		var created sql.NullTime
-		if err := rows.Scan(&r.ID, &r.UserID, &kind, &r.Ident, &r.Version, &r.Payload, &created); err != nil {
-			return err
+	return scanPacks(ctx, s.db.pool, true, `SELECT first_id, last_id, created_at, heads, payloads
+		FROM record_packs WHERE user_id = $1 ORDER BY last_id`, []any{uid}, func(p *pack.Pack) error {
+		ents, err := p.Entries(nil)
+		for i := 0; i < len(ents) && err == nil; i++ {
+			err = fn(ents[i].Record(uid))
 		}
-		r.Kind, r.CreatedAt = beifen.RecordKind(kind), parseTime(created)
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
+		return err
+	})
 }
 
 // DeleteRecords erases records of the context's user from every snapshot.
@@ -210,21 +312,27 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 	if err := lockUser(ctx, tx, uid); err != nil {
 		return 0, err
 	}
+	// Packs are rewritten here: no store of the same user may add to them meanwhile. A user
+	// without the row never stored records, and each deletion below is ENOTFOUND.
+	if _, _, err := lockRecords(ctx, tx, uid); err != nil {
+		return 0, err
+	}
 	touched := map[int64]bool{} // the snapshots that held one of them
+	gone := map[int64]bool{}
 	for _, d := range dels {
-		var kind string
-		err := tx.QueryRowContext(ctx, `SELECT kind FROM records WHERE id = $1 AND user_id = $2`, d.ID, uid).Scan(&kind)
-		if err == sql.ErrNoRows || (err == nil && kind != string(d.Kind)) {
+		kind, err := recordKind(ctx, tx, uid, d.ID)
+		if err != nil {
+			return 0, err
+		} else if kind != d.Kind || gone[d.ID] {
 			return 0, beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", d.ID)
-		} else if err != nil {
-			return 0, FormatError(err)
 		}
+		gone[d.ID] = true
 		col := d.Kind.SnapshotColumn()
 		rows, err := tx.QueryContext(ctx, `UPDATE snapshots SET `+col+` = `+col+` - 1, bytes = bytes - $1, revision = revision + 1
 			WHERE user_id = $2 AND EXISTS (SELECT 1 FROM spans WHERE spans.user_id = $2 AND spans.kind = $3
 				AND spans.first_id <= $4 AND spans.last_id >= $4 AND spans.from_snapshot <= snapshots.id
 				AND (spans.to_snapshot IS NULL OR snapshots.id < spans.to_snapshot)) RETURNING id`,
-			d.Bytes, uid, kind, d.ID)
+			d.Bytes, uid, string(kind), d.ID)
 		if err != nil {
 			return 0, FormatError(err)
 		}
@@ -243,14 +351,66 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 		if err := splitRuns(ctx, tx, uid, d.Kind, d.ID); err != nil {
 			return 0, err
 		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE id = $1 AND user_id = $2`, d.ID, uid); err != nil {
-			return 0, FormatError(err)
-		}
+	}
+	if _, err := dropRecords(ctx, tx, uid, slices.Sorted(maps.Keys(gone))); err != nil {
+		return 0, err
 	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = $1`, uid); err != nil {
 		return 0, FormatError(err)
 	}
-	return len(touched), tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, FormatError(err)
+	}
+	s.db.versions.Forget(uid)
+	return len(touched), nil
+}
+
+// recordKind returns the kind of the user's record id, or ENOTFOUND.
+func recordKind(ctx context.Context, tx *Tx, uid, id int64) (beifen.RecordKind, error) {
+	var kind beifen.RecordKind
+	err := pack.Walk([][2]int64{{id, id}}, readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
+		kind = e.Kind
+		return nil
+	})
+	if err == nil && kind == "" {
+		err = beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", id)
+	}
+	return kind, err
+}
+
+// dropRecords takes the user's records with these IDs (sorted, distinct) out of their packs,
+// rewriting each pack once, and returns how many it found. The epoch changes, so that no version
+// map names them. The packs are read in full before the first is rewritten: a statement cannot
+// run on tx while another's rows are being read.
+func dropRecords(ctx context.Context, tx *Tx, uid int64, ids []int64) (int, error) {
+	if len(ids) == 0 {
+		return 0, nil
+	}
+	var packs []*pack.Pack
+	err := pack.Packs(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(p *pack.Pack) error {
+		packs = append(packs, p)
+		return nil
+	})
+	if err != nil {
+		return 0, err
+	}
+	n := 0
+	for _, p := range packs {
+		rest, k, err := p.Without(func(id int64) bool { _, ok := slices.BinarySearch(ids, id); return ok })
+		if err != nil {
+			return 0, err
+		}
+		n += k
+		if _, err := tx.ExecContext(ctx, `DELETE FROM record_packs WHERE user_id = $1 AND last_id = $2`, uid, p.Last); err != nil {
+			return 0, FormatError(err)
+		}
+		if rest != nil {
+			if err := insertPacks(ctx, tx, uid, []*pack.Pack{rest}); err != nil {
+				return 0, err
+			}
+		}
+	}
+	return n, newEpoch(ctx, tx, uid)
 }
 
 // DeleteOrphanRecords deletes the user's records no snapshot holds, stored before then.
@@ -272,16 +432,30 @@ func (s *RecordService) DeleteOrphanRecords(ctx context.Context, before time.Tim
 	if err != nil {
 		return 0, err
 	}
+	// The user's record lock, for rewriting the packs, is taken only once the orphans are found:
+	// taken first, it would wait for a store of the user to commit and then find that store's
+	// records orphaned, before the snapshot that is to hold them (waiting for lockUser) could.
 	if len(orphans) > 0 {
-		if _, err := tx.ExecContext(ctx, `DELETE FROM records WHERE user_id = $1 AND id = ANY($2::bigint[])`, uid, orphans); err != nil {
-			return 0, FormatError(err)
+		if _, _, err := lockRecords(ctx, tx, uid); err != nil {
+			return 0, err
 		}
-		// Sources name records by ID: one naming a deleted record must not be reused.
+	}
+	n, err := dropRecords(ctx, tx, uid, orphans)
+	if err != nil {
+		return 0, err
+	}
+	if n > 0 { // sources name records by ID: one naming a deleted record must not be reused
 		if _, err := tx.ExecContext(ctx, `DELETE FROM sources WHERE user_id = $1`, uid); err != nil {
 			return 0, FormatError(err)
 		}
 	}
-	return len(orphans), tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return 0, FormatError(err)
+	}
+	if n > 0 {
+		s.db.versions.Forget(uid)
+	}
+	return n, nil
 }
 
 // splitRuns takes record id of kind out of every run that holds it: each such run is replaced by
@@ -328,7 +502,17 @@ func orphanRecords(ctx context.Context, tx *Tx, uid int64, before time.Time) ([]
 	if err != nil {
 		return nil, err
 	}
-	ids, err := queryIDs(ctx, tx, `SELECT id FROM records WHERE user_id = $1 AND created_at < $2 ORDER BY id`, uid, before)
+	var ids []int64
+	var ents []pack.Entry
+	err = scanPacks(ctx, tx, false, `SELECT first_id, last_id, created_at, heads FROM record_packs
+		WHERE user_id = $1 AND created_at < $2 ORDER BY last_id`, []any{uid, before}, func(p *pack.Pack) error {
+		var err error
+		ents, err = p.Entries(ents)
+		for _, e := range ents {
+			ids = append(ids, e.ID)
+		}
+		return err
+	})
 	if err != nil {
 		return nil, err
 	}

@@ -7,6 +7,7 @@ import (
 	"fmt"
 
 	"github.com/beifen/beifen"
+	"github.com/beifen/beifen/internal/pack"
 )
 
 // SnapshotService stores snapshots in PostgreSQL as presence intervals ("spans") of runs of records.
@@ -216,41 +217,22 @@ func closeRuns(ctx context.Context, tx *Tx, uid, snapID int64, firsts []int64) e
 }
 
 // freshRuns reads the kinds of records no open run holds and returns them as runs. Finding each
-// of them among the user's records also proves they are the user's.
+// of them among the user's records also proves they are the user's. A backup's new records
+// mostly have consecutive IDs, read from a few packs.
 func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.RecordRun, error) {
-	var runs []beifen.RecordRun
-	for i := 0; i < len(ids); i += freshBatch {
-		batch := ids[i:min(i+freshBatch, len(ids))]
-		rows, err := tx.QueryContext(ctx, `SELECT r.id, r.kind FROM unnest($2::bigint[]) AS u (id)
-			JOIN records AS r ON r.id = u.id WHERE r.user_id = $1 ORDER BY r.id`, uid, batch)
-		if err != nil {
-			return nil, FormatError(err)
-		}
-		found := make([]int64, 0, len(batch))
-		var kinds []beifen.RecordKind
-		for rows.Next() {
-			var id int64
-			var kind beifen.RecordKind
-			if err := rows.Scan(&id, &kind); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			found, kinds = append(found, id), append(kinds, kind)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, FormatError(err)
-		}
-		if len(found) != len(batch) {
-			return nil, beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
-		}
-		runs = append(runs, beifen.KindRuns(found, kinds)...)
+	found := make([]int64, 0, len(ids))
+	var kinds []beifen.RecordKind
+	err := pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
+		found, kinds = append(found, e.ID), append(kinds, e.Kind)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	} else if len(found) != len(ids) {
+		return nil, beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
 	}
-	return runs, nil
+	return beifen.KindRuns(found, kinds), nil
 }
-
-// freshBatch bounds the IDs of one freshRuns query.
-const freshBatch = 10000
 
 // insertRuns opens runs from snapshot snapID.
 func insertRuns(ctx context.Context, tx *Tx, uid, snapID int64, runs []beifen.RecordRun) error {
@@ -285,21 +267,38 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 	return FormatError(err)
 }
 
-// A snapshot is read run by run, each run's records by a range of the primary key, in one read
-// transaction: the records come in ID order without a sort (a join of runs with records on the
-// range made PostgreSQL's planner scan every record and sort them all, or sort each run) and
-// without depending on the planner. The readers still check that order, which also catches a
-// record listed twice.
+// A snapshot is read run by run from the packs that hold each run, in one read transaction: the
+// records come in ID order without a sort. The readers still check that order and each record's
+// kind.
 var errOutOfOrder = errors.New("snapshot records read out of ID order")
 
 // SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
 func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
+	r := beifen.Record{UserID: beifen.UserIDFromContext(ctx)}
+	return s.walk(ctx, id, kind, func(e *pack.Entry) error {
+		r.ID, r.Kind, r.Version, r.Payload = e.ID, e.Kind, e.Version, e.Payload
+		return fn(&r)
+	})
+}
+
+// SnapshotRefs returns the refs of every record in snapshot id, in ID order.
+func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.RecordRef, error) {
+	var refs []beifen.RecordRef
+	err := s.walk(ctx, id, "", func(e *pack.Entry) error {
+		refs = append(refs, beifen.RecordRef{ID: e.ID, Kind: e.Kind, Ident: e.Ident, Version: e.Version})
+		return nil
+	})
+	return refs, err
+}
+
+// walk calls fn for each record of kind ("" for all kinds, read without payloads) in snapshot id.
+func (s *SnapshotService) walk(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*pack.Entry) error) error {
 	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
 		return err
 	}
 	uid, _ := userID(ctx)
 	// One read transaction: every run and its records as of the same moment.
-	tx, err := s.db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
+	tx, err := s.db.BeginTx(ctx, readOnly)
 	if err != nil {
 		return err
 	}
@@ -309,63 +308,19 @@ func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind be
 		return err
 	}
 	var prev int64
-	for _, run := range runs {
-		err := scanPayloads(ctx, tx, uid, `SELECT id, kind, version, payload FROM records
-			WHERE id BETWEEN $1 AND $2 AND user_id = $3 AND kind = $4 ORDER BY id`, []any{run.First, run.Last, uid, string(run.Kind)}, func(r *beifen.Record) error {
-			if r.ID <= prev {
-				return errOutOfOrder
-			}
-			prev = r.ID
-			return fn(r)
-		})
-		if err != nil {
-			return err
+	i := 0 // the run of the record
+	return pack.Walk(pack.Runs(runs), readPacks(ctx, tx, uid, kind != ""), func(e *pack.Entry) error {
+		for runs[i].Last < e.ID {
+			i++
 		}
-	}
-	return nil
-}
-
-// SnapshotRefs returns the refs of every record in snapshot id, in ID order.
-func (s *SnapshotService) SnapshotRefs(ctx context.Context, id int64) ([]beifen.RecordRef, error) {
-	if _, err := s.FindSnapshotByID(ctx, id); err != nil {
-		return nil, err
-	}
-	uid, _ := userID(ctx)
-	// One read transaction: every run and its records as of the same moment.
-	tx, err := s.db.pool.BeginTx(ctx, &sql.TxOptions{ReadOnly: true, Isolation: sql.LevelRepeatableRead})
-	if err != nil {
-		return nil, err
-	}
-	defer tx.Rollback()
-	runs, err := snapshotRuns(ctx, tx, uid, id, "")
-	if err != nil {
-		return nil, err
-	}
-	var refs []beifen.RecordRef
-	for _, run := range runs {
-		rows, err := tx.QueryContext(ctx, `SELECT id, kind, ident, version FROM records
-			WHERE id BETWEEN $1 AND $2 AND user_id = $3 AND kind = $4 ORDER BY id`, run.First, run.Last, uid, string(run.Kind))
-		if err != nil {
-			return nil, FormatError(err)
+		if e.ID <= prev {
+			return errOutOfOrder
+		} else if e.Kind != runs[i].Kind {
+			return fmt.Errorf("snapshot %d: record %d is a %s in a run of %s", id, e.ID, e.Kind, runs[i].Kind)
 		}
-		for rows.Next() {
-			var ref beifen.RecordRef
-			if err := rows.Scan(&ref.ID, &ref.Kind, &ref.Ident, &ref.Version); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			if n := len(refs); n > 0 && ref.ID <= refs[n-1].ID {
-				rows.Close()
-				return nil, errOutOfOrder
-			}
-			refs = append(refs, ref)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, FormatError(err)
-		}
-	}
-	return refs, nil
+		prev = e.ID
+		return fn(e)
+	})
 }
 
 // snapshotRuns returns the runs of records of kind ("" for all kinds) in snapshot id, by first ID.
@@ -378,27 +333,4 @@ func snapshotRuns(ctx context.Context, q queryer, uid, id int64, kind beifen.Rec
 	return queryRuns(ctx, q, `SELECT kind, first_id, last_id FROM spans
 		WHERE user_id = $1 AND kind = $3 AND from_snapshot <= $2 AND (to_snapshot IS NULL OR to_snapshot > $2)
 		ORDER BY first_id`, uid, id, string(kind))
-}
-
-// scanPayloads streams records with only what a restore needs (ID, kind, version, payload). The
-// record and its slices are reused from row to row: fn must not keep them.
-func scanPayloads(ctx context.Context, q queryer, uid int64, query string, args []any, fn func(*beifen.Record) error) error {
-	rows, err := q.QueryContext(ctx, query, args...)
-	if err != nil {
-		return FormatError(err)
-	}
-	defer rows.Close()
-	r := beifen.Record{UserID: uid}
-	var kind string
-	var version, payload sql.RawBytes
-	for rows.Next() {
-		if err := rows.Scan(&r.ID, &kind, &version, &payload); err != nil {
-			return err
-		}
-		r.Kind, r.Version, r.Payload = beifen.RecordKind(kind), version, payload
-		if err := fn(&r); err != nil {
-			return err
-		}
-	}
-	return rows.Err()
 }

@@ -228,7 +228,11 @@ func (s *UserService) EraseUser(ctx context.Context, id int64, phoneHash, sealed
 	if err != nil {
 		return FormatError(err)
 	}
-	return tx.Commit()
+	if err := tx.Commit(); err != nil {
+		return err
+	}
+	s.db.versions.Forget(id)
+	return nil
 }
 
 // FindActivity returns every account that is not erased, with its backups since then.
