@@ -251,10 +251,11 @@ func (s *RecordService) FindRecordsByIDs(ctx context.Context, ids []int64) ([]*b
 	}
 	defer tx.Rollback()
 	var out []*beifen.Record
-	return out, pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(e *pack.Entry) error {
+	err = pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(e *pack.Entry) error {
 		out = append(out, e.Record(uid))
 		return nil
 	})
+	return out, err
 }
 
 // ScanRecords calls fn for every record of the context's user, in ID order.
