@@ -116,9 +116,11 @@ func upload(ctx context.Context, c *beifenhttp.Client, entries []*entry, cache *
 		hashErr <- err
 	}()
 	u := &uploader{c: c, cancel: cancel, prog: newProgress(stderr, "uploading", total),
-		exports: make(chan struct{}, exportWorkers), files: make(chan struct{}, fileWorkers)}
+		exports: make(chan struct{}, exportWorkers), files: make(chan struct{}, fileWorkers),
+		tail: make(chan struct{})}
 	defer u.prog.Finish()
 	err := u.dispatch(ctx, hashed)
+	u.exportStarted(true)
 	if err != nil {
 		cancel()
 	}
@@ -141,7 +143,9 @@ func firstCause(errs ...error) error {
 }
 
 // uploader sends jobs in two lanes, exports and other files, so that the server stores files
-// (disk and cipher work) while it reads exports (database work) instead of after.
+// (disk and cipher work) while it reads exports (database work) instead of after. Once every
+// export has started, files take the export lane's free tokens too: the files left when the
+// exports end would otherwise go two at a time, with a core idle between them.
 type uploader struct {
 	c       *beifenhttp.Client
 	cancel  func()
@@ -151,6 +155,26 @@ type uploader struct {
 	sends   errgroup.Group
 	mu      sync.Mutex
 	results []*beifen.UploadResult
+
+	waiting    int           // export jobs not started yet, under mu
+	dispatched bool          // every entry is hashed and its jobs started, under mu
+	tail       chan struct{} // closed once dispatched with no export waiting
+}
+
+// exportStarted counts an export job out of the waiting ones, or marks the dispatch done, and
+// closes tail when both are over.
+func (u *uploader) exportStarted(dispatched bool) {
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if dispatched {
+		u.dispatched = true
+	} else {
+		u.waiting--
+	}
+	if u.dispatched && u.waiting == 0 && u.tail != nil {
+		close(u.tail)
+		u.tail = nil
+	}
 }
 
 // Uploads in flight: the server reads up to exportWorkers exports while it stores fileWorkers
@@ -192,6 +216,43 @@ func (u *uploader) jobs(e *entry, seen map[beifen.BlobKey]bool) []job {
 	return out
 }
 
+// take waits for a token of the job's lane (of either lane for a file, once in the tail) and
+// returns the lane it took.
+func (u *uploader) take(ctx context.Context, export bool) (chan struct{}, error) {
+	if export {
+		select {
+		case u.exports <- struct{}{}:
+			u.exportStarted(false)
+			return u.exports, nil
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		}
+	}
+	u.mu.Lock()
+	tail := u.tail
+	u.mu.Unlock()
+	if tail == nil { // closed already
+		tail = closedChan
+	}
+	select {
+	case u.files <- struct{}{}:
+		return u.files, nil
+	case <-tail:
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+	select {
+	case u.files <- struct{}{}:
+		return u.files, nil
+	case u.exports <- struct{}{}:
+		return u.exports, nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
+	}
+}
+
+var closedChan = func() chan struct{} { c := make(chan struct{}); close(c); return c }()
+
 // maxCheck bounds the hashes of one check request.
 const maxCheck = 1000
 
@@ -212,6 +273,11 @@ func (u *uploader) send(ctx context.Context, group []job) error {
 	for _, h := range missing {
 		j := byHash[h]
 		delete(byHash, h)
+		if likelyExport(j.e.file.Path) {
+			u.mu.Lock()
+			u.waiting++
+			u.mu.Unlock()
+		}
 		u.sends.Go(func() error { return u.run(ctx, j) })
 	}
 	for _, j := range byHash {
@@ -222,14 +288,9 @@ func (u *uploader) send(ctx context.Context, group []job) error {
 
 // run sends one job once its lane has room.
 func (u *uploader) run(ctx context.Context, j job) error {
-	lane := u.files
-	if likelyExport(j.e.file.Path) {
-		lane = u.exports
-	}
-	select {
-	case lane <- struct{}{}:
-	case <-ctx.Done():
-		return ctx.Err()
+	lane, err := u.take(ctx, likelyExport(j.e.file.Path))
+	if err != nil {
+		return err
 	}
 	defer func() { <-lane }()
 	res, err := uploadJob(ctx, u.c, j, u.prog)
