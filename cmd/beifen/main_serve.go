@@ -475,6 +475,7 @@ func servePprof(addr string, logger *slog.Logger) {
 	mux := http.NewServeMux()
 	mux.HandleFunc("/debug/pprof/", pprof.Index)
 	mux.HandleFunc("/debug/pprof/profile", pprof.Profile)
+	mux.HandleFunc("/debug/pprof/trace", pprof.Trace)
 	logger.Info("pprof listening", "addr", addr)
 	if err := http.ListenAndServe(addr, mux); err != nil {
 		logger.Error("pprof", "err", err)
