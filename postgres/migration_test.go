@@ -7,12 +7,14 @@ import (
 	"slices"
 	"testing"
 
+	"github.com/beifen/beifen/postgres"
 	"github.com/beifen/beifen/storetest"
 )
 
 // TestMigrateSpansToRuns: a schema with one span per record (before migration 0026) keeps
 // every snapshot's content when its spans become runs: consecutive records of one kind present
-// in the same snapshots join, anything else stays apart.
+// in the same snapshots join, anything else stays apart. Its records then become packs (0028)
+// and read back the same.
 func TestMigrateSpansToRuns(t *testing.T) {
 	dsn := MustCreateSchema(t)
 	raw, err := sql.Open("pgx", dsn)
@@ -54,7 +56,11 @@ func TestMigrateSpansToRuns(t *testing.T) {
 			sp[0], sp[1], fx.Kinds[sp[1].(int)], sp[2], sp[3])
 	}
 
-	MustOpenDB(t, dsn) // migrates
+	// As if records up to 20 had existed: their IDs are not given again.
+	exec(`SELECT setval(pg_get_serial_sequence('records', 'id'), 20)`)
+
+	db := MustOpenDB(t, dsn) // migrates
+	storetest.CheckPackedRecords(t, postgres.NewRecordService(db), 21)
 	rows, err := raw.Query(`SELECT user_id, kind, first_id, last_id, from_snapshot, COALESCE(to_snapshot, 0) FROM spans
 		ORDER BY user_id, first_id, from_snapshot`)
 	if err != nil {
