@@ -22,13 +22,14 @@ func hashFile(ctx context.Context, path string) (beifen.BlobKey, error) {
 	}
 	defer f.Close()
 	h := sha256.New()
-	buf := make([]byte, 1<<20)
+	buf := copyBufs.Get().(*[]byte) // not 1 MiB per file: hundreds of those kept the GC busy
+	defer copyBufs.Put(buf)
 	for {
 		if err := ctx.Err(); err != nil {
 			return "", err
 		}
-		n, err := f.Read(buf)
-		h.Write(buf[:n])
+		n, err := f.Read(*buf)
+		h.Write((*buf)[:n])
 		if err == io.EOF {
 			break
 		} else if err != nil {
