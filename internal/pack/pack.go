@@ -72,18 +72,22 @@ var kinds = [...]beifen.RecordKind{1: beifen.KindContact, 2: beifen.KindSMS, 3: 
 // Build packs records whose IDs are set and increasing, consecutive ones together.
 func Build(recs []*beifen.Record, created time.Time) ([]*Pack, error) {
 	var packs []*Pack
-	var p *Pack
-	for _, r := range recs {
-		if p != nil && (r.ID-p.First >= MaxRecords || len(p.Payloads) >= maxPayload || r.ID <= p.Last) {
-			p = nil
+	for len(recs) > 0 {
+		// The pack's records and sizes first, so that its blobs are allocated once: growing them
+		// by appends cost five times the bytes stored.
+		n, heads, payloads := 0, 0, 0
+		for n < len(recs) && (n == 0 || recs[n].ID-recs[0].ID < MaxRecords && recs[n].ID > recs[n-1].ID && payloads < maxPayload) {
+			heads += headSize + len(recs[n].Ident) + len(recs[n].Version)
+			payloads += len(recs[n].Payload)
+			n++
 		}
-		if p == nil {
-			p = &Pack{First: r.ID, CreatedAt: created, Payloads: []byte{}}
-			packs = append(packs, p)
+		p := &Pack{CreatedAt: created, Heads: make([]byte, 0, heads), Payloads: make([]byte, 0, payloads)}
+		for _, r := range recs[:n] {
+			if err := p.add(r.ID, r.Kind, r.Ident, r.Version, r.Payload); err != nil {
+				return nil, err
+			}
 		}
-		if err := p.add(r.ID, r.Kind, r.Ident, r.Version, r.Payload); err != nil {
-			return nil, err
-		}
+		packs, recs = append(packs, p), recs[n:]
 	}
 	return packs, nil
 }

@@ -41,6 +41,7 @@ type UserVersions struct {
 	ids     map[uint64]int64
 	counted int // len(ids) as counted in v.total
 	used    uint64
+	ents    []Entry // reused by Add
 }
 
 // Lock returns the user's map, locked.
@@ -112,12 +113,13 @@ func (u *UserVersions) Reset() { u.ids, u.high, u.epoch = nil, 0, 0 }
 
 // Add adds a pack's records (heads are enough).
 func (u *UserVersions) Add(p *Pack) error {
-	ents, err := (&Pack{First: p.First, Last: p.Last, Heads: p.Heads}).Entries(nil)
+	var err error
+	u.ents, err = (&Pack{First: p.First, Last: p.Last, Heads: p.Heads}).Entries(u.ents)
 	if err != nil {
 		return err
 	}
-	for i := range ents {
-		u.ids[u.key(ents[i].Kind, ents[i].Version)] = ents[i].ID
+	for i := range u.ents {
+		u.ids[u.key(u.ents[i].Kind, u.ents[i].Version)] = u.ents[i].ID
 	}
 	u.high = max(u.high, p.Last)
 	return nil
