@@ -59,12 +59,9 @@ type DB struct {
 	AutoMigrate bool
 }
 
-// maxVersions bounds the record IDs kept in the users' version maps: about 25-50 MB.
-const maxVersions = 2 << 20
-
 // NewDB returns a DB for the database at dsn.
 func NewDB(dsn string) *DB {
-	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(maxVersions)}
+	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(pack.DefaultLimit)}
 	db.ctx, db.cancel = context.WithCancel(context.Background())
 	return db
 }

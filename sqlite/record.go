@@ -58,6 +58,7 @@ func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) e
 }
 
 func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, recs []*beifen.Record) ([]*pack.Pack, error) {
+	uv.Want(recs)
 	if err := syncVersions(ctx, tx, uv, uid); err != nil {
 		return nil, err
 	}
@@ -81,6 +82,7 @@ func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, r
 	for _, r := range recs {
 		if first[recordKey(r.Kind, r.Version)] == r && r.ID == 0 {
 			fresh = append(fresh, r)
+			r.ID = -1 // listed: the same *Record given twice is stored once
 		}
 	}
 	packs, err := storeFresh(ctx, tx, uid, fresh)
@@ -379,35 +381,43 @@ func recordKind(ctx context.Context, tx *Tx, uid, id int64) (beifen.RecordKind, 
 	return kind, err
 }
 
-// dropRecords takes the user's records with these IDs (sorted, distinct) out of their packs,
-// rewriting each pack once, and returns how many it found. The epoch changes, so that no version
-// map names them.
+// dropRecords takes the user's records with these IDs (sorted, distinct) out of their packs and
+// returns how many it found. It plans from the heads: a pack that loses every record is deleted
+// unread, one that keeps some is read and rewritten alone, so memory holds one pack at a time.
+// The epoch changes, so that no version map names them.
 func dropRecords(ctx context.Context, tx *Tx, uid int64, ids []int64) (int, error) {
 	if len(ids) == 0 {
 		return 0, nil
 	}
-	var packs []*pack.Pack
-	err := pack.Packs(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, true), func(p *pack.Pack) error {
-		packs = append(packs, p)
-		return nil
-	})
+	whole, partial, n, err := pack.PlanDrop(ids, readPacks(ctx, tx, uid, false))
 	if err != nil {
 		return 0, err
 	}
-	n := 0
-	for _, p := range packs {
-		rest, k, err := p.Without(func(id int64) bool { _, ok := slices.BinarySearch(ids, id); return ok })
+	for i := 0; i < len(whole); i += batchSize {
+		batch := whole[i:min(i+batchSize, len(whole))]
+		args := []any{uid}
+		for _, last := range batch {
+			args = append(args, last)
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM record_packs WHERE user_id = ? AND last_id IN (`+placeholders(len(batch))+`)`, args...); err != nil {
+			return 0, FormatError(err)
+		}
+	}
+	for _, last := range partial {
+		var rest *pack.Pack
+		err := scanPacks(ctx, tx, true, `SELECT first_id, last_id, created_at, heads, payloads FROM record_packs
+			WHERE user_id = ? AND last_id = ?`, []any{uid, last}, func(p *pack.Pack) (err error) {
+			rest, _, err = p.Without(ids)
+			return err
+		})
 		if err != nil {
 			return 0, err
 		}
-		n += k
-		if _, err := tx.ExecContext(ctx, `DELETE FROM record_packs WHERE user_id = ? AND last_id = ?`, uid, p.Last); err != nil {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM record_packs WHERE user_id = ? AND last_id = ?`, uid, last); err != nil {
 			return 0, FormatError(err)
 		}
-		if rest != nil {
-			if err := insertPacks(ctx, tx, uid, []*pack.Pack{rest}); err != nil {
-				return 0, err
-			}
+		if err := insertPacks(ctx, tx, uid, []*pack.Pack{rest}); err != nil {
+			return 0, err
 		}
 	}
 	return n, newEpoch(ctx, tx, uid)

@@ -51,12 +51,9 @@ type DB struct {
 	AutoMigrate bool
 }
 
-// maxVersions bounds the record IDs kept in the users' version maps: about 25-50 MB.
-const maxVersions = 2 << 20
-
 // NewDB returns a DB for the database file at dsn.
 func NewDB(dsn string) *DB {
-	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(maxVersions)}
+	db := &DB{DSN: dsn, Now: time.Now, AutoMigrate: true, versions: pack.NewVersions(pack.DefaultLimit)}
 	db.ctx, db.cancel = context.WithCancel(context.Background())
 	return db
 }
@@ -73,8 +70,8 @@ func (db *DB) Open() (err error) {
 		q.Add("_pragma", p)
 	}
 	base := "file:" + db.DSN + "?" + q.Encode()
-	// The writer gets a larger page cache, so the bulk inserts of a first backup (hundreds of
-	// thousands of records under random-keyed indexes) do not reread the same pages over and over.
+	// The writer gets a larger page cache, so the bulk inserts of a first backup (thousands of
+	// record packs, sources and blob rows) do not reread the same pages over and over.
 	// Readers keep the default cache: it is per connection. The WAL is copied back into the
 	// database by a reader connection in the background (checkpoints); the writer's own
 	// autocheckpoint, which would stop it in the middle of a backup, is only a backstop.

@@ -11,6 +11,7 @@ import (
 	"encoding/binary"
 	"fmt"
 	"math"
+	"slices"
 	"time"
 
 	"github.com/beifen/beifen"
@@ -50,10 +51,17 @@ type Entry struct {
 	CreatedAt time.Time
 }
 
-// Record returns the entry as a record of user uid.
+// Record returns the entry as a record of user uid, its bytes copied (in one allocation) so
+// that it does not keep the pack alive.
 func (e *Entry) Record(uid int64) *beifen.Record {
-	return &beifen.Record{ID: e.ID, UserID: uid, Kind: e.Kind, Ident: e.Ident, Version: e.Version,
-		Payload: e.Payload, CreatedAt: e.CreatedAt}
+	b := make([]byte, 0, len(e.Ident)+len(e.Version)+len(e.Payload))
+	b = append(append(append(b, e.Ident...), e.Version...), e.Payload...)
+	ni, nv := len(e.Ident), len(e.Ident)+len(e.Version)
+	r := &beifen.Record{ID: e.ID, UserID: uid, Kind: e.Kind, Ident: b[:ni:ni], Version: b[ni:nv:nv], CreatedAt: e.CreatedAt}
+	if e.Payload != nil {
+		r.Payload = b[nv:]
+	}
+	return r
 }
 
 // KindCode is the byte a kind is stored as; the migrations from one row per record use the same.
@@ -154,9 +162,9 @@ func (p *Pack) corrupt(what string) error {
 	return fmt.Errorf("record pack %d-%d: %s", p.First, p.Last, what)
 }
 
-// Without returns the pack without the records drop says (it must have been read with its
-// payloads), nil if none is left, and how many went.
-func (p *Pack) Without(drop func(id int64) bool) (*Pack, int, error) {
+// Without returns the pack without the records whose IDs are in drop (sorted); it must have
+// been read with its payloads. It returns nil if none is left, and how many went.
+func (p *Pack) Without(drop []int64) (*Pack, int, error) {
 	ents, err := p.Entries(nil)
 	if err != nil {
 		return nil, 0, err
@@ -164,7 +172,7 @@ func (p *Pack) Without(drop func(id int64) bool) (*Pack, int, error) {
 	q := &Pack{CreatedAt: p.CreatedAt}
 	n := 0
 	for _, e := range ents {
-		if drop(e.ID) {
+		if _, ok := slices.BinarySearch(drop, e.ID); ok {
 			n++
 		} else if err := q.add(e.ID, e.Kind, e.Ident, e.Version, e.Payload); err != nil {
 			return nil, 0, err
@@ -177,6 +185,33 @@ func (p *Pack) Without(drop func(id int64) bool) (*Pack, int, error) {
 		q.Payloads = []byte{}
 	}
 	return q, n, nil
+}
+
+// PlanDrop reads the heads of the packs holding ids (sorted, distinct) and returns the Last of
+// those that lose every record, of those that keep some, and how many records go: a store deletes
+// the first unread and rewrites the others one at a time.
+func PlanDrop(ids []int64, read ReadFunc) (whole, partial []int64, n int, err error) {
+	var ents []Entry
+	err = Packs(beifen.ConsecutiveRuns(ids), read, func(p *Pack) error {
+		var err error
+		if ents, err = p.Entries(ents); err != nil {
+			return err
+		}
+		k := 0
+		for i := range ents {
+			if _, ok := slices.BinarySearch(ids, ents[i].ID); ok {
+				k++
+			}
+		}
+		switch n += k; {
+		case k == len(ents):
+			whole = append(whole, p.Last)
+		case k > 0:
+			partial = append(partial, p.Last)
+		}
+		return nil
+	})
+	return whole, partial, n, err
 }
 
 // ReadFunc reads, in ID order, the packs of a user that may hold IDs lo..hi: those with

@@ -108,7 +108,7 @@ func mustBuild(t *testing.T, recs []*beifen.Record) []*Pack {
 
 func TestWithout(t *testing.T) {
 	p := mustBuild(t, records(10, 5, 10))[0]
-	rest, n, err := p.Without(func(id int64) bool { return id == 10 || id == 12 })
+	rest, n, err := p.Without([]int64{10, 12})
 	if err != nil || n != 2 {
 		t.Fatalf("Without: %d, %v", n, err)
 	}
@@ -116,7 +116,7 @@ func TestWithout(t *testing.T) {
 	if err != nil || rest.First != 11 || rest.Last != 14 || len(ents) != 3 || ents[1].ID != 13 || !bytes.Equal(ents[1].Payload, bytes.Repeat([]byte{3}, 0)) {
 		t.Fatalf("rest %d-%d: %+v, %v", rest.First, rest.Last, ents, err)
 	}
-	if none, n, err := p.Without(func(int64) bool { return true }); none != nil || n != 5 || err != nil {
+	if none, n, err := p.Without([]int64{10, 11, 12, 13, 14}); none != nil || n != 5 || err != nil {
 		t.Fatalf("Without all: %v, %d, %v", none, n, err)
 	}
 }
@@ -142,7 +142,7 @@ func (s *store) read(lo, hi int64, fn func(*Pack) error) error {
 func TestWalk(t *testing.T) {
 	// IDs 1-200 in packs 1-64, 65-128, 129-192, 193-200, with 70-79 gone.
 	packs := mustBuild(t, records(1, 200, 1))
-	packs[1], _, _ = packs[1].Without(func(id int64) bool { return id >= 70 && id < 80 })
+	packs[1], _, _ = packs[1].Without([]int64{70, 71, 72, 73, 74, 75, 76, 77, 78, 79})
 	s := &store{packs: packs}
 	walk := func(ranges ...[2]int64) []int64 {
 		var ids []int64
@@ -205,4 +205,17 @@ func mustBuildF(recs []*beifen.Record) *Pack {
 		panic(err)
 	}
 	return packs[0]
+}
+
+func TestPlanDrop(t *testing.T) {
+	s := &store{packs: mustBuild(t, records(1, 200, 1))} // 1-64, 65-128, 129-192, 193-200
+	ids := []int64{65, 66, 193, 194, 195, 196, 197, 198, 199, 200}
+	for id := int64(1); id <= 64; id++ {
+		ids = append(ids, id)
+	}
+	slices.Sort(ids)
+	whole, partial, n, err := PlanDrop(ids, s.read)
+	if err != nil || !slices.Equal(whole, []int64{64, 200}) || !slices.Equal(partial, []int64{128}) || n != 74 {
+		t.Fatalf("PlanDrop: whole %v, partial %v, %d records, %v; want [64 200], [128], 74", whole, partial, n, err)
+	}
 }

@@ -2,114 +2,130 @@ package pack
 
 import (
 	"bytes"
+	"cmp"
 	"hash/maphash"
+	"slices"
 	"sync"
+	"time"
 
 	"github.com/beifen/beifen"
 )
 
 // Versions finds a user's stored record by kind and version without an index row per record in
-// the database: it keeps, per user, a map from a hash of kind and version to the record's ID,
-// read from the packs' heads. The database stays the truth. Each store of records first reads
-// the user's epoch, which every deletion changes (a changed epoch empties the map), and the
-// heads of the packs stored since the map was last brought up to date (by another process or
-// replica). A hit is only a candidate, to be confirmed against its pack's head, so a hash
-// collision costs a duplicate at worst, never a wrong record.
+// the database: it keeps, per user, a sorted list from a hash of kind and version to the record's
+// ID (16 bytes per record), read from the packs' heads. The database stays the truth. Each store
+// of records first reads the user's epoch, which every deletion changes (a changed epoch empties
+// the list), and the heads of the packs stored since the list was last brought up to date (by
+// another process or replica). A hit is only a candidate, to be confirmed against its pack's
+// head, so a hash collision costs a duplicate at worst, never a wrong record.
+//
+// At most max IDs are kept across users. A store that would pass the limit first drops the lists
+// of users idle for a while; if that is not enough, its user is "big": each of their stores reads
+// all their heads again and keeps only the IDs that store asks about.
 type Versions struct {
 	seed maphash.Seed
 	max  int // IDs kept across users
 
 	mu    sync.Mutex
 	users map[int64]*UserVersions
-	total int    // IDs in the maps of users, as of their last Unlock
-	tick  uint64 // for least recently used
+	total int // IDs in the users' lists
 }
 
-// NewVersions returns a Versions that keeps at most max IDs in memory. A user with more is read
-// from the database each time.
+// DefaultLimit is the IDs a server keeps in its users' lists: 32 MB, 16 bytes each.
+const DefaultLimit = 2 << 20
+
+// idle is how long a user's list must go unused before another user's store may drop it.
+const idle = 30 * time.Second
+
+// NewVersions returns a Versions that keeps at most max IDs in memory.
 func NewVersions(max int) *Versions {
 	return &Versions{seed: maphash.MakeSeed(), max: max, users: map[int64]*UserVersions{}}
 }
 
-// UserVersions is one user's map, locked by one store of records at a time.
+// UserVersions is one user's list, locked by one store of records at a time.
 type UserVersions struct {
 	mu      sync.Mutex
 	v       *Versions
 	uid     int64
+	counted int // IDs counted in v.total, under v.mu
 	epoch   int64
-	high    int64 // the Last of the newest pack read
-	ids     map[uint64]int64
-	counted int // len(ids) as counted in v.total
-	used    uint64
-	ents    []Entry // reused by Add
+	high    int64 // the Last of the newest pack read; -1 before the first read
+	sorted  []kv  // by key
+	added   []kv  // since the last sort
+	used    time.Time
+	big     bool     // over the limit: only wanted IDs are kept, and only during one store
+	wanted  []uint64 // the keys the current store asks about, sorted
+	ents    []Entry  // reused by Add
 }
 
-// Lock returns the user's map, locked.
+type kv struct {
+	key uint64
+	id  int64
+}
+
+// Lock returns the user's list, locked.
 func (v *Versions) Lock(uid int64) *UserVersions {
 	v.mu.Lock()
 	u := v.users[uid]
 	if u == nil {
-		u = &UserVersions{v: v, uid: uid}
+		u = &UserVersions{v: v, uid: uid, high: -1}
 		v.users[uid] = u
 	}
-	v.tick++
-	u.used = v.tick
 	v.mu.Unlock()
 	u.mu.Lock()
 	return u
 }
 
-// Forget drops the user's map (after a deletion, or when the user is gone).
+// Forget drops the user's list (after a deletion, or when the user is gone).
 func (v *Versions) Forget(uid int64) {
 	v.mu.Lock()
 	defer v.mu.Unlock()
 	if u := v.users[uid]; u != nil {
 		delete(v.users, uid)
 		v.total -= u.counted
+		u.counted = 0
 	}
 }
 
-// Unlock releases the map, and drops the maps least recently used while more IDs than the
-// limit are kept (this one too, if it alone is over the limit).
+// Unlock releases the list; a big user's goes.
 func (u *UserVersions) Unlock() {
-	v := u.v
-	v.mu.Lock()
-	if v.users[u.uid] == u {
-		v.total += len(u.ids) - u.counted
-		u.counted = len(u.ids)
+	u.used, u.wanted = time.Now(), nil
+	if u.big {
+		u.Reset()
 	}
 	u.mu.Unlock()
-	for v.total > v.max {
-		var lru *UserVersions
-		for _, o := range v.users {
-			if o.counted > 0 && (lru == nil || o.used < lru.used) {
-				lru = o
-			}
-		}
-		if lru == nil {
-			break
-		}
-		delete(v.users, lru.uid)
-		v.total -= lru.counted
-	}
-	v.mu.Unlock()
 }
 
-// Sync starts a store of records at the user's epoch, as read in its transaction: a map of
-// another epoch is emptied. It returns the Last of the newest pack the map holds: the packs after
-// it are to be read and added.
+// Want names the records the current store asks about, before Sync: a big user keeps only
+// their IDs.
+func (u *UserVersions) Want(recs []*beifen.Record) {
+	u.wanted = u.wanted[:0]
+	for _, r := range recs {
+		u.wanted = append(u.wanted, u.key(r.Kind, r.Version))
+	}
+	slices.Sort(u.wanted)
+}
+
+// Sync starts a store of records at the user's epoch, as read in its transaction: a list of
+// another epoch is emptied. It returns the Last of the newest pack the list holds (0 for none):
+// the packs after it are to be read and added.
 func (u *UserVersions) Sync(epoch int64) (high int64) {
-	if u.ids == nil || u.epoch != epoch {
+	if u.high < 0 || u.epoch != epoch {
 		u.Reset()
-		u.epoch = epoch
-		u.ids = map[uint64]int64{}
+		u.epoch, u.high, u.big = epoch, 0, false // big again only if it passes the limit again
 	}
 	return u.high
 }
 
-// Reset empties the map, so that the next store reads it again (after a failed transaction,
-// whose records the map may name).
-func (u *UserVersions) Reset() { u.ids, u.high, u.epoch = nil, 0, 0 }
+// Reset empties the list, so that the next store reads it again (after a failed transaction,
+// whose records the list may name).
+func (u *UserVersions) Reset() {
+	u.v.mu.Lock()
+	u.v.total -= u.counted
+	u.counted = 0
+	u.v.mu.Unlock()
+	u.sorted, u.added, u.high, u.epoch = nil, nil, -1, 0
+}
 
 // Add adds a pack's records (heads are enough).
 func (u *UserVersions) Add(p *Pack) error {
@@ -118,16 +134,105 @@ func (u *UserVersions) Add(p *Pack) error {
 	if err != nil {
 		return err
 	}
+	n := len(u.added)
 	for i := range u.ents {
-		u.ids[u.key(u.ents[i].Kind, u.ents[i].Version)] = u.ents[i].ID
+		k := u.key(u.ents[i].Kind, u.ents[i].Version)
+		if !u.big || isWanted(u.wanted, k) {
+			u.added = append(u.added, kv{k, u.ents[i].ID})
+		}
 	}
 	u.high = max(u.high, p.Last)
+	u.count(len(u.added) - n)
 	return nil
+}
+
+func isWanted(wanted []uint64, k uint64) bool {
+	_, ok := slices.BinarySearch(wanted, k)
+	return ok
+}
+
+// count adds n IDs to the total; past the limit, it drops idle users' lists, and then, if still
+// past it, makes this user big.
+func (u *UserVersions) count(n int) {
+	v := u.v
+	v.mu.Lock()
+	defer v.mu.Unlock()
+	if v.users[u.uid] != u {
+		return // dropped meanwhile: not counted
+	}
+	v.total, u.counted = v.total+n, u.counted+n
+	for v.total > v.max && v.dropIdle(u) {
+	}
+	if v.total > v.max && !u.big {
+		u.big = true
+		gone := u.keepWanted()
+		v.total, u.counted = v.total-gone, u.counted-gone
+	}
+}
+
+// dropIdle drops the list of the user other than u idle the longest, if one has been idle long
+// enough and is not locked, and reports whether it did.
+func (v *Versions) dropIdle(u *UserVersions) bool {
+	var lru *UserVersions
+	for _, o := range v.users {
+		if o == u || o.counted == 0 || !o.mu.TryLock() {
+			continue
+		}
+		if time.Since(o.used) > idle && (lru == nil || o.used.Before(lru.used)) {
+			if lru != nil {
+				lru.mu.Unlock()
+			}
+			lru = o
+		} else {
+			o.mu.Unlock()
+		}
+	}
+	if lru == nil {
+		return false
+	}
+	delete(v.users, lru.uid)
+	v.total -= lru.counted
+	lru.counted = 0
+	lru.mu.Unlock()
+	return true
+}
+
+// keepWanted drops the IDs the current store does not ask about and returns how many went.
+func (u *UserVersions) keepWanted() int {
+	n := len(u.sorted) + len(u.added)
+	keep := func(s []kv) []kv {
+		return slices.DeleteFunc(s, func(e kv) bool { return !isWanted(u.wanted, e.key) })
+	}
+	u.sorted, u.added = keep(u.sorted), keep(u.added)
+	return n - len(u.sorted) - len(u.added)
 }
 
 // Find returns the ID of the user's record that may have kind and version, or 0.
 func (u *UserVersions) Find(kind beifen.RecordKind, version []byte) int64 {
-	return u.ids[u.key(kind, version)]
+	if len(u.added) > 0 {
+		u.merge()
+	}
+	k := u.key(kind, version)
+	if i, ok := slices.BinarySearchFunc(u.sorted, k, func(e kv, k uint64) int { return cmp.Compare(e.key, k) }); ok {
+		return u.sorted[i].id
+	}
+	return 0
+}
+
+// merge sorts the added IDs into the list, in place from the end.
+func (u *UserVersions) merge() {
+	slices.SortFunc(u.added, func(a, b kv) int { return cmp.Compare(a.key, b.key) })
+	s, a := u.sorted, u.added
+	i, j := len(s)-1, len(a)-1
+	s = slices.Grow(s, len(a))[:len(s)+len(a)]
+	for k := len(s) - 1; j >= 0; k-- {
+		if i >= 0 && s[i].key > a[j].key {
+			s[k], i = s[i], i-1
+		} else {
+			s[k], j = a[j], j-1
+		}
+	}
+	u.sorted, u.added = s, u.added[:0]
 }
 
 func (u *UserVersions) key(kind beifen.RecordKind, version []byte) uint64 {
