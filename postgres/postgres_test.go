@@ -427,6 +427,27 @@ func BenchmarkPutRecords(b *testing.B) {
 	})
 }
 
+// BenchmarkFindScattered reads 1,000 records scattered over 300,000, as deleting the items a
+// user picked or a page of one conversation does.
+func BenchmarkFindScattered(b *testing.B) {
+	const n = 300_000
+	db := MustOpenDB(b, MustCreateSchema(b))
+	recs := postgres.NewRecordService(db)
+	ctx, stored := mustUser(b, db), randomRecords(n)
+	if err := recs.PutRecords(ctx, stored); err != nil {
+		b.Fatal(err)
+	}
+	var ids []int64
+	for i := 0; i < n; i += n / 1000 {
+		ids = append(ids, stored[i].ID)
+	}
+	for b.Loop() {
+		if got, err := recs.FindRecordsByIDs(ctx, ids); err != nil || len(got) != len(ids) {
+			b.Fatalf("found %d of %d, %v", len(got), len(ids), err)
+		}
+	}
+}
+
 // randomRecords returns n records shaped like real ones: random 32-byte versions (keyed hashes)
 // and 200-byte payloads.
 func randomRecords(n int) []*beifen.Record {
