@@ -30,7 +30,7 @@ func NewRecordService(db *DB) *RecordService { return &RecordService{db: db} }
 // map, brought up to date in the same transaction.
 func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) error {
 	uid, err := userID(ctx)
-	if err != nil {
+	if err != nil || len(recs) == 0 {
 		return err
 	}
 	uv := s.db.versions.Lock(uid)

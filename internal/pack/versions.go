@@ -28,7 +28,8 @@ type Versions struct {
 
 	mu    sync.Mutex
 	users map[int64]*UserVersions
-	total int // IDs in the users' lists
+	total int            // IDs in the users' lists
+	big   map[int64]bool // users over the limit alone in their last store: theirs drop no list
 }
 
 // DefaultLimit is the IDs a server keeps in its users' lists: 32 MB, 16 bytes each.
@@ -39,7 +40,7 @@ const idle = 30 * time.Second
 
 // NewVersions returns a Versions that keeps at most max IDs in memory.
 func NewVersions(max int) *Versions {
-	return &Versions{seed: maphash.MakeSeed(), max: max, users: map[int64]*UserVersions{}}
+	return &Versions{seed: maphash.MakeSeed(), max: max, users: map[int64]*UserVersions{}, big: map[int64]bool{}}
 }
 
 // UserVersions is one user's list, locked by one store of records at a time.
@@ -63,17 +64,26 @@ type kv struct {
 	id  int64
 }
 
-// Lock returns the user's list, locked.
+// Lock returns the user's list, locked. A list dropped from the map while this waited for it is
+// not returned: another store may have a new one.
 func (v *Versions) Lock(uid int64) *UserVersions {
-	v.mu.Lock()
-	u := v.users[uid]
-	if u == nil {
-		u = &UserVersions{v: v, uid: uid, high: -1}
-		v.users[uid] = u
+	for {
+		v.mu.Lock()
+		u := v.users[uid]
+		if u == nil {
+			u = &UserVersions{v: v, uid: uid, high: -1}
+			v.users[uid] = u
+		}
+		v.mu.Unlock()
+		u.mu.Lock()
+		v.mu.Lock()
+		kept := v.users[uid] == u
+		v.mu.Unlock()
+		if kept {
+			return u
+		}
+		u.mu.Unlock()
 	}
-	v.mu.Unlock()
-	u.mu.Lock()
-	return u
 }
 
 // Forget drops the user's list (after a deletion, or when the user is gone).
@@ -87,12 +97,21 @@ func (v *Versions) Forget(uid int64) {
 	}
 }
 
-// Unlock releases the list; a big user's goes.
+// Unlock releases the list; a big user's goes, and so does a list left empty.
 func (u *UserVersions) Unlock() {
-	u.used, u.wanted = time.Now(), nil
+	u.used, u.wanted, u.ents = time.Now(), nil, nil
 	if u.big {
 		u.Reset()
 	}
+	v := u.v
+	v.mu.Lock()
+	if !u.big && u.high >= 0 {
+		delete(v.big, u.uid) // it fit
+	}
+	if len(u.sorted)+len(u.added) == 0 && v.users[u.uid] == u {
+		delete(v.users, u.uid)
+	}
+	v.mu.Unlock()
 	u.mu.Unlock()
 }
 
@@ -157,14 +176,22 @@ func (u *UserVersions) count(n int) {
 	v := u.v
 	v.mu.Lock()
 	defer v.mu.Unlock()
-	if v.users[u.uid] != u {
-		return // dropped meanwhile: not counted
+	if v.users[u.uid] != u { // dropped while held (Forget): uncounted, so kept only for this store
+		if !u.big {
+			u.big = true
+			u.keepWanted()
+		}
+		return
 	}
 	v.total, u.counted = v.total+n, u.counted+n
-	for v.total > v.max && v.dropIdle(u) {
+	// A user over the limit alone, now or in their last store, drops no other user's list.
+	for v.total > v.max && u.counted <= v.max && !v.big[u.uid] && v.dropIdle(u) {
 	}
 	if v.total > v.max && !u.big {
 		u.big = true
+		if u.counted > v.max {
+			v.big[u.uid] = true // over the limit alone: its next stores drop nobody
+		}
 		gone := u.keepWanted()
 		v.total, u.counted = v.total-gone, u.counted-gone
 	}
@@ -222,6 +249,10 @@ func (u *UserVersions) Find(kind beifen.RecordKind, version []byte) int64 {
 // merge sorts the added IDs into the list, in place from the end.
 func (u *UserVersions) merge() {
 	slices.SortFunc(u.added, func(a, b kv) int { return cmp.Compare(a.key, b.key) })
+	if len(u.sorted) == 0 { // the first read: its array is the list
+		u.sorted, u.added = u.added, nil
+		return
+	}
 	s, a := u.sorted, u.added
 	i, j := len(s)-1, len(a)-1
 	s = slices.Grow(s, len(a))[:len(s)+len(a)]
@@ -232,7 +263,7 @@ func (u *UserVersions) merge() {
 			s[k], j = a[j], j-1
 		}
 	}
-	u.sorted, u.added = s, u.added[:0]
+	u.sorted, u.added = s, nil // not added[:0]: its array would double what the limit counts
 }
 
 func (u *UserVersions) key(kind beifen.RecordKind, version []byte) uint64 {

@@ -89,3 +89,71 @@ func TestVersions(t *testing.T) {
 		t.Fatalf("a forgotten list was kept: total %d", v.total)
 	}
 }
+
+// TestVersionsDroppedWhileWaiting: a store waiting for a list that a deletion drops gets a new
+// list, counted against the limit, not the dropped one (found by a review).
+func TestVersionsDroppedWhileWaiting(t *testing.T) {
+	v := NewVersions(100)
+	u := v.Lock(1)
+	u.Sync(1)
+	got := make(chan *UserVersions)
+	go func() { got <- v.Lock(1) }()
+	time.Sleep(20 * time.Millisecond) // the second store waits for the list
+	v.Forget(1)
+	u.Unlock()
+	w := <-got
+	if w == u {
+		t.Fatal("Lock returned the list Forget dropped")
+	}
+	w.Want(nil)
+	w.Sync(2)
+	fill(t, w, 1, 1000)
+	if n := len(w.sorted) + len(w.added); n > 100 || !w.big {
+		t.Fatalf("the new list holds %d IDs (limit 100), big=%v", n, w.big)
+	}
+	w.Unlock()
+}
+
+// TestVersionsFootprint: after the first read is sorted, the list's array is the only one, and
+// a user over the limit alone drops no other user's list.
+func TestVersionsFootprint(t *testing.T) {
+	v := NewVersions(1000)
+	u := v.Lock(1)
+	u.Sync(1)
+	fill(t, u, 1, 600)
+	u.Find(beifen.KindSMS, nil)
+	if u.added != nil || len(u.sorted) != 600 {
+		t.Fatalf("after the first sort: %d sorted, added %v", len(u.sorted), u.added != nil)
+	}
+	fill(t, u, 601, 100)
+	u.Find(beifen.KindSMS, nil)
+	if u.added != nil || len(u.sorted) != 700 {
+		t.Fatalf("after a merge: %d sorted, added %v", len(u.sorted), u.added != nil)
+	}
+	u.used = time.Now().Add(-2 * idle)
+	u.mu.Unlock()
+	store2 := func() *UserVersions {
+		w := v.Lock(2)
+		w.Want(nil)
+		w.Sync(1)
+		fill(t, w, 5000, 1500)
+		return w
+	}
+	// The first time, user 2 may drop the idle user 1 before it passes the limit alone.
+	w := store2()
+	if !w.big {
+		t.Fatal("1,500 IDs with a limit of 1,000: not big")
+	}
+	w.Unlock()
+	u = v.Lock(1)
+	u.Sync(1)
+	fill(t, u, 1, 700)
+	u.used = time.Now().Add(-2 * idle)
+	u.mu.Unlock()
+	// The next time, user 2 is known to be big and drops nobody.
+	w = store2()
+	if _, ok := v.users[1]; !ok || !w.big {
+		t.Fatalf("a user known to be big: user 1 kept=%v, user 2 big=%v; want kept, big", ok, w.big)
+	}
+	w.Unlock()
+}
