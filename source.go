@@ -28,6 +28,11 @@ type SourceService interface {
 
 	// PutSources stores sources in one transaction, replacing those with the same hashes.
 	PutSources(ctx context.Context, srcs []*Source) error
+
+	// DeleteSources forgets every source of the user: the next backup uploads and reads their
+	// exports again. A commit that found a source naming records gone (gc collected them while a
+	// backup that reused them ran) clears them so, or every later commit would fail the same way.
+	DeleteSources(ctx context.Context) error
 }
 
 // BlobEntry registers a blob an account stored, so that an upload can be skipped and a check can

@@ -2,6 +2,7 @@ package backup
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"path"
 	"strings"
@@ -26,6 +27,15 @@ func (s *Service) CommitBackup(ctx context.Context, files []*beifen.File) (*beif
 // create stores a snapshot of these records.
 func (s *Service) create(ctx context.Context, a *account, sn *beifen.Snapshot, ids []int64) (*beifen.Snapshot, error) {
 	if err := s.Store.Snapshots.CreateSnapshot(ctx, sn, sortedUnique(ids)); err != nil {
+		if beifen.ErrorCode(err) == beifen.ECONFLICT {
+			// Records that the sources named are gone (gc collected an abandoned backup's records
+			// while this one reused them): forget the sources, so that the client's next ask finds
+			// their exports missing and sends them again, instead of failing the same way forever.
+			if derr := s.Store.Sources.DeleteSources(ctx); derr != nil {
+				return nil, errors.Join(err, derr)
+			}
+			s.Logger.WarnContext(ctx, "snapshot refers to records gone; sources forgotten", "user_id", a.id)
+		}
 		return nil, err
 	}
 	s.Logger.InfoContext(ctx, "snapshot committed", "user_id", a.id, "snapshot_id", sn.ID,

@@ -104,3 +104,13 @@ func (s *SourceService) PutSources(ctx context.Context, srcs []*beifen.Source) e
 	}
 	return tx.Commit()
 }
+
+// DeleteSources forgets every source of the context's user.
+func (s *SourceService) DeleteSources(ctx context.Context) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.pool.ExecContext(ctx, `DELETE FROM sources WHERE user_id = $1`, uid)
+	return FormatError(err)
+}

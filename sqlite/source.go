@@ -145,3 +145,13 @@ func putSourcesQuery(n int) string {
 			skipped = excluded.skipped,
 			created_at = excluded.created_at`
 }
+
+// DeleteSources forgets every source of the context's user.
+func (s *SourceService) DeleteSources(ctx context.Context) error {
+	uid, err := userID(ctx)
+	if err != nil {
+		return err
+	}
+	_, err = s.db.write.ExecContext(ctx, `DELETE FROM sources WHERE user_id = ?`, uid)
+	return FormatError(err)
+}

@@ -51,6 +51,24 @@ func testSource(t *testing.T, open func(tb testing.TB) Services) {
 			t.Fatalf("FindSource=%+v, %v", got, err)
 		}
 	})
+	t.Run("Delete", func(t *testing.T) {
+		s := open(t)
+		_, uctx := MustCreateUser(t, ctx, s)
+		_, other := MustCreateUser(t, ctx, s)
+		for _, c := range []context.Context{uctx, other} {
+			if err := s.Sources.PutSources(c, []*beifen.Source{{Hash: []byte("h"), Records: []byte("x")}}); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := s.Sources.DeleteSources(uctx); err != nil {
+			t.Fatal(err)
+		}
+		_, err := s.Sources.FindSource(uctx, []byte("h"))
+		wantError(t, err, beifen.ENOTFOUND, "Source not found.")
+		if _, err := s.Sources.FindSource(other, []byte("h")); err != nil {
+			t.Fatalf("another user's source went too: %v", err)
+		}
+	})
 	t.Run("ErrNotFound", func(t *testing.T) {
 		s := open(t)
 		_, uctx := MustCreateUser(t, ctx, s)
