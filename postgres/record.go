@@ -44,17 +44,7 @@ func (s *RecordService) PutRecords(ctx context.Context, recs []*beifen.Record) e
 	if err == nil {
 		err = FormatError(tx.Commit())
 	}
-	if err != nil {
-		uv.Reset() // it may name records of the transaction
-		return err
-	}
-	for _, p := range packs {
-		if err := uv.Add(p); err != nil {
-			uv.Reset()
-			return err
-		}
-	}
-	return nil
+	return uv.Stored(packs, err)
 }
 
 func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, recs []*beifen.Record) ([]*pack.Pack, error) {
@@ -62,41 +52,16 @@ func putRecords(ctx context.Context, tx *Tx, uv *pack.UserVersions, uid int64, r
 	if err := syncVersions(ctx, tx, uv, uid); err != nil {
 		return nil, err
 	}
-	first := make(map[string]*beifen.Record, len(recs)) // the first record of each kind and version
-	var found []*beifen.Record
-	for _, r := range recs {
-		r.UserID, r.ID = uid, 0
-		key := recordKey(r.Kind, r.Version)
-		if _, ok := first[key]; ok {
-			continue // a second copy in the same call is stored once
-		}
-		first[key] = r
-		if r.ID = uv.Find(r.Kind, r.Version); r.ID != 0 {
-			found = append(found, r)
-		}
-	}
-	if err := confirmFound(ctx, tx, uid, found); err != nil {
+	fresh, settle, err := uv.Match(recs, readPacks(ctx, tx, uid, false))
+	if err != nil {
 		return nil, err
-	}
-	var fresh []*beifen.Record
-	for _, r := range recs {
-		if first[recordKey(r.Kind, r.Version)] == r && r.ID == 0 {
-			fresh = append(fresh, r)
-			r.ID = -1 // listed: the same *Record given twice is stored once
-		}
 	}
 	packs, err := storeFresh(ctx, tx, uid, fresh)
 	if err != nil {
 		return nil, err
 	}
-	for _, r := range recs {
-		r.ID = first[recordKey(r.Kind, r.Version)].ID
-	}
+	settle()
 	return packs, nil
-}
-
-func recordKey(kind beifen.RecordKind, version []byte) string {
-	return string(kind) + "\x00" + string(version)
 }
 
 // syncVersions takes the user's record lock (making its row on the first store), then adds to
@@ -139,36 +104,6 @@ func lockRecords(ctx context.Context, tx *Tx, uid int64) (epoch int64, ok bool, 
 func newEpoch(ctx context.Context, tx *Tx, uid int64) error {
 	_, err := tx.ExecContext(ctx, `UPDATE record_users SET epoch = $1 WHERE user_id = $2`, rand.Int64(), uid)
 	return FormatError(err)
-}
-
-// confirmFound checks each record the version map found against its pack's head; one that is
-// not what the map said (a hash collision) is stored as new.
-func confirmFound(ctx context.Context, tx *Tx, uid int64, found []*beifen.Record) error {
-	if len(found) == 0 {
-		return nil
-	}
-	byID := make(map[int64][]*beifen.Record, len(found))
-	ids := make([]int64, 0, len(found))
-	for _, r := range found {
-		if byID[r.ID] == nil {
-			ids = append(ids, r.ID)
-		}
-		byID[r.ID] = append(byID[r.ID], r)
-	}
-	slices.Sort(ids)
-	ok := make(map[*beifen.Record]bool, len(found))
-	err := pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
-		for _, r := range byID[e.ID] {
-			ok[r] = pack.Same(e, r.Kind, r.Version)
-		}
-		return nil
-	})
-	for _, r := range found {
-		if !ok[r] {
-			r.ID = 0
-		}
-	}
-	return err
 }
 
 // storeFresh numbers new records in the order given and stores them in packs. The IDs are taken
@@ -319,13 +254,15 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 	if _, _, err := lockRecords(ctx, tx, uid); err != nil {
 		return 0, err
 	}
+	kinds, err := pack.Kinds(dels, readPacks(ctx, tx, uid, false))
+	if err != nil {
+		return 0, err
+	}
 	touched := map[int64]bool{} // the snapshots that held one of them
 	gone := map[int64]bool{}
 	for _, d := range dels {
-		kind, err := recordKind(ctx, tx, uid, d.ID)
-		if err != nil {
-			return 0, err
-		} else if kind != d.Kind || gone[d.ID] {
+		kind := kinds[d.ID]
+		if kind != d.Kind || gone[d.ID] {
 			return 0, beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", d.ID)
 		}
 		gone[d.ID] = true
@@ -365,19 +302,6 @@ func (s *RecordService) DeleteRecords(ctx context.Context, dels []beifen.RecordD
 	}
 	s.db.versions.Forget(uid)
 	return len(touched), nil
-}
-
-// recordKind returns the kind of the user's record id, or ENOTFOUND.
-func recordKind(ctx context.Context, tx *Tx, uid, id int64) (beifen.RecordKind, error) {
-	var kind beifen.RecordKind
-	err := pack.Walk([][2]int64{{id, id}}, readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
-		kind = e.Kind
-		return nil
-	})
-	if err == nil && kind == "" {
-		err = beifen.Errorf(beifen.ENOTFOUND, "Item %d not found.", id)
-	}
-	return kind, err
 }
 
 // dropRecords takes the user's records with these IDs (sorted, distinct) out of their packs and

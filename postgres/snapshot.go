@@ -3,7 +3,6 @@ package postgres
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 
 	"github.com/beifen/beifen"
@@ -220,18 +219,7 @@ func closeRuns(ctx context.Context, tx *Tx, uid, snapID int64, firsts []int64) e
 // of them among the user's records also proves they are the user's. A backup's new records
 // mostly have consecutive IDs, read from a few packs.
 func freshRuns(ctx context.Context, tx *Tx, uid int64, ids []int64) ([]beifen.RecordRun, error) {
-	found := make([]int64, 0, len(ids))
-	var kinds []beifen.RecordKind
-	err := pack.Walk(beifen.ConsecutiveRuns(ids), readPacks(ctx, tx, uid, false), func(e *pack.Entry) error {
-		found, kinds = append(found, e.ID), append(kinds, e.Kind)
-		return nil
-	})
-	if err != nil {
-		return nil, err
-	} else if len(found) != len(ids) {
-		return nil, beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
-	}
-	return beifen.KindRuns(found, kinds), nil
+	return pack.KindRuns(ids, readPacks(ctx, tx, uid, false))
 }
 
 // insertRuns opens runs from snapshot snapID.
@@ -268,9 +256,7 @@ func claimBlobs(ctx context.Context, tx *Tx, uid int64, sn *beifen.Snapshot) err
 }
 
 // A snapshot is read run by run from the packs that hold each run, in one read transaction: the
-// records come in ID order without a sort. The readers still check that order and each record's
-// kind.
-var errOutOfOrder = errors.New("snapshot records read out of ID order")
+// records come in ID order without a sort (pack.WalkRuns checks that order and each kind).
 
 // SnapshotRecords calls fn for each record of kind in snapshot id, in ID order.
 func (s *SnapshotService) SnapshotRecords(ctx context.Context, id int64, kind beifen.RecordKind, fn func(*beifen.Record) error) error {
@@ -307,20 +293,7 @@ func (s *SnapshotService) walk(ctx context.Context, id int64, kind beifen.Record
 	if err != nil {
 		return err
 	}
-	var prev int64
-	i := 0 // the run of the record
-	return pack.Walk(pack.Runs(runs), readPacks(ctx, tx, uid, kind != ""), func(e *pack.Entry) error {
-		for runs[i].Last < e.ID {
-			i++
-		}
-		if e.ID <= prev {
-			return errOutOfOrder
-		} else if e.Kind != runs[i].Kind {
-			return fmt.Errorf("snapshot %d: record %d is a %s in a run of %s", id, e.ID, e.Kind, runs[i].Kind)
-		}
-		prev = e.ID
-		return fn(e)
-	})
+	return pack.WalkRuns(runs, readPacks(ctx, tx, uid, kind != ""), fn)
 }
 
 // snapshotRuns returns the runs of records of kind ("" for all kinds) in snapshot id, by first ID.

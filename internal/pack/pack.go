@@ -9,6 +9,7 @@ package pack
 
 import (
 	"encoding/binary"
+	"errors"
 	"fmt"
 	"math"
 	"slices"
@@ -276,4 +277,58 @@ func Runs(runs []beifen.RecordRun) [][2]int64 {
 		out[i] = [2]int64{r.First, r.Last}
 	}
 	return out
+}
+
+// ErrOutOfOrder is a snapshot read that met a record at or below the one before it.
+var ErrOutOfOrder = errors.New("snapshot records read out of ID order")
+
+// WalkRuns calls fn for each record of runs (a snapshot's, sorted by First) in ID order, and
+// checks that order and that each record is of its run's kind.
+func WalkRuns(runs []beifen.RecordRun, read ReadFunc, fn func(*Entry) error) error {
+	var prev int64
+	i := 0 // the run of the record
+	return Walk(Runs(runs), read, func(e *Entry) error {
+		for runs[i].Last < e.ID {
+			i++
+		}
+		if e.ID <= prev {
+			return ErrOutOfOrder
+		} else if e.Kind != runs[i].Kind {
+			return fmt.Errorf("record %d is a %s in a run of %s", e.ID, e.Kind, runs[i].Kind)
+		}
+		prev = e.ID
+		return fn(e)
+	})
+}
+
+// KindRuns reads the kinds of records ids (sorted, distinct) and returns them as runs. Finding each
+// of them among the user's records also proves they are the user's: one missing is ECONFLICT.
+func KindRuns(ids []int64, read ReadFunc) ([]beifen.RecordRun, error) {
+	found := make([]int64, 0, len(ids))
+	var kinds []beifen.RecordKind
+	err := Walk(beifen.ConsecutiveRuns(ids), read, func(e *Entry) error {
+		found, kinds = append(found, e.ID), append(kinds, e.Kind)
+		return nil
+	})
+	if err != nil {
+		return nil, err
+	} else if len(found) != len(ids) {
+		return nil, beifen.Errorf(beifen.ECONFLICT, "Snapshot refers to records that do not exist (removed before this backup finished?): send them again.")
+	}
+	return beifen.KindRuns(found, kinds), nil
+}
+
+// Kinds returns the stored kind of each record that dels name (repeats allowed), reading every
+// head once; records the user has not are left out.
+func Kinds(dels []beifen.RecordDeletion, read ReadFunc) (map[int64]beifen.RecordKind, error) {
+	ids := make([]int64, len(dels))
+	for i, d := range dels {
+		ids[i] = d.ID
+	}
+	ids = slices.Compact(slices.Sorted(slices.Values(ids)))
+	kinds := make(map[int64]beifen.RecordKind, len(ids))
+	return kinds, Walk(beifen.ConsecutiveRuns(ids), read, func(e *Entry) error {
+		kinds[e.ID] = e.Kind
+		return nil
+	})
 }

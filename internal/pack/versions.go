@@ -146,6 +146,18 @@ func (u *UserVersions) Reset() {
 	u.sorted, u.added, u.high, u.epoch = nil, nil, -1, 0
 }
 
+// Stored ends a store whose transaction committed the new packs, or failed with err: the list
+// adds the packs, or, after a failure, is emptied (it may name records of the transaction).
+func (u *UserVersions) Stored(packs []*Pack, err error) error {
+	for i := 0; i < len(packs) && err == nil; i++ {
+		err = u.Add(packs[i])
+	}
+	if err != nil {
+		u.Reset()
+	}
+	return err
+}
+
 // Add adds a pack's records (heads are enough).
 func (u *UserVersions) Add(p *Pack) error {
 	var err error
@@ -278,4 +290,72 @@ func (u *UserVersions) key(kind beifen.RecordKind, version []byte) uint64 {
 // Same reports whether entry e is the record of kind and version (confirming a Find).
 func Same(e *Entry, kind beifen.RecordKind, version []byte) bool {
 	return e.Kind == kind && bytes.Equal(e.Version, version)
+}
+
+// Match gives each record the user has stored already its ID (a hit of the list, confirmed
+// against its pack's head, read through read) and returns the records still to store: each kind
+// and version once, in the order given. Once the store has numbered those, settle gives every
+// other copy in recs the ID of its first.
+func (u *UserVersions) Match(recs []*beifen.Record, read ReadFunc) (fresh []*beifen.Record, settle func(), err error) {
+	first := make(map[string]*beifen.Record, len(recs)) // the first record of each kind and version
+	var found []*beifen.Record
+	for _, r := range recs {
+		r.UserID, r.ID = u.uid, 0
+		key := recordKey(r)
+		if _, ok := first[key]; ok {
+			continue // a second copy in the same call is stored once
+		}
+		first[key] = r
+		if r.ID = u.Find(r.Kind, r.Version); r.ID != 0 {
+			found = append(found, r)
+		}
+	}
+	if err := confirm(found, read); err != nil {
+		return nil, nil, err
+	}
+	for _, r := range recs {
+		if first[recordKey(r)] == r && r.ID == 0 {
+			fresh = append(fresh, r)
+			r.ID = -1 // listed: the same *Record given twice is stored once
+		}
+	}
+	return fresh, func() {
+		for _, r := range recs {
+			r.ID = first[recordKey(r)].ID
+		}
+	}, nil
+}
+
+func recordKey(r *beifen.Record) string {
+	return string(r.Kind) + "\x00" + string(r.Version)
+}
+
+// confirm checks each record the list found against its pack's head; one that is not what the
+// list said (a hash collision) gets ID 0, to be stored as new.
+func confirm(found []*beifen.Record, read ReadFunc) error {
+	if len(found) == 0 {
+		return nil
+	}
+	byID := make(map[int64][]*beifen.Record, len(found))
+	ids := make([]int64, 0, len(found))
+	for _, r := range found {
+		if byID[r.ID] == nil {
+			ids = append(ids, r.ID)
+		}
+		byID[r.ID] = append(byID[r.ID], r)
+	}
+	slices.Sort(ids)
+	ok := make(map[*beifen.Record]bool, len(found))
+	err := Walk(beifen.ConsecutiveRuns(ids), read, func(e *Entry) error {
+		for _, r := range byID[e.ID] {
+			ok[r] = Same(e, r.Kind, r.Version)
+		}
+		return nil
+	})
+	for _, r := range found {
+		if !ok[r] {
+			r.ID = 0
+		}
+	}
+	return err
 }
